@@ -1,0 +1,42 @@
+// TypeScript lowers decorators but does not provide Symbol.metadata; use the same registry
+// symbol esbuild's helpers fall back to, so both agree.
+(Symbol as { metadata?: symbol }).metadata ??= Symbol.for('Symbol.metadata');
+
+export { Environment } from './environment.ts';
+export type { EnvironmentOptions, ParsedOptions } from './environment.ts';
+export {
+  InterruptTaskSet,
+  LocustaError,
+  RescheduleTask,
+  RescheduleTaskImmediately,
+  StopTest,
+  StopUser,
+  UserKilled,
+  isControlFlow,
+} from './errors.ts';
+export type { LocustaErrorCode } from './errors.ts';
+export { EventHook } from './event-hook.ts';
+export type { Listener } from './event-hook.ts';
+export { Events, events } from './events.ts';
+export type { CommandLineParser, RequestEvent, RunnerHandle } from './events.ts';
+export { silentLogger } from './logger.ts';
+export type { Logger } from './logger.ts';
+export { measure } from './measure.ts';
+export type { MeasureMeta } from './measure.ts';
+export { sleep } from './sleep.ts';
+export { tag, task } from './task.ts';
+export {
+  TaskPicker,
+  activeTasks,
+  declaredTasks,
+  filterTasksByTags,
+  isTaskSetClass,
+  taskRatios,
+} from './task-list.ts';
+export type { TaskDef, TaskRatio, TaskSource } from './task-list.ts';
+export { SequentialTaskSet, TaskSet } from './task-set.ts';
+export { parseTimespan } from './timespan.ts';
+export { User, describeError, stackOf } from './user.ts';
+export type { UserClass, UserState } from './user.ts';
+export { between, constant, constantPacing, constantThroughput } from './wait-time.ts';
+export type { WaitTimeFn } from './wait-time.ts';

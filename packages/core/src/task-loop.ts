@@ -1,0 +1,75 @@
+import {
+  InterruptTaskSet,
+  isControlFlow,
+  RescheduleTask,
+  RescheduleTaskImmediately,
+  StopTest,
+  StopUser,
+  UserKilled,
+} from './errors.ts';
+import type { TaskDef } from './task-list.ts';
+import type { User } from './user.ts';
+
+/** What the loop needs of a User (its default task set) or of a TaskSet. */
+export interface TaskHolder {
+  readonly user: User;
+  /** Queued tasks (scheduleTask); picked before random ones. */
+  readonly queue: TaskDef[];
+  nextTask(): TaskDef | undefined;
+  waitTime(): number;
+  onStart(): unknown;
+  onStop(): unknown;
+}
+
+/** Hooks the user class provides the loop; kept off the public surface. */
+export interface UserInternals {
+  checkStopping(): void;
+  wait(seconds: number): Promise<void>;
+  reportError(err: unknown, where: TaskHolder): void;
+}
+
+type Spawner = (cls: TaskDef['fn'], parent: TaskHolder) => TaskHolder & { run(): Promise<void> };
+
+/** Runs one task: calls the function, or runs a nested TaskSet until it is interrupted. */
+async function execute(holder: TaskHolder, task: TaskDef, spawn: Spawner): Promise<void> {
+  if (task.isTaskSet) {
+    await spawn(task.fn, holder).run();
+  } else {
+    await task.fn.call(holder);
+  }
+}
+
+/**
+ * The task loop of Locust's TaskSet.run, shared by a User's default task set and by TaskSets:
+ * pick or dequeue a task, run it, wait. RescheduleTaskImmediately skips the wait; any other error
+ * that is not a control-flow signal is reported and the loop goes on (Locust's
+ * catch_exceptions). StopUser, StopTest and kills end the loop. With `nested`, onStart/onStop run
+ * here and an InterruptTaskSet becomes a reschedule for the parent.
+ */
+export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, spawn: Spawner, nested: boolean): Promise<void> {
+  try {
+    if (nested) await holder.onStart();
+    for (;;) {
+      const task = holder.queue.shift() ?? holder.nextTask();
+      if (!task) throw new StopUser(`${holder.constructor.name} has no tasks`);
+      internals.checkStopping();
+      try {
+        await execute(holder, task, spawn);
+      } catch (err) {
+        if (err instanceof RescheduleTaskImmediately) continue;
+        if (isControlFlow(err) && !(err instanceof RescheduleTask)) throw err;
+        if (!(err instanceof RescheduleTask)) internals.reportError(err, holder);
+      }
+      await internals.wait(holder.waitTime());
+    }
+  } catch (err) {
+    if (nested && err instanceof InterruptTaskSet) {
+      await holder.onStop();
+      throw err.reschedule ? new RescheduleTaskImmediately() : new RescheduleTask();
+    }
+    if (nested && (err instanceof StopUser || err instanceof StopTest || err instanceof UserKilled)) {
+      await holder.onStop();
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,216 @@
+import type { Environment } from './environment.ts';
+import { StopTest, StopUser, UserKilled } from './errors.ts';
+import type { TaskSource } from './task-list.ts';
+import { pickerFor } from './task-list.ts';
+import type { TaskDef } from './task-list.ts';
+import type { TaskHolder, UserInternals } from './task-loop.ts';
+import { runTaskLoop } from './task-loop.ts';
+import { spawnTaskSet } from './task-set.ts';
+
+export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
+
+/** A User class as the runner sees it. */
+export interface UserClass {
+  new (environment: Environment): User;
+  readonly name: string;
+  weight: number;
+  fixedCount: number;
+  abstract?: boolean;
+  host?: string;
+  tasks?: TaskSource;
+  /** Returns a one-line problem that prevents running this class, if any. */
+  checkConfig?(environment: Environment): string | undefined;
+}
+
+const INTERNALS = Symbol('locusta.user.internals');
+
+/**
+ * A simulated user (Locust's User). Subclass it, declare tasks with `@task` or a static `tasks`
+ * list, set `waitTime`, and override `onStart`/`onStop`. Framework state lives in #private
+ * fields so a subclass cannot clash with it.
+ */
+export class User implements TaskHolder {
+  /** A class is concrete unless it sets `static abstract = true` itself. */
+  static abstract = true;
+  static weight = 1;
+  static fixedCount = 0;
+  declare static host: string | undefined;
+  declare static tasks: TaskSource | undefined;
+
+  declare host: string | undefined;
+  readonly environment: Environment;
+  readonly queue: TaskDef[] = [];
+
+  #state: UserState = 'idle';
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #rejectWait: ((err: Error) => void) | undefined;
+  #cleanups: Array<(killed: boolean) => void> | undefined;
+  #killed = false;
+
+  constructor(environment: Environment) {
+    this.environment = environment;
+  }
+
+  /** `this` for tasks declared on the user itself. */
+  get user(): User {
+    return this;
+  }
+
+  get state(): UserState {
+    return this.#state;
+  }
+
+  /** True once the runner killed this user; its late requests are not recorded. */
+  get killed(): boolean {
+    return this.#killed;
+  }
+
+  /** Seconds to wait after each task; replace with `waitTime = between(1, 3)` or a method. */
+  waitTime(): number {
+    return 0;
+  }
+
+  onStart(): unknown {
+    return undefined;
+  }
+
+  onStop(): unknown {
+    return undefined;
+  }
+
+  /** Extra context merged into every request event of this user (Locust's context()). */
+  context(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Queues a task to run next (or after the queued ones). */
+  scheduleTask(task: TaskDef['fn'], first = false): void {
+    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false };
+    if (first) this.queue.unshift(def);
+    else this.queue.push(def);
+  }
+
+  nextTask(): TaskDef | undefined {
+    return pickerFor(this.constructor as UserClass).pick();
+  }
+
+  /**
+   * Registers a function that releases what the user holds (e.g. its connections). It runs once:
+   * when the runner kills the user (`killed` true: abort in-flight work) or after `onStop`.
+   */
+  protected addCleanup(hook: (killed: boolean) => void): void {
+    (this.#cleanups ??= []).push(hook);
+  }
+
+  #cleanup(killed: boolean): void {
+    const hooks = this.#cleanups;
+    this.#cleanups = undefined;
+    for (const hook of hooks ?? []) {
+      try {
+        hook(killed);
+      } catch (err) {
+        this.environment.logger.warn(`cleanup of ${this.constructor.name} failed: ${describeError(err)}`);
+      }
+    }
+  }
+
+  /** Sleeps `seconds` on the user's clock; a kill ends the sleep at once. */
+  sleep(seconds: number): Promise<void> {
+    if (this.#killed) return Promise.reject(new UserKilled());
+    return new Promise<void>((resolve, reject) => {
+      this.#rejectWait = reject;
+      const done = () => {
+        this.#timer = undefined;
+        this.#rejectWait = undefined;
+        resolve();
+      };
+      // A zero wait still yields to the event loop so a task without I/O cannot starve it.
+      this.#timer = seconds > 0 ? setTimeout(done, seconds * 1000) : setImmediate(done);
+    });
+  }
+
+  /** Runs the user until it stops: onStart, then the task loop, then onStop. */
+  async run(): Promise<void> {
+    this.#state = 'running';
+    try {
+      await this.onStart();
+      await runTaskLoop(this, this[INTERNALS], spawnTaskSet, false);
+    } catch (err) {
+      if (!(err instanceof StopUser || err instanceof UserKilled || isStopTest(err))) {
+        this[INTERNALS].reportError(err, this);
+      }
+    }
+    try {
+      await this.onStop();
+    } catch (err) {
+      if (!(err instanceof UserKilled)) this[INTERNALS].reportError(err, this);
+    }
+    this.#state = 'stopped';
+    this.#cleanup(false);
+  }
+
+  /**
+   * Asks the user to stop. A waiting user (or any user when `force`) is killed at once: its wait
+   * ends and its connections close. A running user finishes its current task first.
+   */
+  stop(force = false): void {
+    if (this.#state === 'stopped') return;
+    if (force || this.#state === 'waiting' || this.#state === 'idle') this.kill();
+    else this.#state = 'stopping';
+  }
+
+  kill(): void {
+    if (this.#killed) return;
+    this.#killed = true;
+    this.#state = 'stopping';
+    if (this.#timer) {
+      clearTimeout(this.#timer as NodeJS.Timeout);
+      clearImmediate(this.#timer as NodeJS.Immediate);
+      this.#timer = undefined;
+    }
+    this.#rejectWait?.(new UserKilled());
+    this.#rejectWait = undefined;
+    this.#cleanup(true);
+  }
+
+  get [INTERNALS](): UserInternals {
+    const user = this;
+    return {
+      checkStopping() {
+        if (user.#killed) throw new UserKilled();
+        if (user.#state === 'stopping') throw new StopUser();
+      },
+      async wait(seconds: number) {
+        if (user.#killed) throw new UserKilled();
+        if (user.#state === 'stopping') throw new StopUser();
+        user.#state = 'waiting';
+        await user.sleep(seconds);
+        if ((user.#state as UserState) === 'stopping') throw new StopUser();
+        user.#state = 'running';
+      },
+      reportError(err: unknown, where: TaskHolder) {
+        const env = user.environment;
+        env.events.userError.fire({ userInstance: where, exception: err, tb: stackOf(err) });
+        env.logger.error(`${where.constructor.name}: ${describeError(err)}`);
+      },
+    };
+  }
+}
+
+/** The loop hooks of a user, for TaskSets running on its behalf. */
+export function userInternals(user: User): UserInternals {
+  return user[INTERNALS];
+}
+
+function isStopTest(err: unknown): boolean {
+  return err instanceof StopTest;
+}
+
+export function stackOf(err: unknown): string {
+  return err instanceof Error && err.stack ? err.stack : String(err);
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,43 @@
+/**
+ * Wait times, in seconds, applied after each task (Locust's `wait_time`). Each factory returns a
+ * fresh function; assigned as an instance field (`waitTime = between(1, 3)`) it is created per
+ * user, so the pacing state of `constantPacing` belongs to that user.
+ */
+export type WaitTimeFn = (this: unknown) => number;
+
+/** A random time between `min` and `max` seconds. */
+export function between(min: number, max: number): WaitTimeFn {
+  if (!(min >= 0) || !(max >= min)) throw new RangeError(`between(${min}, ${max}): need 0 <= min <= max`);
+  return () => min + Math.random() * (max - min);
+}
+
+/** Always `seconds`. */
+export function constant(seconds: number): WaitTimeFn {
+  if (!(seconds >= 0)) throw new RangeError(`constant(${seconds}): need a time >= 0`);
+  return () => seconds;
+}
+
+/**
+ * Waits so that tasks start every `seconds` at most: the time of the last task is subtracted
+ * from the wait (Locust's constant_pacing). A task longer than the pace gives a wait of 0.
+ */
+export function constantPacing(seconds: number): WaitTimeFn {
+  if (!(seconds > 0)) throw new RangeError(`constantPacing(${seconds}): need a time > 0`);
+  let lastRun = performance.now() / 1000;
+  let lastWait = 0;
+  return () => {
+    const now = performance.now() / 1000;
+    const runTime = now - lastRun - lastWait;
+    lastWait = Math.max(0, seconds - runTime);
+    lastRun = now;
+    return lastWait;
+  };
+}
+
+/** At most `taskRunsPerSecond` task runs per second per user (Locust's constant_throughput). */
+export function constantThroughput(taskRunsPerSecond: number): WaitTimeFn {
+  if (!(taskRunsPerSecond > 0)) {
+    throw new RangeError(`constantThroughput(${taskRunsPerSecond}): need a rate > 0`);
+  }
+  return constantPacing(1 / taskRunsPerSecond);
+}
