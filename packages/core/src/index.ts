@@ -31,9 +31,8 @@ export {
   declaredTasks,
   filterTasksByTags,
   isTaskSetClass,
-  taskRatios,
 } from './task-list.ts';
-export type { TaskDef, TaskRatio, TaskSource } from './task-list.ts';
+export type { TaskDef, TaskSource } from './task-list.ts';
 export { SequentialTaskSet, TaskSet } from './task-set.ts';
 export { parseTimespan } from './timespan.ts';
 export { User, describeError, stackOf } from './user.ts';

@@ -119,9 +119,9 @@ export function filterTasksByTags(classes: Iterable<AnyFn>, tags?: readonly stri
     if (kept.length === 0) emptied.push(cls.name);
   };
   bumpTaskGeneration();
-  if (!include && !exclude) return emptied;
+  // Without filters the visit keeps every task, which also clears an earlier filtering.
   for (const cls of classes) visit(cls, new Set(tagsOf(cls) ?? []));
-  return emptied;
+  return include || exclude ? emptied : [];
 }
 
 /** Picks tasks at random in proportion to their weights. */
@@ -175,26 +175,4 @@ const filteredGeneration = new WeakMap<object, number>();
 /** Invalidates cached pickers after the task lists change. */
 export function bumpTaskGeneration(): void {
   generation++;
-}
-
-/**
- * Task ratios for --show-task-ratio: per class, each task's share of the class's picks, with
- * nested TaskSets broken down.
- */
-export interface TaskRatio {
-  ratio: number;
-  tasks?: Record<string, TaskRatio>;
-}
-
-export function taskRatios(cls: AnyFn): Record<string, TaskRatio> {
-  const tasks = activeTasks(cls).filter((t) => t.weight > 0);
-  const total = tasks.reduce((s, t) => s + t.weight, 0);
-  const out: Record<string, TaskRatio> = {};
-  for (const t of tasks) {
-    const prev = out[t.name]?.ratio ?? 0;
-    const entry: TaskRatio = { ratio: prev + t.weight / total };
-    if (t.isTaskSet) entry.tasks = taskRatios(t.fn);
-    out[t.name] = entry;
-  }
-  return out;
 }

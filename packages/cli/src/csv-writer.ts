@@ -1,0 +1,67 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, statsCsv } from '@locusta/stats';
+
+/** Locust's CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second. */
+export const CSV_INTERVAL_MS = 1000;
+
+/**
+ * Writes `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv` and `_exceptions.csv`.
+ * Every second the three snapshot files are rewritten whole and a history row is appended;
+ * `final()` writes them once more from the final statistics, so the files agree with the
+ * final console summary (Locust's own files can lag it by up to a second).
+ */
+export class CsvWriter {
+  readonly #prefix: string;
+  readonly #stats: RequestStats;
+  readonly #exceptions: ExceptionStats;
+  readonly #fullHistory: boolean;
+  readonly #userCount: () => number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: {
+    prefix: string;
+    stats: RequestStats;
+    exceptions: ExceptionStats;
+    fullHistory: boolean;
+    userCount: () => number;
+  }) {
+    this.#prefix = resolve(options.prefix);
+    this.#stats = options.stats;
+    this.#exceptions = options.exceptions;
+    this.#fullHistory = options.fullHistory;
+    this.#userCount = options.userCount;
+  }
+
+  get files(): string[] {
+    return ['stats', 'stats_history', 'failures', 'exceptions'].map((s) => `${this.#prefix}_${s}.csv`);
+  }
+
+  start(): void {
+    mkdirSync(dirname(this.#prefix), { recursive: true });
+    writeFileSync(`${this.#prefix}_stats_history.csv`, historyCsvHeader());
+    this.#snapshot();
+    this.#timer = setInterval(() => this.tick(), CSV_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /** One periodic write: the snapshot files and a history row. */
+  tick(): void {
+    this.#snapshot();
+    appendFileSync(`${this.#prefix}_stats_history.csv`, historyCsvRows(this.#stats, { userCount: this.#userCount(), fullHistory: this.#fullHistory }));
+  }
+
+  /** Stops the timer and writes everything from the final statistics (synchronously). */
+  final(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.tick();
+  }
+
+  #snapshot(): void {
+    writeFileSync(`${this.#prefix}_stats.csv`, statsCsv(this.#stats));
+    writeFileSync(`${this.#prefix}_failures.csv`, failuresCsv(this.#stats));
+    writeFileSync(`${this.#prefix}_exceptions.csv`, exceptionsCsv(this.#exceptions));
+  }
+}

@@ -1,0 +1,162 @@
+import { writeFileSync, writeSync } from 'node:fs';
+import type { Environment } from '@locusta/core';
+import type { Logger } from '@locusta/core';
+import { LocalRunner } from '@locusta/runner';
+import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { formatErrorReport, formatPercentilesTable, formatStatsTable, statsJson } from '@locusta/stats';
+import { CsvWriter } from './csv-writer.ts';
+import type { RunSettings } from './validate.ts';
+
+/** Locust's CONSOLE_STATS_INTERVAL_SEC. */
+const CONSOLE_INTERVAL_MS = 2000;
+
+export interface HeadlessOptions {
+  settings: RunSettings;
+  options: Record<string, unknown>;
+  logger: Logger;
+  /** Set when an event listener threw: exit code 2 if nothing else failed (as Locust). */
+  hadUnhandledError: () => boolean;
+}
+
+/** Width of the name column: Locust's STATS_NAME_WIDTH (80 without a terminal). */
+function nameWidth(): number {
+  const cols = process.stderr.isTTY ? process.stderr.columns : undefined;
+  return cols ? Math.max(Math.min(cols - 80, 80), 0) : 80;
+}
+
+function printErr(text: string): void {
+  writeSync(2, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * A headless run: ramp, print the table every 2 s, write the CSVs every second, stop on the
+ * run time, a signal or StopTest, then write every output from the same final statistics and
+ * return the exit code.
+ */
+export class HeadlessRun {
+  readonly runner: LocalRunner;
+  readonly #env: Environment;
+  readonly #stats: RequestStats;
+  readonly #exceptions: ExceptionStats;
+  readonly #o: HeadlessOptions;
+  readonly #csv: CsvWriter | undefined;
+  #printer: NodeJS.Timeout | undefined;
+  #runTimer: NodeJS.Timeout | undefined;
+  #stopping: Promise<number> | undefined;
+  #resolveDone!: (code: number) => void;
+  readonly #done = new Promise<number>((r) => (this.#resolveDone = r));
+  #signals = 0;
+
+  constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: HeadlessOptions) {
+    this.#env = env;
+    this.#stats = stats;
+    this.#exceptions = exceptions;
+    this.#o = o;
+    this.runner = new LocalRunner(env, stats, exceptions);
+    this.runner.onStopTest = (reason) => void this.shutdown(`StopTest raised (${reason}), shutting down`);
+    const csv = o.options['csv'];
+    this.#csv =
+      typeof csv === 'string' && csv
+        ? new CsvWriter({
+            prefix: csv,
+            stats,
+            exceptions,
+            fullHistory: Boolean(o.options['csvFullHistory']),
+            userCount: () => this.runner.userCount,
+          })
+        : undefined;
+    if (o.options['resetStats']) {
+      env.events.spawningComplete.addListener(() => {
+        o.logger.info('Resetting stats');
+        stats.reset();
+      });
+    }
+  }
+
+  /** Runs until stopped; resolves with the exit code. */
+  async run(): Promise<number> {
+    const { settings, logger, options } = this.#o;
+    const onSignal = () => this.#onSignal();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      if (settings.runTime !== undefined) logger.info(`Run time limit set to ${settings.runTime} seconds`);
+      else logger.info('No run time limit set, use CTRL+C to interrupt');
+      this.#csv?.start();
+      if (!options['onlySummary']) {
+        printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() }));
+        this.#printer = setInterval(
+          () => printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() })),
+          CONSOLE_INTERVAL_MS,
+        );
+      }
+      if (settings.runTime !== undefined) {
+        this.#runTimer = setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
+      }
+      this.runner.start(settings.users, settings.spawnRate).catch((err: unknown) => {
+        logger.error(`Spawning failed: ${(err as Error).message}`);
+        void this.shutdown('Spawning failed, shutting down');
+      });
+      return await this.#done;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  #onSignal(): void {
+    this.#signals++;
+    if (this.#signals === 1) {
+      void this.shutdown('Got a stop signal, shutting down (press Ctrl-C again to exit at once)');
+      return;
+    }
+    // A second signal: write what we have, synchronously, and leave at once.
+    this.#o.logger.warn('Second stop signal: exiting at once with the statistics gathered so far');
+    this.#writeOutputs();
+    this.#resolveDone(this.#exitCode());
+  }
+
+  /** Stops the test, then writes every output once from the final statistics. */
+  shutdown(reason: string): Promise<number> {
+    this.#stopping ??= (async () => {
+      const { logger } = this.#o;
+      logger.info(reason);
+      if (this.#runTimer) clearTimeout(this.#runTimer);
+      await this.runner.quit();
+      if (this.#printer) clearInterval(this.#printer);
+      await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });
+      const code = this.#exitCode();
+      logger.info(`Shutting down (exit code ${code})`);
+      this.#writeOutputs();
+      this.#env.events.quit.fire({ exitCode: code });
+      this.#resolveDone(code);
+      return code;
+    })();
+    return this.#stopping;
+  }
+
+  #exitCode(): number {
+    const env = this.#env;
+    if (env.processExitCode !== undefined) return env.processExitCode;
+    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
+    if (this.#o.hadUnhandledError()) return 2;
+    return 0;
+  }
+
+  #written = false;
+  #writeOutputs(): void {
+    if (this.#written) return;
+    this.#written = true;
+    const width = nameWidth();
+    const stats = this.#stats;
+    printErr(formatStatsTable(stats, { current: false, nameWidth: width }));
+    printErr(formatPercentilesTable(stats, { nameWidth: width }));
+    const errors = formatErrorReport(stats, { nameWidth: width });
+    if (errors) printErr(errors);
+    this.#csv?.final();
+    const options = this.#o.options;
+    const json = `${JSON.stringify(statsJson(stats), null, 4)}\n`;
+    if (options['json']) writeSync(1, json);
+    if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
+  }
+}

@@ -1,0 +1,167 @@
+import { existsSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { UserClass } from '@locusta/core';
+import { User } from '@locusta/core';
+import type { Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { fileError } from './errors.ts';
+
+const DEFAULT_FILES = ['locustfile.ts', 'locustfile.mts', 'locustfile.js', 'locustfile.mjs'];
+const SOURCE = /\.(m?ts|m?js|cts|cjs)$/;
+
+/** Where `import ... from 'locusta'` in a user file must point: the running CLI's own copy. */
+export interface LoaderContext {
+  /** file: URL of the umbrella package's entry (`locusta`). */
+  locustaEntry: string;
+  cwd: string;
+}
+
+export interface LoadedFiles {
+  files: string[];
+  userClasses: UserClass[];
+  /** Every module's exports, for later features (shapes). */
+  modules: Record<string, unknown>[];
+}
+
+/** Expands `-f`: a comma-separated list of files and folders (folders searched recursively). */
+export function resolveUserFiles(spec: string | undefined, cwd: string): string[] {
+  if (!spec) {
+    const found = DEFAULT_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+    if (!found) {
+      throw fileError(`Could not find a user file: no -f given and none of ${DEFAULT_FILES.join(', ')} in ${cwd}`);
+    }
+    return [found];
+  }
+  const out: string[] = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const path = resolve(cwd, part);
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw fileError(`Could not find user file '${part}'`);
+    }
+    if (st.isDirectory()) {
+      const inDir = walk(path);
+      if (inDir.length === 0) throw fileError(`No .ts/.js user files in folder '${part}'`);
+      out.push(...inDir);
+    } else {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('_') || name.startsWith('.') || name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...walk(path));
+    else if (SOURCE.test(name) && !name.endsWith('.d.ts') && !/\.test\.|\.spec\./.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Sends `locusta` and `@locusta/*` to the running CLI's modules, so events and classes are shared. */
+function selfPlugin(ctx: LoaderContext): Plugin {
+  return {
+    name: 'locusta-self',
+    setup(b) {
+      b.onResolve({ filter: /^locusta$/ }, () => ({ path: ctx.locustaEntry, external: true }));
+    },
+  };
+}
+
+function position(file: string, line?: number, column?: number): string {
+  const rel = relative(process.cwd(), file) || file;
+  return line ? `${rel}:${line}:${(column ?? 0) + 1}` : rel;
+}
+
+/**
+ * Bundles one user file with esbuild (TypeScript, TC39 decorators lowered) and imports it. npm
+ * packages stay external and resolve from the user file's folder, so the bundle is written
+ * beside it under a hidden name and removed right after the import.
+ */
+async function importUserFile(file: string, ctx: LoaderContext): Promise<Record<string, unknown>> {
+  let code: string;
+  try {
+    const result = await build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      absWorkingDir: dirname(file),
+      plugins: [selfPlugin(ctx)],
+    });
+    code = result.outputFiles[0]!.text;
+  } catch (err) {
+    const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> })
+      .errors?.[0];
+    if (first) {
+      const where = first.location ? position(resolve(dirname(file), first.location.file), first.location.line, first.location.column) : position(file);
+      throw fileError(`${where}: error: ${first.text}`);
+    }
+    throw fileError(`${position(file)}: error: ${(err as Error).message}`);
+  }
+  const beside = join(dirname(file), `.${basename(file)}.locusta-${process.pid}.mjs`);
+  let out = beside;
+  try {
+    writeFileSync(beside, code);
+  } catch {
+    out = join(tmpdir(), `locusta-${process.pid}-${basename(file)}.mjs`);
+    writeFileSync(out, code);
+  }
+  try {
+    return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw fileError(`${describeLoadError(err, file)}`);
+  } finally {
+    try {
+      unlinkSync(out);
+    } catch {
+      // already gone: nothing to clean
+    }
+  }
+}
+
+/** One line for an error thrown while the file ran: `file:line:col: TypeError: message`. */
+function describeLoadError(err: unknown, file: string): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const name = basename(file);
+  const frame = (e.stack ?? '').split('\n').find((l) => l.includes(name) && /:\d+:\d+/.test(l));
+  const m = frame ? /([^\s(]+):(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+  const where = m ? position(m[1]!.replace(/^file:\/\//, ''), Number(m[2]), Number(m[3]) - 1) : position(file);
+  return `${where}: ${e.name}: ${e.message.split('\n')[0]}`;
+}
+
+export function isUserClass(value: unknown): value is UserClass {
+  return typeof value === 'function' && value.prototype instanceof User;
+}
+
+function isAbstract(cls: UserClass): boolean {
+  return Object.hasOwn(cls, 'abstract') && Boolean(cls.abstract);
+}
+
+/** Loads every user file and collects the concrete, exported User classes. */
+export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext): Promise<LoadedFiles> {
+  const files = resolveUserFiles(spec, ctx.cwd);
+  const modules: Record<string, unknown>[] = [];
+  const classes: UserClass[] = [];
+  for (const file of files) {
+    const mod = await importUserFile(file, ctx);
+    modules.push(mod);
+    for (const value of Object.values(mod)) {
+      if (isUserClass(value) && !isAbstract(value) && !classes.includes(value)) classes.push(value);
+    }
+  }
+  return { files, userClasses: classes, modules };
+}

@@ -1,0 +1,168 @@
+import { writeSync } from 'node:fs';
+import type { UserClass } from '@locusta/core';
+import { Environment, EventHook, LocustaError, describeError, events } from '@locusta/core';
+import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { readConfigFiles } from './config-file.ts';
+import { CliError, fileError, usageError } from './errors.ts';
+import { HeadlessRun } from './headless-run.ts';
+import type { LoadedFiles } from './load-user-files.ts';
+import { loadUserFiles } from './load-user-files.ts';
+import { createLogger } from './logger.ts';
+import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv } from './parse-args.ts';
+import { taskRatioJson, taskRatioText } from './task-ratio.ts';
+import { validateOptions } from './validate.ts';
+
+export interface MainContext {
+  /** file: URL of the `locusta` package entry that user files must import. */
+  locustaEntry: string;
+  version: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+function out(text: string): void {
+  writeSync(1, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * The `locusta` command. Returns the exit code; every expected problem becomes one line on
+ * stderr and a non-zero code, never a stack trace.
+ */
+export async function main(argv: string[], ctx: MainContext): Promise<number> {
+  try {
+    return await run(argv, ctx);
+  } catch (err) {
+    if (err instanceof CliError) {
+      writeSync(2, `locusta: error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof LocustaError) {
+      writeSync(2, `locusta: error: ${err.message}\n`);
+      return 1;
+    }
+    writeSync(2, `locusta: internal error: ${describeError(err)}\n`);
+    if (process.env['LOCUSTA_DEBUG']) writeSync(2, `${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], ctx: MainContext): Promise<number> {
+  const cwd = ctx.cwd ?? process.cwd();
+  const envVars = ctx.env ?? process.env;
+  process.setSourceMapsEnabled(true);
+  const early = parseEarly(argv);
+  if (early.version) {
+    out(`locusta ${ctx.version} (Node ${process.version})`);
+    return 0;
+  }
+  const files = readConfigFiles(cwd, early.config);
+  const fileSpec =
+    early.locustfile ??
+    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined) ??
+    envVars['LOCUSTA_LOCUSTFILE'] ??
+    envVars['LOCUST_LOCUSTFILE'];
+
+  let loaded: LoadedFiles | undefined;
+  try {
+    loaded = await loadUserFiles(fileSpec, { locustaEntry: ctx.locustaEntry, cwd });
+  } catch (err) {
+    if (!early.help) throw err;
+  }
+
+  const custom = new CustomOptionCollector();
+  events.initCommandLineParser.fire(custom);
+  const settings = settingsFromFilesAndEnv(files, envVars, custom.options);
+  const parser = buildParser(argv, custom.options, settings);
+  if (early.help) {
+    out(await parser.getHelp());
+    return 0;
+  }
+  const args = parser.parseSync() as Record<string, unknown> & { _: Array<string | number> };
+  if (!loaded) throw fileError('no user file loaded');
+  const options = { ...args };
+  delete options['_'];
+  delete options['$0'];
+  const runSettings = validateOptions(options);
+
+  const classes = selectClasses(loaded.userClasses, args._.map(String), Boolean(options['equalWeights']));
+  if (options['list']) {
+    out(['Available Users:', ...classes.map((c) => `    ${c.name}`)].join('\n'));
+    return 0;
+  }
+  if (options['showTaskRatio']) {
+    out(taskRatioText(classes, options['users'] as number | undefined));
+    return 0;
+  }
+  if (options['showTaskRatioJson']) {
+    out(taskRatioJson(classes, options['users'] as number | undefined));
+    return 0;
+  }
+
+  const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
+  const mainLog = log.named('locusta.main');
+  let unhandled = false;
+  EventHook.onListenerError = (err, hook) => {
+    unhandled = true;
+    mainLog.error(`Uncaught error in ${hook} event listener: ${describeError(err)}`);
+  };
+  const onRejection = (err: unknown) => {
+    unhandled = true;
+    mainLog.error(`Unhandled promise rejection: ${describeError(err)}`);
+  };
+  process.on('unhandledRejection', onRejection);
+
+  const environment = new Environment({
+    userClasses: classes,
+    host: runSettings.host,
+    parsedOptions: options,
+    stopTimeout: runSettings.stopTimeout,
+    tags: options['tags'] as string[] | undefined,
+    excludeTags: options['excludeTags'] as string[] | undefined,
+    logger: log.named('locusta.runners'),
+    nodeId: 'local',
+  });
+  for (const cls of classes) {
+    const problem = cls.checkConfig?.(environment);
+    if (problem) throw usageError(`${cls.name}: ${problem}`);
+  }
+  const fixed = classes.reduce((s, c) => s + (c.fixedCount || 0), 0);
+  if (fixed > runSettings.users) {
+    mainLog.warn(`The total fixed count of the User classes (${fixed}) is higher than the user count (${runSettings.users}): not all fixed users will be spawned`);
+  }
+
+  mainLog.info(`Starting Locusta ${ctx.version}`);
+  if (!options['headless'] && !options['autostart']) {
+    mainLog.info('The web UI is not available in this version: running headless, as with --headless');
+  }
+  const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
+  const exceptions = new ExceptionStats();
+  const headless = new HeadlessRun(environment, stats, exceptions, {
+    settings: runSettings,
+    options,
+    logger: mainLog,
+    hadUnhandledError: () => unhandled,
+  });
+  await environment.events.init.fireAsync({ environment, runner: headless.runner });
+  try {
+    return await headless.run();
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+}
+
+/** The classes to run: all, or those named on the command line (Locust's positional names). */
+function selectClasses(all: UserClass[], names: string[], equalWeights: boolean): UserClass[] {
+  if (all.length === 0) {
+    throw fileError('No User class found! Make sure your user file exports a class that extends User or HttpUser');
+  }
+  let chosen = all;
+  if (names.length > 0) {
+    const unknown = names.filter((n) => !all.some((c) => c.name === n));
+    if (unknown.length > 0) throw fileError(`Unknown User(s): ${unknown.join(', ')}`);
+    chosen = all.filter((c) => names.includes(c.name));
+  }
+  if (equalWeights) for (const c of chosen) c.weight = 1;
+  const weighted = chosen.filter((c) => c.fixedCount || c.weight > 0);
+  if (weighted.length === 0) throw fileError('There are no users with weight > 0.');
+  return weighted;
+}

@@ -1,0 +1,82 @@
+/**
+ * Locust's command-line options, with Locust's names, short flags, defaults and environment
+ * variables (`LOCUST_*`; each also answers to `LOCUSTA_*`). Config-file keys are the long names.
+ * Options of later features (web UI, distributed runs) are accepted where Locust has them so
+ * existing config files keep parsing.
+ */
+export type OptionType = 'string' | 'number' | 'boolean' | 'array' | 'count';
+
+export interface OptionSpec {
+  /** Long name without dashes, as on the command line and in config files. */
+  readonly name: string;
+  readonly alias?: string;
+  readonly type: OptionType;
+  readonly default?: unknown;
+  /** Locust's environment variable; `LOCUSTA_` + the same suffix works too. */
+  readonly env?: string;
+  readonly group: string;
+  readonly describe: string;
+  readonly hidden?: boolean;
+}
+
+const COMMON = 'Common options';
+const WEB = 'Web UI options';
+const MASTER = 'Master options';
+const WORKER = 'Worker options';
+const TAGS = 'Tag options';
+const STATS = 'Request statistics options';
+const LOG = 'Logging options';
+const STEP = 'Other options';
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'locustfile', alias: 'f', type: 'string', env: 'LOCUST_LOCUSTFILE', group: COMMON, describe: 'User file(s) to import: a .ts/.mts/.js/.mjs file, a comma-separated list, or a folder. Default: locustfile.ts, .mts, .js or .mjs in the current folder' },
+  { name: 'config', type: 'string', group: COMMON, describe: 'Extra config file (locust.conf format: key = value)' },
+  { name: 'host', alias: 'H', type: 'string', env: 'LOCUST_HOST', group: COMMON, describe: 'Host to load test, as a base URL: http://10.21.32.33' },
+  { name: 'users', alias: 'u', type: 'number', env: 'LOCUST_USERS', group: COMMON, describe: 'Peak number of concurrent users (headless default 1)' },
+  { name: 'spawn-rate', alias: 'r', type: 'number', env: 'LOCUST_SPAWN_RATE', group: COMMON, describe: 'Users started per second (headless default 1)' },
+  { name: 'run-time', alias: 't', type: 'string', env: 'LOCUST_RUN_TIME', group: COMMON, describe: 'Stop after this time span: 300s, 20m, 3h, 1h30m. Default: run until stopped' },
+  { name: 'list', alias: 'l', type: 'boolean', default: false, group: COMMON, describe: 'Show the available User classes and exit' },
+  { name: 'config-users', type: 'array', env: 'LOCUST_CONFIG_USERS', group: COMMON, describe: 'User class settings as JSON (not supported yet)', hidden: true },
+  { name: 'web-host', type: 'string', default: '', env: 'LOCUST_WEB_HOST', group: WEB, describe: 'Host to bind the web interface to (all interfaces by default)' },
+  { name: 'web-port', alias: 'P', type: 'number', default: 8089, env: 'LOCUST_WEB_PORT', group: WEB, describe: 'Port for the web interface' },
+  { name: 'headless', type: 'boolean', default: false, env: 'LOCUST_HEADLESS', group: WEB, describe: 'Run without the web UI and start the test at once' },
+  { name: 'autostart', type: 'boolean', default: false, env: 'LOCUST_AUTOSTART', group: WEB, describe: 'Start the test at once, like --headless, but keep the UI' },
+  { name: 'autoquit', type: 'number', default: -1, env: 'LOCUST_AUTOQUIT', group: WEB, describe: 'Quit this many seconds after the run ends (with --autostart)' },
+  { name: 'web-base-path', type: 'string', default: '', env: 'LOCUST_WEB_BASE_PATH', group: WEB, describe: 'Base path of the web UI', hidden: true },
+  { name: 'tls-cert', type: 'string', default: '', env: 'LOCUST_TLS_CERT', group: WEB, describe: 'TLS certificate for serving HTTPS', hidden: true },
+  { name: 'tls-key', type: 'string', default: '', env: 'LOCUST_TLS_KEY', group: WEB, describe: 'TLS private key for serving HTTPS', hidden: true },
+  { name: 'master', type: 'boolean', default: false, env: 'LOCUST_MODE_MASTER', group: MASTER, describe: 'Run as the master of a distributed run (not available yet)' },
+  { name: 'master-bind-host', type: 'string', default: '*', env: 'LOCUST_MASTER_BIND_HOST', group: MASTER, describe: 'Interface the master binds to', hidden: true },
+  { name: 'master-bind-port', type: 'number', default: 5557, env: 'LOCUST_MASTER_BIND_PORT', group: MASTER, describe: 'Port the master binds to', hidden: true },
+  { name: 'expect-workers', type: 'number', default: 1, env: 'LOCUST_EXPECT_WORKERS', group: MASTER, describe: 'Workers the master waits for before starting', hidden: true },
+  { name: 'expect-workers-max-wait', type: 'number', default: 0, env: 'LOCUST_EXPECT_WORKERS_MAX_WAIT', group: MASTER, describe: 'Seconds to wait for workers', hidden: true },
+  { name: 'worker', type: 'boolean', default: false, env: 'LOCUST_MODE_WORKER', group: WORKER, describe: 'Run as a worker of a distributed run (not available yet)' },
+  { name: 'master-host', type: 'string', default: '127.0.0.1', env: 'LOCUST_MASTER_NODE_HOST', group: WORKER, describe: 'Master to connect to', hidden: true },
+  { name: 'master-port', type: 'number', default: 5557, env: 'LOCUST_MASTER_NODE_PORT', group: WORKER, describe: 'Master port to connect to', hidden: true },
+  { name: 'processes', type: 'number', env: 'LOCUST_PROCESSES', group: WORKER, describe: 'Worker processes to fork (not available yet)', hidden: true },
+  { name: 'tags', alias: 'T', type: 'array', env: 'LOCUST_TAGS', group: TAGS, describe: 'Only run tasks with any of these tags' },
+  { name: 'exclude-tags', alias: 'E', type: 'array', env: 'LOCUST_EXCLUDE_TAGS', group: TAGS, describe: 'Do not run tasks with any of these tags' },
+  { name: 'csv', type: 'string', env: 'LOCUST_CSV', group: STATS, describe: 'Write statistics to PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv' },
+  { name: 'csv-full-history', type: 'boolean', default: false, env: 'LOCUST_CSV_FULL_HISTORY', group: STATS, describe: 'Write every entry, not only Aggregated, to the _stats_history.csv file (needs --csv)' },
+  { name: 'print-stats', type: 'boolean', default: false, env: 'LOCUST_PRINT_STATS', group: STATS, describe: 'Print the stats table every 2 s in UI runs too' },
+  { name: 'only-summary', type: 'boolean', default: false, env: 'LOCUST_ONLY_SUMMARY', group: STATS, describe: 'Only print the summary at the end, not the table every 2 s' },
+  { name: 'reset-stats', type: 'boolean', default: false, env: 'LOCUST_RESET_STATS', group: STATS, describe: 'Reset the statistics once spawning has completed' },
+  { name: 'html', type: 'string', env: 'LOCUST_HTML', group: STATS, describe: 'Write an HTML report to this file (not available yet)', hidden: true },
+  { name: 'json', type: 'boolean', default: false, group: STATS, describe: 'Print the final statistics as JSON to stdout' },
+  { name: 'json-file', type: 'string', group: STATS, describe: 'Write the final statistics as JSON to NAME.json' },
+  { name: 'skip-log-setup', type: 'boolean', default: false, env: 'LOCUST_SKIP_LOG_SETUP', group: LOG, describe: 'Leave logging to the user file', hidden: true },
+  { name: 'loglevel', alias: 'L', type: 'string', default: 'INFO', env: 'LOCUST_LOGLEVEL', group: LOG, describe: 'DEBUG, INFO, WARNING, ERROR or CRITICAL' },
+  { name: 'logfile', type: 'string', env: 'LOCUST_LOGFILE', group: LOG, describe: 'Write log lines to this file instead of stderr' },
+  { name: 'show-task-ratio', type: 'boolean', default: false, group: STEP, describe: 'Print the task ratios of the User classes and exit' },
+  { name: 'show-task-ratio-json', type: 'boolean', default: false, group: STEP, describe: 'Print the task ratios as JSON and exit' },
+  { name: 'exit-code-on-error', type: 'number', default: 1, env: 'LOCUST_EXIT_CODE_ON_ERROR', group: STEP, describe: 'Exit code when a request failed or a task raised' },
+  { name: 'stop-timeout', alias: 's', type: 'string', default: '0', env: 'LOCUST_STOP_TIMEOUT', group: STEP, describe: 'Time span running users get to finish their task when the test stops' },
+  { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
+];
+
+/** Names of Locust's own options, camelCased, so custom options can be told apart. */
+export const OWN_OPTION_KEYS: ReadonlySet<string> = new Set(OPTIONS.map((o) => camel(o.name)));
+
+export function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

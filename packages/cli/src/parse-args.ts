@@ -1,0 +1,146 @@
+import type { CommandLineParser } from '@locusta/core';
+import yargs from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { Parser } from 'yargs/helpers';
+import type { RawSettings } from './config-file.ts';
+import { splitList } from './config-file.ts';
+import { usageError } from './errors.ts';
+import type { OptionSpec, OptionType } from './options.ts';
+import { OPTIONS, camel } from './options.ts';
+
+/** An option a user file added through `events.initCommandLineParser`. */
+export interface CustomOption {
+  name: string;
+  options: Options;
+}
+
+/** What the first pass needs before the user files are loaded. */
+export interface EarlyArgs {
+  locustfile?: string;
+  config?: string;
+  help: boolean;
+  version: boolean;
+}
+
+/** The first of Locust's two passes: only what is needed to find and load the user files. */
+export function parseEarly(argv: string[]): EarlyArgs {
+  const parsed = Parser(argv, {
+    string: ['locustfile', 'config'],
+    boolean: ['help', 'version'],
+    alias: { locustfile: ['f'], help: ['h'], version: ['V'] },
+    configuration: { 'unknown-options-as-args': true },
+  });
+  return {
+    locustfile: typeof parsed['locustfile'] === 'string' ? parsed['locustfile'] : undefined,
+    config: typeof parsed['config'] === 'string' ? parsed['config'] : undefined,
+    help: Boolean(parsed['help']),
+    version: Boolean(parsed['version']),
+  };
+}
+
+/** Collects custom options; handed to `initCommandLineParser` listeners. */
+export class CustomOptionCollector implements CommandLineParser {
+  readonly options: CustomOption[] = [];
+
+  option(name: string, options: Record<string, unknown>): CommandLineParser {
+    const clean = name.replace(/^-+/, '');
+    if (this.options.some((o) => o.name === clean) || OPTIONS.some((o) => o.name === clean)) {
+      throw usageError(`The option --${clean} is defined twice`);
+    }
+    this.options.push({ name: clean, options: { group: 'Custom options', ...options } as Options });
+    return this;
+  }
+
+  /** Locust's `parser.add_argument('--model', type=str, default='x', help='...')`, JS-style. */
+  addArgument(flag: string, options: Record<string, unknown> = {}): CommandLineParser {
+    const { help, action, type, ...rest } = options;
+    let yType: OptionType = 'string';
+    if (action === 'store_true' || type === Boolean || type === 'bool' || type === 'boolean') yType = 'boolean';
+    else if (type === Number || type === 'int' || type === 'float' || type === 'number') yType = 'number';
+    return this.option(flag, { ...rest, type: yType, describe: help ?? rest['describe'] });
+  }
+}
+
+/** Converts a string from a config file or the environment to the option's type. */
+function convert(value: string | string[] | true, type: OptionType | undefined, key: string): unknown {
+  if (value === true) return true;
+  if (type === 'array') return Array.isArray(value) ? value : splitList(value.replace(/^\[|\]$/g, ''));
+  const text = Array.isArray(value) ? value.join(',') : value;
+  if (type === 'boolean') {
+    if (/^(true|yes|on|1)$/i.test(text)) return true;
+    if (/^(false|no|off|0)$/i.test(text)) return false;
+    throw usageError(`Invalid value '${text}' for ${key}: expected true or false`);
+  }
+  if (type === 'number') {
+    const n = Number(text);
+    if (text.trim() === '' || Number.isNaN(n)) throw usageError(`Invalid value '${text}' for ${key}: expected a number`);
+    return n;
+  }
+  return text;
+}
+
+function typeOf(spec: OptionSpec | CustomOption): OptionType | undefined {
+  return 'options' in spec ? (spec.options.type as OptionType | undefined) : spec.type;
+}
+
+/**
+ * Settings from config files and the environment (environment wins), typed, keyed by long
+ * option name. Unknown config keys are usage errors, as in Locust.
+ */
+export function settingsFromFilesAndEnv(files: RawSettings, env: NodeJS.ProcessEnv, custom: CustomOption[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const specs = new Map<string, OptionSpec | CustomOption>();
+  for (const o of OPTIONS) specs.set(o.name, o);
+  for (const c of custom) specs.set(c.name, c);
+  for (const [key, value] of files) {
+    const spec = specs.get(key);
+    if (!spec) throw usageError(`unrecognized arguments: --${key} (from a config file)`);
+    out[key] = convert(value, typeOf(spec), key);
+  }
+  const envName = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
+  for (const o of OPTIONS) {
+    if (!o.env) continue;
+    const value = envName(o.env.replace(/^LOCUST_/, ''));
+    if (value !== undefined && value !== '') out[o.name] = convert(value, o.type, o.env);
+  }
+  for (const c of custom) {
+    const suffix = c.name.toUpperCase().replace(/-/g, '_');
+    const value = envName(suffix);
+    if (value !== undefined && value !== '') out[c.name] = convert(value, typeOf(c), `LOCUSTA_${suffix}`);
+  }
+  return out;
+}
+
+/** The full yargs parser: Locust's options, the custom ones, and positional class names. */
+export function buildParser(argv: string[], custom: CustomOption[], settings: Record<string, unknown>): Argv {
+  let y = yargs(argv)
+    .scriptName('locusta')
+    .usage('Usage: locusta [options] [UserClass ...]')
+    .parserConfiguration({ 'boolean-negation': false, 'duplicate-arguments-array': false })
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version(false)
+    .option('version', { alias: 'V', type: 'boolean', describe: 'Show the version and exit', group: 'Common options' })
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw usageError(msg || err?.message || 'invalid arguments');
+    });
+  for (const o of OPTIONS) {
+    const opt: Options = { type: o.type === 'count' ? 'count' : o.type, describe: o.describe, group: o.group, hidden: o.hidden };
+    if (o.alias) opt.alias = o.alias;
+    if (o.default !== undefined) opt.default = o.default;
+    if (o.type === 'string' || o.type === 'number') opt.requiresArg = true;
+    y = y.option(o.name, opt);
+  }
+  for (const c of custom) y = y.option(c.name, c.options);
+  // Config files and environment variables sit under the command line (yargs' config layer).
+  return y.config(settings);
+}
+
+export function camelKeys(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (k !== '$0' && k !== '_') out[camel(k)] = v;
+  return out;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `locusta` command. User files import 'locusta'; the CLI points those imports at this
+// package's own entry, so a user file anywhere on disk shares this process's classes and events.
+import { readFileSync } from 'node:fs';
+import { main } from '@locusta/cli';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const code = await main(process.argv.slice(2), {
+  locustaEntry: new URL('../dist/index.js', import.meta.url).href,
+  version: pkg.version,
+});
+// Keep-alive sockets and timers of stopped users must not hold the process open.
+process.exit(code);
