@@ -1,0 +1,120 @@
+/**
+ * The latency and token model, kept apart from the HTTP layer so that the (future) SSE
+ * streaming path can reuse the same plan: time to first token, then one token every
+ * `interTokenMs`.
+ *
+ * Everything here is a pure function of its inputs; the only randomness is the `jitter`
+ * multiplier, drawn by the server from a seeded generator (see `createRng`).
+ */
+import type { ModelSpec } from './models.ts';
+
+/** `max_tokens` when the request does not give one. */
+export const DEFAULT_MAX_TOKENS = 256;
+/** Fixed per-request overhead (HTTP, tokenizer, scheduling) at speed 1. */
+export const REQUEST_OVERHEAD_MS = 2;
+/**
+ * Extra decode time per additional concurrent request. With N requests in flight each one
+ * decodes `1 + BATCH_CONTENTION * (N - 1)` times slower: continuous batching shares one
+ * throughput budget, so aggregate tokens/s still rises with N but every single request
+ * gets slower (16 in flight: 4.75x slower each, 3.4x the aggregate throughput).
+ */
+export const BATCH_CONTENTION = 0.25;
+/** Default jitter: latencies vary uniformly by +-10%. */
+export const DEFAULT_JITTER_SPREAD = 0.1;
+
+/** Token estimate used for prompts: one token per 4 characters, rounded up. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** 32-bit FNV-1a hash of a string: a stable seed derived from the prompt. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * How many tokens the "model" wants to say about a prompt before it stops on its own:
+ * 16..128 depending on a hash of the prompt, plus up to 128 more for longer prompts.
+ * The same prompt always gets the same length.
+ */
+export function naturalOutputTokens(promptText: string, promptTokens: number): number {
+  return 16 + (fnv1a(promptText) % 113) + Math.min(promptTokens, 128);
+}
+
+/** Decode slowdown with `inFlight` requests in flight (including this one). */
+export function concurrencySlowdown(inFlight: number): number {
+  return 1 + BATCH_CONTENTION * Math.max(0, inFlight - 1);
+}
+
+/** mulberry32: a small, fast, seedable PRNG returning numbers in [0, 1). */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A multiplier in [1 - spread, 1 + spread). */
+export function jitterFactor(rng: () => number, spread: number = DEFAULT_JITTER_SPREAD): number {
+  return 1 + (rng() * 2 - 1) * spread;
+}
+
+export interface PlanInput {
+  model: ModelSpec;
+  /** All prompt text (every message's content, concatenated). */
+  promptText: string;
+  /** The request's `max_tokens`, if any. */
+  maxTokens?: number | undefined;
+  /** Requests in flight including this one, at admission. */
+  inFlight: number;
+  /** Latency divisor: 2 means everything takes half as long. */
+  speed: number;
+  /** Multiplier from `jitterFactor` (1 = none). */
+  jitter: number;
+  /** If set, the whole request takes exactly this long, regardless of everything else. */
+  fixedLatencyMs?: number | undefined;
+}
+
+export interface GenerationPlan {
+  promptTokens: number;
+  completionTokens: number;
+  /** `length` when `max_tokens` cut the answer short, else `stop`. */
+  finishReason: 'stop' | 'length';
+  /** Time to first token: overhead + prefill. */
+  ttftMs: number;
+  /** Time between generated tokens (decode, slowed by concurrency). */
+  interTokenMs: number;
+  /** ttftMs + interTokenMs * (completionTokens - 1), or fixedLatencyMs. */
+  totalMs: number;
+}
+
+export function planGeneration(input: PlanInput): GenerationPlan {
+  const promptTokens = estimateTokens(input.promptText);
+  const natural = naturalOutputTokens(input.promptText, promptTokens);
+  const limit = input.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const completionTokens = Math.max(0, Math.min(limit, natural));
+  const finishReason = limit < natural ? 'length' : 'stop';
+
+  if (input.fixedLatencyMs !== undefined) {
+    const total = input.fixedLatencyMs;
+    const ttft = completionTokens > 1 ? total * 0.2 : total;
+    const inter = completionTokens > 1 ? (total - ttft) / (completionTokens - 1) : 0;
+    return { promptTokens, completionTokens, finishReason, ttftMs: ttft, interTokenMs: inter, totalMs: total };
+  }
+
+  const scale = input.jitter / input.speed;
+  const ttftMs = (REQUEST_OVERHEAD_MS + input.model.prefillMsPerToken * promptTokens) * scale;
+  const interTokenMs = input.model.decodeMsPerToken * concurrencySlowdown(input.inFlight) * scale;
+  // The first token comes out of prefill; each further token costs one decode step.
+  const totalMs = ttftMs + interTokenMs * Math.max(0, completionTokens - 1);
+  return { promptTokens, completionTokens, finishReason, ttftMs, interTokenMs, totalMs };
+}

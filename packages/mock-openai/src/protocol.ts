@@ -1,0 +1,177 @@
+/**
+ * Request parsing and response bodies in the OpenAI wire format (as served by Ollama,
+ * llama.cpp and vLLM on their `/v1` routes).
+ */
+import type { ModelSpec } from './models.ts';
+
+/** Ollama's scheduler error (server/sched.go `ErrMaxQueue`), word for word, two spaces included. */
+export const OLLAMA_BUSY_MESSAGE = 'server busy, please try again.  maximum pending requests exceeded';
+
+export interface OpenAIError {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export function errorBody(message: string, type: string, code: string | null = null, param: string | null = null): OpenAIError {
+  return { error: { message, type, param, code } };
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  system_fingerprint: string;
+  choices: Array<{
+    index: number;
+    message: { role: 'assistant'; content: string };
+    finish_reason: 'stop' | 'length';
+  }>;
+  usage: Usage;
+  /**
+   * Not part of OpenAI's schema. llama.cpp's native `/completion` API returns the generated
+   * text as a top-level `content`, and load-test scripts written against it (such as the
+   * Locust `InferenceUser` that checks `"content" in response.json()`) only look there;
+   * a plain OpenAI body would make every such check fail. Mirroring the message text here
+   * keeps both kinds of client happy; OpenAI SDKs ignore unknown fields.
+   */
+  content: string;
+}
+
+export interface TextCompletion {
+  id: string;
+  object: 'text_completion';
+  created: number;
+  model: string;
+  system_fingerprint: string;
+  choices: Array<{ index: number; text: string; finish_reason: 'stop' | 'length'; logprobs: null }>;
+  usage: Usage;
+  /** Same as in `ChatCompletion`: llama.cpp-style top-level text. */
+  content: string;
+}
+
+export interface ModelObject {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+/** A parse failure: the HTTP status and OpenAI error body to answer with. */
+export class RequestError extends Error {
+  readonly status: number;
+  readonly body: OpenAIError;
+  constructor(status: number, message: string, type = 'invalid_request_error', code: string | null = null, param: string | null = null) {
+    super(message);
+    this.status = status;
+    this.body = errorBody(message, type, code, param);
+  }
+}
+
+export interface GenerationRequest {
+  model: string;
+  /** All prompt text concatenated (what prompt tokens are estimated from). */
+  promptText: string;
+  maxTokens: number | undefined;
+  stream: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function invalid(message: string, param: string | null = null): RequestError {
+  return new RequestError(400, message, 'invalid_request_error', null, param);
+}
+
+/** Parses a request body as JSON; 400 with an OpenAI error when it is not a JSON object. */
+export function parseJsonObject(raw: string): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw invalid(`We could not parse the JSON body of your request. (${detail})`);
+  }
+  if (!isObject(value)) throw invalid('The request body must be a JSON object.');
+  return value;
+}
+
+function parseCommon(body: JsonObject): { model: string; maxTokens: number | undefined; stream: boolean } {
+  const model = body['model'];
+  if (typeof model !== 'string' || model.length === 0) {
+    throw invalid('you must provide a model parameter', 'model');
+  }
+  // `max_completion_tokens` is the newer OpenAI name; accept either.
+  const rawMax = body['max_completion_tokens'] ?? body['max_tokens'];
+  let maxTokens: number | undefined;
+  if (rawMax !== undefined && rawMax !== null) {
+    if (typeof rawMax !== 'number' || !Number.isInteger(rawMax) || rawMax < 1) {
+      throw invalid(`Invalid 'max_tokens': expected an integer >= 1, got ${JSON.stringify(rawMax)}.`, 'max_tokens');
+    }
+    maxTokens = rawMax;
+  }
+  const temperature = body['temperature'];
+  if (temperature !== undefined && temperature !== null && (typeof temperature !== 'number' || temperature < 0 || temperature > 2)) {
+    throw invalid(`Invalid 'temperature': expected a number between 0 and 2, got ${JSON.stringify(temperature)}.`, 'temperature');
+  }
+  const stream = body['stream'];
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
+    throw invalid(`Invalid 'stream': expected a boolean, got ${JSON.stringify(stream)}.`, 'stream');
+  }
+  return { model, maxTokens, stream: stream === true };
+}
+
+function contentText(content: unknown, index: number): string {
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) return '';
+  if (Array.isArray(content)) {
+    // Content parts: only text parts count towards the prompt.
+    return content
+      .map((part) => (isObject(part) && part['type'] === 'text' && typeof part['text'] === 'string' ? part['text'] : ''))
+      .join('');
+  }
+  throw invalid(`Invalid type for 'messages[${index}].content': expected a string or an array of content parts.`, `messages[${index}].content`);
+}
+
+/** `POST /v1/chat/completions` body. */
+export function parseChatRequest(body: JsonObject): GenerationRequest {
+  const common = parseCommon(body);
+  const messages = body['messages'];
+  if (!Array.isArray(messages)) throw invalid("Missing required parameter: 'messages'.", 'messages');
+  if (messages.length === 0) throw invalid("[] is too short - 'messages'", 'messages');
+  const parts: string[] = [];
+  messages.forEach((m, i) => {
+    if (!isObject(m) || typeof m['role'] !== 'string') {
+      throw invalid(`Invalid 'messages[${i}]': expected an object with a string 'role'.`, `messages[${i}]`);
+    }
+    parts.push(contentText(m['content'], i));
+  });
+  return { ...common, promptText: parts.join('') };
+}
+
+/** `POST /v1/completions` body. */
+export function parseCompletionRequest(body: JsonObject): GenerationRequest {
+  const common = parseCommon(body);
+  const prompt = body['prompt'];
+  let promptText: string;
+  if (typeof prompt === 'string') promptText = prompt;
+  else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string') promptText = prompt[0];
+  else throw invalid("Invalid 'prompt': expected a string.", 'prompt');
+  return { ...common, promptText };
+}
+
+export function usage(promptTokens: number, completionTokens: number): Usage {
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+export function modelObject(model: ModelSpec, created: number): ModelObject {
+  return { id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'library' };
+}
