@@ -16,7 +16,6 @@ export interface TaskHolder {
   /** Queued tasks (scheduleTask); picked before random ones. */
   readonly queue: TaskDef[];
   nextTask(): TaskDef | undefined;
-  waitTime(): number;
   onStart(): unknown;
   onStop(): unknown;
 }
@@ -26,6 +25,18 @@ export interface UserInternals {
   checkStopping(): void;
   wait(seconds: number): Promise<void>;
   reportError(err: unknown, where: TaskHolder): void;
+}
+
+/**
+ * The wait after a task: the holder's `waitTime` (a field such as `between(1, 3)` or a method);
+ * a TaskSet without one uses its user's; a user without one waits 0 (Locust's constant(0)).
+ * `waitTime` is deliberately not declared on User or TaskSet, so that subclasses may define it
+ * as a field or a method without `override`, exactly as in Locust files.
+ */
+export function waitTimeOf(holder: TaskHolder): number {
+  const fn = (holder as { waitTime?: unknown }).waitTime;
+  if (typeof fn === 'function') return Number((fn as () => number).call(holder));
+  return holder.user === (holder as unknown) ? 0 : waitTimeOf(holder.user);
 }
 
 type Spawner = (cls: TaskDef['fn'], parent: TaskHolder) => TaskHolder & { run(): Promise<void> };
@@ -60,7 +71,7 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
         if (isControlFlow(err) && !(err instanceof RescheduleTask)) throw err;
         if (!(err instanceof RescheduleTask)) internals.reportError(err, holder);
       }
-      await internals.wait(holder.waitTime());
+      await internals.wait(waitTimeOf(holder));
     }
   } catch (err) {
     if (nested && err instanceof InterruptTaskSet) {

@@ -12,30 +12,26 @@ type TaskSetClass = new (parent: TaskHolder) => TaskSet;
  * A group of tasks a user runs until it calls `interrupt()` (Locust's TaskSet). Nest it in a
  * user's or another TaskSet's `tasks`. Its wait time falls back to the user's.
  */
-export class TaskSet implements TaskHolder {
+export class TaskSet<TUser extends User = User> implements TaskHolder {
   static readonly [TASKSET_BRAND] = true;
   declare static tasks: TaskSource | undefined;
 
-  readonly user: User;
+  readonly user: TUser;
   readonly parent: TaskHolder;
   readonly queue: TaskDef[] = [];
 
   constructor(parent: TaskHolder) {
     this.parent = parent;
-    this.user = parent.user;
+    this.user = parent.user as TUser;
   }
 
   /** The user's client, so tasks in a TaskSet can write `this.client.get(...)`. */
-  get client(): unknown {
-    return (this.user as unknown as { client?: unknown }).client;
+  get client(): TUser extends { client: infer C } ? C : unknown {
+    return (this.user as unknown as { client: TUser extends { client: infer C } ? C : unknown }).client;
   }
 
   get environment(): User['environment'] {
     return this.user.environment;
-  }
-
-  waitTime(): number {
-    return this.user.waitTime();
   }
 
   onStart(): unknown {
@@ -75,7 +71,7 @@ export class TaskSet implements TaskHolder {
  * Runs tasks in declaration order, cycling (Locust's SequentialTaskSet). A weight-N task runs N
  * times in a row.
  */
-export class SequentialTaskSet extends TaskSet {
+export class SequentialTaskSet<TUser extends User = User> extends TaskSet<TUser> {
   #index = 0;
   #order: TaskDef[] | undefined;
 

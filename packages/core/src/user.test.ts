@@ -69,7 +69,7 @@ describe('User task loop', () => {
     class U extends User {
       static override tasks = [Inner];
       calls = 0;
-      override waitTime() {
+      waitTime() {
         if (++this.calls === 2) throw new StopUser();
         return 0;
       }
@@ -103,13 +103,13 @@ describe('User task loop', () => {
     const gate = new Promise<void>((r) => (release = r));
     const log: string[] = [];
     class Waiter extends User {
-      override waitTime = constant(1000);
+      waitTime = constant(1000);
       @task t() {
         log.push('w');
       }
     }
     class Runner extends User {
-      override waitTime = constant(1000);
+      waitTime = constant(1000);
       @task async t() {
         await gate;
         log.push('r-done');

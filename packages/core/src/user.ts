@@ -30,6 +30,9 @@ const INTERNALS = Symbol('locusta.user.internals');
  * fields so a subclass cannot clash with it.
  */
 export class User implements TaskHolder {
+  // Wait time: set `waitTime = between(1, 3)` (or define a `waitTime()` method) in a subclass;
+  // it is read by the task loop (see waitTimeOf) and defaults to 0.
+
   /** A class is concrete unless it sets `static abstract = true` itself. */
   static abstract = true;
   static weight = 1;
@@ -63,11 +66,6 @@ export class User implements TaskHolder {
   /** True once the runner killed this user; its late requests are not recorded. */
   get killed(): boolean {
     return this.#killed;
-  }
-
-  /** Seconds to wait after each task; replace with `waitTime = between(1, 3)` or a method. */
-  waitTime(): number {
-    return 0;
   }
 
   onStart(): unknown {
