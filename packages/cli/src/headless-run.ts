@@ -3,7 +3,7 @@ import type { Environment } from '@locusta/core';
 import type { Logger } from '@locusta/core';
 import { LocalRunner } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { formatErrorReport, formatPercentilesTable, formatStatsTable, statsJson } from '@locusta/stats';
+import { formatErrorReport, formatPercentilesTable, formatStatsJson, formatStatsTable } from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
 import type { RunSettings } from './validate.ts';
 
@@ -155,7 +155,7 @@ export class HeadlessRun {
     if (errors) printErr(errors);
     this.#csv?.final();
     const options = this.#o.options;
-    const json = `${JSON.stringify(statsJson(stats), null, 4)}\n`;
+    const json = `${formatStatsJson(stats)}\n`;
     if (options['json']) writeSync(1, json);
     if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
   }

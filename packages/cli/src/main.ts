@@ -79,12 +79,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
   const args = parser.parseSync() as Record<string, unknown> & { _: Array<string | number> };
   if (!loaded) throw fileError('no user file loaded');
-  const options = { ...args };
-  delete options['_'];
-  delete options['$0'];
+  const { _: positional, $0: _script, ...options } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
   const runSettings = validateOptions(options);
 
-  const classes = selectClasses(loaded.userClasses, args._.map(String), Boolean(options['equalWeights']));
+  const classes = selectClasses(loaded.userClasses, positional.map(String), Boolean(options['equalWeights']));
   if (options['list']) {
     out(['Available Users:', ...classes.map((c) => `    ${c.name}`)].join('\n'));
     return 0;

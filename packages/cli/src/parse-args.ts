@@ -117,7 +117,7 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
     .scriptName('locusta')
     .usage('Usage: locusta [options] [UserClass ...]')
     .parserConfiguration({ 'boolean-negation': false, 'duplicate-arguments-array': false })
-    .strict()
+    .strictOptions()
     .help('help')
     .alias('help', 'h')
     .version(false)

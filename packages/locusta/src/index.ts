@@ -37,4 +37,4 @@ export type {
   WaitTimeFn,
 } from '@locusta/core';
 export { HttpSession, HttpUser, HttpResponse } from '@locusta/http';
-export type { RequestOptions } from '@locusta/http';
+export type { CatchResponse, HttpRequestOptions } from '@locusta/http';

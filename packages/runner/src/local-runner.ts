@@ -52,7 +52,7 @@ export class LocalRunner implements RunnerHandle {
       if (e.exception !== undefined && e.exception !== null) stats.logError(e.requestType, e.name, e.exception);
     });
     this.#onUserError = environment.events.userError.addListener((e) => {
-      exceptions.log(describeError(e.exception), e.tb ?? stackOf(e.exception), environment.nodeId);
+      exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), environment.nodeId);
     });
   }
 
@@ -220,6 +220,11 @@ export class LocalRunner implements RunnerHandle {
     }
     listener({ type, data, nodeId: LOCAL });
   }
+}
+
+/** Locust's `str(exception)`: the message alone. */
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** JSON as Python's json.dumps writes it (`{"A": 1, "B": 2}`), for Locust's log lines. */
