@@ -184,3 +184,22 @@ describe('the command line', () => {
     expect(Number(total[3])).toBe(0);
   });
 });
+
+describe('user files', () => {
+  it('loads a folder recursively, skipping _helpers and abstract classes', async () => {
+    const r = await runLocusta(['-f', join(FIXTURES, 'folder'), '-l']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Available Users:\n    FirstUser\n    SecondUser\n');
+    const r2 = await runLocusta(['-f', `${join(FIXTURES, 'folder/first.ts')},${join(FIXTURES, 'simple.ts')}`, '-l']);
+    expect(r2.stdout).toBe('Available Users:\n    FirstUser\n    SimpleUser\n');
+  });
+
+  it("resolves 'locusta' to the running CLI from a file outside the repository", async () => {
+    const dir = tempDir();
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(FIXTURES, 'custom-option.ts'), join(dir, 'locustfile.ts'));
+    const r = await runLocusta(['--headless', '-u', '1', '-r', '1', '-t', '1s', '--model', 'outside', 'OptionUser'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(finalSummary(r.stderr).has('OPT outside')).toBe(true);
+  });
+});

@@ -38,6 +38,7 @@ export class LocalRunner implements RunnerHandle {
   #targetUserCount = 0;
   readonly #onRequest: (e: RequestEvent) => void;
   readonly #onUserError: (e: { exception: unknown; tb?: string }) => void;
+  #attached = false;
 
   constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats) {
     this.environment = environment;
@@ -47,13 +48,21 @@ export class LocalRunner implements RunnerHandle {
     this.#classes = new Map(environment.userClasses.map((c) => [c.name, c]));
     environment.runner = this;
     environment.stats = stats;
-    this.#onRequest = environment.events.request.addListener((e) => {
+    this.#onRequest = (e) => {
       stats.logRequest(e.requestType, e.name, e.responseTime, e.responseLength);
       if (e.exception !== undefined && e.exception !== null) stats.logError(e.requestType, e.name, e.exception);
-    });
-    this.#onUserError = environment.events.userError.addListener((e) => {
+    };
+    this.#onUserError = (e) => {
       exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), environment.nodeId);
-    });
+    };
+  }
+
+  /** Records request and error events into the statistics while a test runs. */
+  #attach(): void {
+    if (this.#attached) return;
+    this.#attached = true;
+    this.environment.events.request.addListener(this.#onRequest);
+    this.environment.events.userError.addListener(this.#onUserError);
   }
 
   get state(): RunnerState {
@@ -87,6 +96,7 @@ export class LocalRunner implements RunnerHandle {
     if (this.#state !== 'running' && this.#state !== 'spawning') {
       this.stats.reset();
       this.exceptions.reset();
+      this.#attach();
       for (const name of filterTasksByTags(env.userClasses, env.tags, env.excludeTags)) {
         env.logger.warn(`${name} had no tasks left after filtering, instantiating it will fail!`);
       }
@@ -158,27 +168,26 @@ export class LocalRunner implements RunnerHandle {
     return true;
   }
 
-  /** Stops users: with a stop timeout running ones may finish their task, the rest are killed. */
-  #stopUsers(entries: Running[]): Promise<void> {
+  /**
+   * Stops users. Without a stop timeout they are killed at once (waits end, connections close);
+   * with one, waiting users are killed and running ones get that long to finish their task,
+   * after which the rest are killed. Killed users are not waited for: their late events are
+   * ignored once the runner has stopped, as Locust discards killed greenlets.
+   */
+  async #stopUsers(entries: Running[]): Promise<void> {
     const timeout = this.environment.stopTimeout;
     for (const { user } of entries) user.stop(!(timeout > 0));
-    const all = Promise.all(entries.map((e) => e.done)).then(() => undefined);
-    if (!(timeout > 0)) return all;
+    if (!(timeout > 0)) return;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), timeout * 1000);
     });
-    return Promise.race([all, expired]).then((outcome) => {
-      clearTimeout(timer);
-      if (outcome === 'expired') {
-        this.environment.logger.info(
-          `Not all users finished their tasks & terminated in ${timeout} seconds. Stopping them...`,
-        );
-        for (const { user } of entries) user.kill();
-        return all;
-      }
-      return undefined;
-    });
+    const outcome = await Promise.race([Promise.all(entries.map((e) => e.done)), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired') {
+      this.environment.logger.info(`Not all users finished their tasks & terminated in ${timeout} seconds. Stopping them...`);
+      for (const { user } of entries) user.kill();
+    }
   }
 
   /** Stops every user (honouring the stop timeout) and fires testStopping / testStop. */
@@ -196,13 +205,19 @@ export class LocalRunner implements RunnerHandle {
     this.#dispatcher = undefined;
     this.monitor.stop();
     this.#state = 'stopped';
+    this.#detach();
     await env.events.testStop.fireAsync({ environment: env });
   }
 
-  /** Stops the test and releases the runner's listeners. */
+  /** Stops the test; the statistics are final from here on. */
   async quit(): Promise<void> {
     await this.stop();
     this.#state = 'stopped';
+    this.#detach();
+  }
+
+  #detach(): void {
+    this.#attached = false;
     this.environment.events.request.removeListener(this.#onRequest);
     this.environment.events.userError.removeListener(this.#onUserError);
   }

@@ -1,0 +1,14 @@
+import { HttpUser, constant, task } from 'locusta';
+
+/**
+ * A user that does one request and then waits 30 s: with a short run time every user spends the
+ * measurement waiting, holding its session (undici Agent, keep-alive socket, cookie jar).
+ */
+export class WaitingUser extends HttpUser {
+  waitTime = constant(30);
+
+  @task
+  async root() {
+    await this.client.get('/');
+  }
+}
