@@ -42,66 +42,44 @@ function isSignal(value: unknown, name: string): boolean {
 
 /**
  * Control-flow signals (Locust's exceptions of the same names). They are thrown by user code
- * or by the framework and caught by the task loop; they are not failures.
+ * or by the framework and caught by the task loop; they are not failures. Each is recognised by
+ * its class name under a global symbol, so `instanceof` holds across copies of this package.
  */
 abstract class ControlSignal extends Error {
+  override get name(): string {
+    return this.constructor.name;
+  }
   get [SIGNAL](): string {
-    return this.name;
+    return this.constructor.name;
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isSignal(value, this.name);
   }
 }
 
 /** Ends the user that throws it (its `onStop` runs). */
-export class StopUser extends ControlSignal {
-  override name = 'StopUser';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'StopUser');
-  }
-}
+export class StopUser extends ControlSignal {}
 
 /** Ends the whole test when thrown while spawning; inside a task it ends that user only, as Locust. */
-export class StopTest extends ControlSignal {
-  override name = 'StopTest';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'StopTest');
-  }
-}
+export class StopTest extends ControlSignal {}
 
 /** Abandons the current task; the user waits, then picks the next task. */
-export class RescheduleTask extends ControlSignal {
-  override name = 'RescheduleTask';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'RescheduleTask');
-  }
-}
+export class RescheduleTask extends ControlSignal {}
 
 /** Abandons the current task and picks the next one without waiting. */
-export class RescheduleTaskImmediately extends ControlSignal {
-  override name = 'RescheduleTaskImmediately';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'RescheduleTaskImmediately');
-  }
-}
+export class RescheduleTaskImmediately extends ControlSignal {}
 
 /** Leaves the running TaskSet and returns control to its parent. */
 export class InterruptTaskSet extends ControlSignal {
-  override name = 'InterruptTaskSet';
   readonly reschedule: boolean;
   constructor(reschedule = true) {
     super('InterruptTaskSet');
     this.reschedule = reschedule;
   }
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'InterruptTaskSet');
-  }
 }
 
 /** Thrown into a user's task loop when the runner kills the user (Locust's GreenletExit). */
-export class UserKilled extends ControlSignal {
-  override name = 'UserKilled';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isSignal(value, 'UserKilled');
-  }
-}
+export class UserKilled extends ControlSignal {}
 
 /** True for errors that steer a user's task loop rather than report a problem. */
 export function isControlFlow(err: unknown): boolean {

@@ -1,3 +1,5 @@
+import type { StatsError } from './stats-error.ts';
+
 /**
  * One entry in a StatsSnapshot. Plain data (numbers, strings, arrays), so it survives JSON and
  * msgpack unchanged. Counts cover the interval since the sender's last reset().
@@ -23,16 +25,8 @@ export interface StatsEntrySnapshot {
   histogram: string | null;
 }
 
-/** A failure group in a StatsSnapshot (same fields as StatsError). */
-export interface StatsErrorSnapshot {
-  method: string;
-  name: string;
-  error: string;
-  occurrences: number;
-  firstSeen: number;
-  lastSeen: number;
-  key: string;
-}
+/** A failure group in a StatsSnapshot: the same fields as StatsError. */
+export type StatsErrorSnapshot = StatsError;
 
 /** What a worker sends each report interval; RequestStats.merge() adds it up exactly. */
 export interface StatsSnapshot {
