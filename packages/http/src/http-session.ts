@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { User } from '@locusta/core';
 import { describeError, isControlFlow, UserKilled } from '@locusta/core';
-import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
@@ -10,6 +9,7 @@ import { followRedirect, isRedirect, MAX_REDIRECTS } from './redirect.ts';
 import { ResponseReader } from './response-reader.ts';
 import type { Base, Query, Target } from './url.ts';
 import { parseBase, resolveTarget } from './url.ts';
+import { UserConnections } from './user-connections.ts';
 
 /** Request headers; names are case-insensitive. */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -39,8 +39,8 @@ export interface HttpRequestOptions {
 const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
 
 /**
- * A user's HTTP client (Locust's HttpSession): one undici Agent (a keep-alive pool per origin)
- * and one cookie jar per user, created on first use. Every request fires exactly one
+ * A user's HTTP client (Locust's HttpSession): its own keep-alive connections per origin
+ * (UserConnections) and cookie jar, created on first use. Every request fires exactly one
  * `request` event; failures are recorded, not thrown.
  */
 export class HttpSession {
@@ -48,7 +48,7 @@ export class HttpSession {
   readonly cookies = new CookieJar();
   readonly #base: Base;
   readonly #user: User;
-  #dispatcher: Dispatcher | undefined;
+  #connections: UserConnections | undefined;
 
   constructor(baseUrl: string, user: User) {
     this.#base = parseBase(baseUrl);
@@ -116,7 +116,7 @@ export class HttpSession {
 
     const startTime = Date.now() / 1000;
     const t0 = performance.now();
-    let reader = await ResponseReader.read(this.#agent(), dispatch);
+    let reader = await this.#send(dispatch);
     if (user.killed) throw new UserKilled();
     let finalTarget = target;
     if (!reader.error) {
@@ -169,16 +169,16 @@ export class HttpSession {
    * opens a new pool.
    */
   close(killed = false): void {
-    const dispatcher = this.#dispatcher;
-    this.#dispatcher = undefined;
-    if (!dispatcher) return;
-    (killed ? dispatcher.destroy() : dispatcher.close()).catch((err: unknown) => {
+    const connections = this.#connections;
+    this.#connections = undefined;
+    if (!connections) return;
+    connections.close(killed).catch((err: unknown) => {
       this.#user.environment.logger.warn(`closing the HTTP connections failed: ${describeError(err)}`);
     });
   }
 
-  #agent(): Dispatcher {
-    return (this.#dispatcher ??= new Agent());
+  #send(dispatch: Dispatcher.DispatchOptions): Promise<ResponseReader> {
+    return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch));
   }
 
   /** The request headers; the caller's object is passed through when nothing is added. */
@@ -215,7 +215,7 @@ export class HttpSession {
       target = next.target;
       next.dispatch.headers = this.#headers(target, next.headers, next.contentType);
       dispatch = next.dispatch;
-      reader = await ResponseReader.read(this.#agent(), dispatch);
+      reader = await this.#send(dispatch);
       if (reader.error) return [reader, target];
       this.#storeCookies(reader.headers, target);
       if (!isRedirect(reader.status)) return [reader, target];
