@@ -1,18 +1,14 @@
-import type { Environment, RequestEvent, RunnerHandle, User, UserClass } from '@locusta/core';
-import { StopTest, describeError, filterTasksByTags, stackOf } from '@locusta/core';
+import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
+import { filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { EventRecorder } from './event-recorder.ts';
 import { UsageMonitor } from './usage-monitor.ts';
-import type { Distribution } from './users-dispatcher.ts';
+import { UserPool } from './user-pool.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 
 export type RunnerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
 
 export type MessageListener = (msg: { type: string; data: unknown; nodeId: string }) => unknown;
-
-interface Running {
-  readonly user: User;
-  readonly done: Promise<void>;
-}
 
 const LOCAL = 'local';
 
@@ -30,39 +26,23 @@ export class LocalRunner implements RunnerHandle {
   onStopTest: ((reason: string) => void) | undefined;
 
   #state: RunnerState = 'ready';
-  #users = new Map<string, Running[]>();
-  #classes: Map<string, UserClass>;
+  readonly #pool: UserPool;
   #dispatcher: UsersDispatcher | undefined;
   #rampToken = 0;
   #messages = new Map<string, MessageListener>();
   #targetUserCount = 0;
-  readonly #onRequest: (e: RequestEvent) => void;
-  readonly #onUserError: (e: { exception: unknown; tb?: string }) => void;
-  #attached = false;
+  readonly #recorder: EventRecorder;
 
   constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats) {
     this.environment = environment;
     this.stats = stats;
     this.exceptions = exceptions;
     this.monitor = new UsageMonitor(environment);
-    this.#classes = new Map(environment.userClasses.map((c) => [c.name, c]));
+    this.#pool = new UserPool(environment);
+    this.#pool.onStopTest = (reason) => this.onStopTest?.(reason);
     environment.runner = this;
     environment.stats = stats;
-    this.#onRequest = (e) => {
-      stats.logRequest(e.requestType, e.name, e.responseTime, e.responseLength);
-      if (e.exception !== undefined && e.exception !== null) stats.logError(e.requestType, e.name, e.exception);
-    };
-    this.#onUserError = (e) => {
-      exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), environment.nodeId);
-    };
-  }
-
-  /** Records request and error events into the statistics while a test runs. */
-  #attach(): void {
-    if (this.#attached) return;
-    this.#attached = true;
-    this.environment.events.request.addListener(this.#onRequest);
-    this.environment.events.userError.addListener(this.#onUserError);
+    this.#recorder = new EventRecorder(environment, stats, exceptions);
   }
 
   get state(): RunnerState {
@@ -70,9 +50,7 @@ export class LocalRunner implements RunnerHandle {
   }
 
   get userCount(): number {
-    let n = 0;
-    for (const list of this.#users.values()) n += list.length;
-    return n;
+    return this.#pool.count;
   }
 
   get targetUserCount(): number {
@@ -81,9 +59,7 @@ export class LocalRunner implements RunnerHandle {
 
   /** Running users per class, sorted by class name. */
   userClassesCount(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const name of [...this.#classes.keys()].sort()) out[name] = this.#users.get(name)?.length ?? 0;
-    return out;
+    return this.#pool.classesCount();
   }
 
   /**
@@ -96,7 +72,7 @@ export class LocalRunner implements RunnerHandle {
     if (this.#state !== 'running' && this.#state !== 'spawning') {
       this.stats.reset();
       this.exceptions.reset();
-      this.#attach();
+      this.#recorder.attach();
       for (const name of filterTasksByTags(env.userClasses, env.tags, env.excludeTags)) {
         env.logger.warn(`${name} had no tasks left after filtering, instantiating it will fail!`);
       }
@@ -119,7 +95,7 @@ export class LocalRunner implements RunnerHandle {
       if ('wait' in step) {
         await new Promise((resolve) => setTimeout(resolve, step.wait * 1000));
       } else {
-        this.#apply(step.users);
+        this.#pool.apply(step.users[LOCAL] ?? {});
       }
       if (token !== this.#rampToken) return;
     }
@@ -128,66 +104,6 @@ export class LocalRunner implements RunnerHandle {
     const counts = this.userClassesCount();
     env.events.spawningComplete.fire({ userCount: this.userCount });
     env.logger.info(`All users spawned: ${pyJson(counts)} (${this.userCount} total users)`);
-  }
-
-  #apply(distribution: Distribution): void {
-    const wanted = distribution[LOCAL] ?? {};
-    for (const [name, target] of Object.entries(wanted)) {
-      const list = this.#users.get(name) ?? [];
-      this.#users.set(name, list);
-      const cls = this.#classes.get(name);
-      while (cls && list.length < target) {
-        if (!this.#spawnOne(cls, list)) return;
-      }
-      if (list.length > target) this.#stopUsers(list.splice(target));
-    }
-  }
-
-  #spawnOne(cls: UserClass, list: Running[]): boolean {
-    let user: User;
-    try {
-      user = new cls(this.environment);
-    } catch (err) {
-      if (err instanceof StopTest) {
-        this.environment.logger.error(`StopTest raised while creating ${cls.name}: ${err.message}`);
-        this.onStopTest?.(err.message);
-        return false;
-      }
-      this.environment.events.userError.fire({ userInstance: undefined, exception: err, tb: stackOf(err) });
-      this.environment.logger.error(`Could not create ${cls.name}: ${describeError(err)}`);
-      return false;
-    }
-    const entry: Running = {
-      user,
-      done: user.run().finally(() => {
-        const i = list.indexOf(entry);
-        if (i >= 0) list.splice(i, 1);
-      }),
-    };
-    list.push(entry);
-    return true;
-  }
-
-  /**
-   * Stops users. Without a stop timeout they are killed at once (waits end, connections close);
-   * with one, waiting users are killed and running ones get that long to finish their task,
-   * after which the rest are killed. Killed users are not waited for: their late events are
-   * ignored once the runner has stopped, as Locust discards killed greenlets.
-   */
-  async #stopUsers(entries: Running[]): Promise<void> {
-    const timeout = this.environment.stopTimeout;
-    for (const { user } of entries) user.stop(!(timeout > 0));
-    if (!(timeout > 0)) return;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), timeout * 1000);
-    });
-    const outcome = await Promise.race([Promise.all(entries.map((e) => e.done)), expired]);
-    clearTimeout(timer);
-    if (outcome === 'expired') {
-      this.environment.logger.info(`Not all users finished their tasks & terminated in ${timeout} seconds. Stopping them...`);
-      for (const { user } of entries) user.kill();
-    }
   }
 
   /** Stops every user (honouring the stop timeout) and fires testStopping / testStop. */
@@ -199,13 +115,11 @@ export class LocalRunner implements RunnerHandle {
     await env.events.testStopping.fireAsync({ environment: env });
     this.#state = 'stopping';
     this.#rampToken++;
-    const everyone = [...this.#users.values()].flat();
-    await this.#stopUsers(everyone);
-    this.#users.clear();
+    await this.#pool.stopAll();
     this.#dispatcher = undefined;
     this.monitor.stop();
     this.#state = 'stopped';
-    this.#detach();
+    this.#recorder.detach();
     await env.events.testStop.fireAsync({ environment: env });
   }
 
@@ -213,13 +127,7 @@ export class LocalRunner implements RunnerHandle {
   async quit(): Promise<void> {
     await this.stop();
     this.#state = 'stopped';
-    this.#detach();
-  }
-
-  #detach(): void {
-    this.#attached = false;
-    this.environment.events.request.removeListener(this.#onRequest);
-    this.environment.events.userError.removeListener(this.#onUserError);
+    this.#recorder.detach();
   }
 
   registerMessage(type: string, listener: MessageListener): void {
@@ -235,11 +143,6 @@ export class LocalRunner implements RunnerHandle {
     }
     listener({ type, data, nodeId: LOCAL });
   }
-}
-
-/** Locust's `str(exception)`: the message alone. */
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** JSON as Python's json.dumps writes it (`{"A": 1, "B": 2}`), for Locust's log lines. */
