@@ -1,7 +1,6 @@
 import { writeFileSync, writeSync } from 'node:fs';
 import type { Environment } from '@locusta/core';
 import type { Logger } from '@locusta/core';
-import { LocalRunner } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatErrorReport, formatPercentilesTable, formatStatsJson, formatStatsTable } from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
@@ -10,7 +9,19 @@ import type { RunSettings } from './validate.ts';
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
 const CONSOLE_INTERVAL_MS = 2000;
 
+/** What a headless run needs of its runner: a LocalRunner, or a MasterRunner driving workers. */
+export interface HeadlessRunner {
+  readonly userCount: number;
+  start(userCount: number, spawnRate: number): Promise<void>;
+  quit(): Promise<void>;
+}
+
 export interface HeadlessOptions {
+  runner: HeadlessRunner;
+  /** Runs before the ramp (a master waits for its workers here); false ends the run with exit code 1. */
+  beforeStart?: () => Promise<boolean>;
+  /** Extra lines for the final summary (a master lists the workers it lost). */
+  summaryNotes?: () => string[];
   settings: RunSettings;
   options: Record<string, unknown>;
   logger: Logger;
@@ -34,7 +45,7 @@ function printErr(text: string): void {
  * return the exit code.
  */
 export class HeadlessRun {
-  readonly runner: LocalRunner;
+  readonly runner: HeadlessRunner;
   readonly #env: Environment;
   readonly #stats: RequestStats;
   readonly #exceptions: ExceptionStats;
@@ -52,8 +63,7 @@ export class HeadlessRun {
     this.#stats = stats;
     this.#exceptions = exceptions;
     this.#o = o;
-    this.runner = new LocalRunner(env, stats, exceptions);
-    this.runner.onStopTest = (reason) => void this.shutdown(`StopTest raised (${reason}), shutting down`);
+    this.runner = o.runner;
     const csv = o.options['csv'];
     this.#csv =
       typeof csv === 'string' && csv
@@ -90,18 +100,39 @@ export class HeadlessRun {
           CONSOLE_INTERVAL_MS,
         );
       }
-      if (settings.runTime !== undefined) {
-        this.#runTimer = setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
-      }
-      this.runner.start(settings.users, settings.spawnRate).catch((err: unknown) => {
-        logger.error(`Spawning failed: ${(err as Error).message}`);
-        void this.shutdown('Spawning failed, shutting down');
-      });
+      void this.#begin();
       return await this.#done;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+  }
+
+  async #begin(): Promise<void> {
+    const { settings, logger, beforeStart } = this.#o;
+    try {
+      if (beforeStart && !(await beforeStart())) {
+        this.#failed = true;
+        await this.shutdown('Could not start the test, shutting down');
+        return;
+      }
+      // The run time counts from the start of the test (ramp included), as in Locust.
+      if (settings.runTime !== undefined && !this.#stopping) {
+        this.#runTimer = setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
+      }
+      await this.runner.start(settings.users, settings.spawnRate);
+    } catch (err) {
+      logger.error(`Spawning failed: ${(err as Error).message}`);
+      await this.shutdown('Spawning failed, shutting down');
+    }
+  }
+
+  #failed = false;
+
+  /** Ends the run for a reason that is an error in itself (exit code 1 when nothing else failed). */
+  fail(reason: string): Promise<number> {
+    this.#failed = true;
+    return this.shutdown(reason);
   }
 
   #onSignal(): void {
@@ -139,6 +170,7 @@ export class HeadlessRun {
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
+    if (this.#failed) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;
   }
@@ -153,6 +185,8 @@ export class HeadlessRun {
     printErr(formatPercentilesTable(stats, { nameWidth: width }));
     const errors = formatErrorReport(stats, { nameWidth: width });
     if (errors) printErr(errors);
+    const notes = this.#o.summaryNotes?.() ?? [];
+    if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;
     const json = `${formatStatsJson(stats)}\n`;

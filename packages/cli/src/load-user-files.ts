@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +24,8 @@ export interface LoadedFiles {
   userClasses: UserClass[];
   /** Every module's exports, for later features (shapes). */
   modules: Record<string, unknown>[];
+  /** sha256 of the files' contents: a master warns about workers whose files differ. */
+  hash: string;
 }
 
 /** Expands `-f`: a comma-separated list of files and folders (folders searched recursively). */
@@ -163,5 +166,7 @@ export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext
       if (isUserClass(value) && !isAbstract(value) && !classes.includes(value)) classes.push(value);
     }
   }
-  return { files, userClasses: classes, modules };
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(file));
+  return { files, userClasses: classes, modules, hash: hash.digest('hex') };
 }

@@ -11,6 +11,7 @@ import { createLogger } from './logger.ts';
 import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv } from './parse-args.ts';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
+import { localSetup, masterSetup, runWorker } from './modes.ts';
 
 export interface MainContext {
   /** file: URL of the `locusta` package entry that user files must import. */
@@ -119,7 +120,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     logger: log.named('locusta.runners'),
     nodeId: 'local',
   });
-  for (const cls of classes) {
+  const isWorker = Boolean(options['worker']);
+  // A worker gets its host from the master, with the spawn message.
+  for (const cls of isWorker ? [] : classes) {
     const problem = cls.checkConfig?.(environment);
     if (problem) throw usageError(`${cls.name}: ${problem}`);
   }
@@ -129,19 +132,29 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
-  if (!options['headless'] && !options['autostart']) {
-    mainLog.info('The web UI is not available in this version: running headless, as with --headless');
-  }
-  const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
-  const exceptions = new ExceptionStats();
-  const headless = new HeadlessRun(environment, stats, exceptions, {
-    settings: runSettings,
-    options,
-    logger: mainLog,
-    hadUnhandledError: () => unhandled,
-  });
-  await environment.events.init.fireAsync({ environment, runner: headless.runner });
   try {
+    if (isWorker) {
+      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash: loaded.hash, version: ctx.version });
+    }
+    if (!options['headless'] && !options['autostart']) {
+      mainLog.info('The web UI is not available in this version: running headless, as with --headless');
+    }
+    const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
+    const exceptions = new ExceptionStats();
+    const setup = options['master']
+      ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog })
+      : localSetup(environment, stats, exceptions);
+    const headless = new HeadlessRun(environment, stats, exceptions, {
+      runner: setup.runner,
+      beforeStart: setup.beforeStart,
+      summaryNotes: setup.summaryNotes,
+      settings: runSettings,
+      options,
+      logger: mainLog,
+      hadUnhandledError: () => unhandled,
+    });
+    setup.connect(headless);
+    await environment.events.init.fireAsync({ environment, runner: environment.runner });
     return await headless.run();
   } finally {
     process.off('unhandledRejection', onRejection);

@@ -33,9 +33,8 @@ export function checkHost(host: string, flag = '-H/--host'): string {
 
 export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (o['csvFullHistory'] && !o['csv']) throw usageError("'--csv-full-history' requires '--csv'.");
-  for (const flag of ['master', 'worker'] as const) {
-    if (o[flag]) throw usageError(`--${flag} is not available yet: distributed runs come in a later release`);
-  }
+  if (o['master'] && o['worker']) throw usageError('--master and --worker cannot be combined');
+  if (o['master'] && !(Number(o['expectWorkers']) >= 1)) throw usageError(`argument --expect-workers: must be >= 1, got '${String(o['expectWorkers'])}'`);
   if (o['processes'] !== undefined) throw usageError('--processes is not available yet: distributed runs come in a later release');
   if (o['html']) throw usageError('--html is not available yet: HTML reports come in a later release');
   const users = o['users'] === undefined ? 1 : Number(o['users']);

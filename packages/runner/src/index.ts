@@ -4,3 +4,12 @@ export { CPU_WARNING_THRESHOLD, LOOP_LAG_WARNING_MS, UsageMonitor } from './usag
 export { UsersDispatcher, sortWorkers } from './users-dispatcher.ts';
 export type { DispatchClass, DispatchStep, Distribution } from './users-dispatcher.ts';
 export { weightedSequence } from './weighted-sequence.ts';
+export { MasterRunner } from './master-runner.ts';
+export type { MasterOptions, MasterState } from './master-runner.ts';
+export { WorkerRunner, newWorkerId } from './worker-runner.ts';
+export type { WorkerOptions } from './worker-runner.ts';
+export type { LostWorker, WorkerNode } from './worker-node.ts';
+export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, decodeWorkerMessage, encode } from './protocol.ts';
+export type { Envelope, MasterMessage, SpawnData, StatsReport, WorkerMessage, WorkerState } from './protocol.ts';
+export { UserPool } from './user-pool.ts';
+export { EventRecorder } from './event-recorder.ts';

@@ -83,11 +83,11 @@ export class UserPool {
     return true;
   }
 
-  /** Stops every user; resolves when they stopped or were killed (see `stop`). */
-  stopAll(): Promise<void> {
+  /** Stops every user (killing them all when `force`); resolves when they stopped or were killed. */
+  stopAll(force = false): Promise<void> {
     const everyone = [...this.#users.values()].flat();
     this.#users.clear();
-    return this.stop(everyone);
+    return this.stop(everyone, force);
   }
 
   /**
@@ -96,8 +96,8 @@ export class UserPool {
    * after which the rest are killed. Killed users are not waited for: their late events are
    * ignored once the runner has stopped, as Locust discards killed greenlets.
    */
-  async stop(entries: Running[]): Promise<void> {
-    const timeout = this.#env.stopTimeout;
+  async stop(entries: Running[], force = false): Promise<void> {
+    const timeout = force ? 0 : this.#env.stopTimeout;
     for (const { user } of entries) user.stop(!(timeout > 0));
     if (!(timeout > 0)) return;
     let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,98 @@
+import type { Environment, Logger } from '@locusta/core';
+import { LocalRunner, MasterRunner, WorkerRunner } from '@locusta/runner';
+import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { formatUtcSeconds } from '@locusta/stats';
+import { fileError } from './errors.ts';
+import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
+
+type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes'> & {
+  /** Wires the runner's own reasons to stop to the run, once it exists. */
+  connect(run: HeadlessRun): void;
+};
+
+/** A local run: users in this process. */
+export function localSetup(env: Environment, stats: RequestStats, exceptions: ExceptionStats): RunnerSetup {
+  const runner = new LocalRunner(env, stats, exceptions);
+  return {
+    runner,
+    connect(run) {
+      runner.onStopTest = (reason) => void run.fail(`StopTest raised (${reason}), shutting down`);
+    },
+  };
+}
+
+/**
+ * A master: listens for workers, waits for `--expect-workers` of them (at most
+ * `--expect-workers-max-wait` seconds), then drives them; ends the run when the last one is gone.
+ */
+export async function masterSetup(
+  env: Environment,
+  stats: RequestStats,
+  exceptions: ExceptionStats,
+  o: { options: Record<string, unknown>; fileHash: string; logger: Logger },
+): Promise<RunnerSetup> {
+  const bindHost = String(o.options['masterBindHost'] ?? '*');
+  const master = new MasterRunner(env, stats, exceptions, {
+    bindHost,
+    bindPort: Number(o.options['masterBindPort'] ?? 5557),
+    token: (o.options['masterToken'] as string | undefined) || undefined,
+    fileHash: o.fileHash,
+  });
+  let port: number;
+  try {
+    port = await master.listen();
+  } catch (err) {
+    throw fileError(`The master could not listen on ${bindHost}:${String(o.options['masterBindPort'])}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  o.logger.info(`Master listening for workers on ${bindHost === '*' ? '0.0.0.0' : bindHost}:${port}`);
+  const expect = Number(o.options['expectWorkers'] ?? 1);
+  const maxWait = Number(o.options['expectWorkersMaxWait'] ?? 0);
+  return {
+    runner: master,
+    async beforeStart() {
+      const ok = await master.waitForWorkers(expect, maxWait * 1000, (n) =>
+        o.logger.info(`Waiting for workers to be ready, ${n} of ${expect} connected`),
+      );
+      if (!ok) o.logger.error('Gave up waiting for workers to connect');
+      return ok;
+    },
+    summaryNotes: () =>
+      master.lostWorkers.map(
+        (w) => `Lost worker ${w.id} at ${formatUtcSeconds(w.at)} (${w.reason}): what it had not reported yet is not in these numbers`,
+      ),
+    connect(run) {
+      master.onAllWorkersGone = (reason) => void run.fail(reason);
+    },
+  };
+}
+
+/** A worker: runs users for a master until told to quit; resolves with the exit code. */
+export async function runWorker(
+  env: Environment,
+  stats: RequestStats,
+  exceptions: ExceptionStats,
+  o: { options: Record<string, unknown>; fileHash: string; version: string },
+): Promise<number> {
+  const worker = new WorkerRunner(env, stats, exceptions, {
+    masterHost: String(o.options['masterHost'] ?? '127.0.0.1'),
+    masterPort: Number(o.options['masterPort'] ?? 5557),
+    token: (o.options['masterToken'] as string | undefined) || undefined,
+    version: o.version,
+    fileHash: o.fileHash,
+  });
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) void worker.quit();
+    else process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  await env.events.init.fireAsync({ environment: env, runner: worker });
+  try {
+    return await worker.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,463 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
+import { describeError, filterTasksByTags } from '@locusta/core';
+import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import type { MessageListener } from './local-runner.ts';
+import { pyJson } from './local-runner.ts';
+import type { Envelope, MasterMessage, WorkerMessage } from './protocol.ts';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeWorkerMessage, encode } from './protocol.ts';
+import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
+import { UsersDispatcher } from './users-dispatcher.ts';
+import type { LostWorker, WorkerNode } from './worker-node.ts';
+import { HEARTBEAT_LIVENESS } from './worker-node.ts';
+
+export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
+
+export interface MasterOptions {
+  bindHost: string;
+  bindPort: number;
+  token?: string;
+  fileHash: string;
+  /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
+  stopGraceMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+const ACTIVE: ReadonlySet<string> = new Set(['ready', 'spawning', 'running']);
+
+/**
+ * Coordinates workers (Locust's MasterRunner): dispatches users to them with the same
+ * dispatcher as a local run, merges their statistics exactly, watches their heartbeats, moves
+ * the users of a lost worker to the others, and on stop waits for every worker's final report.
+ */
+export class MasterRunner implements RunnerHandle {
+  readonly environment: Environment;
+  readonly stats: RequestStats;
+  readonly exceptions: ExceptionStats;
+  readonly workers = new Map<string, WorkerNode>();
+  readonly lostWorkers: LostWorker[] = [];
+  /** Called when the test must end without the CLI asking: the last worker is gone. */
+  onAllWorkersGone: ((reason: string) => void) | undefined;
+  readonly #opts: Required<Omit<MasterOptions, 'token'>> & { token?: string };
+  #server: WebSocketServer | undefined;
+  #state: MasterState = 'ready';
+  #dispatcher: UsersDispatcher | undefined;
+  #target = 0;
+  #spawnRate = 1;
+  #rampToken = 0;
+  #lastSpawnTs = 0;
+  #nextIndex = 0;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #changeWaiters: Array<() => void> = [];
+  readonly #messages = new Map<string, MessageListener>();
+
+  constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats, options: MasterOptions) {
+    this.environment = environment;
+    this.stats = stats;
+    this.exceptions = exceptions;
+    this.#opts = { stopGraceMs: 10_000, heartbeatIntervalMs: 1000, ...options };
+    environment.runner = this;
+    environment.stats = stats;
+    environment.nodeId = 'master';
+  }
+
+  get state(): MasterState {
+    return this.#state;
+  }
+
+  get userCount(): number {
+    let n = 0;
+    for (const w of this.workers.values()) if (w.state !== 'missing') n += w.userCount;
+    return n;
+  }
+
+  get targetUserCount(): number {
+    return this.#target;
+  }
+
+  /** Workers that can take users. */
+  activeWorkers(): WorkerNode[] {
+    return [...this.workers.values()].filter((w) => ACTIVE.has(w.state));
+  }
+
+  userClassesCount(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of [...this.environment.userClasses].map((u) => u.name).sort()) out[c] = 0;
+    for (const w of this.workers.values()) {
+      if (w.state === 'missing') continue;
+      for (const [c, n] of Object.entries(w.userClassesCount)) out[c] = (out[c] ?? 0) + n;
+    }
+    return out;
+  }
+
+  /** Starts listening for workers; resolves with the bound port. */
+  listen(): Promise<number> {
+    const { bindHost, bindPort, token } = this.#opts;
+    const server = new WebSocketServer({
+      host: bindHost === '*' || bindHost === '' ? undefined : bindHost,
+      port: bindPort,
+      maxPayload: MAX_MESSAGE_BYTES,
+      verifyClient: token ? (info: { req: IncomingMessage }) => tokenMatches(info.req.headers.authorization, token) : undefined,
+    });
+    this.#server = server;
+    server.on('connection', (ws) => this.#accept(ws));
+    this.#heartbeatTimer = setInterval(() => this.#checkHeartbeats(), this.#opts.heartbeatIntervalMs);
+    return new Promise((resolve, reject) => {
+      server.once('listening', () => {
+        const addr = server.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : bindPort);
+      });
+      server.once('error', reject);
+    });
+  }
+
+  /** Resolves once `count` workers are connected, or false after `maxWaitMs` (0: forever). */
+  async waitForWorkers(count: number, maxWaitMs: number, onProgress?: (connected: number) => void): Promise<boolean> {
+    const deadline = maxWaitMs > 0 ? Date.now() + maxWaitMs : Infinity;
+    let last = -1;
+    while (this.activeWorkers().length < count) {
+      const n = this.activeWorkers().length;
+      if (n !== last) onProgress?.(n);
+      last = n;
+      if (Date.now() >= deadline) return false;
+      await this.#nextChange(Math.min(1000, deadline - Date.now()));
+    }
+    return true;
+  }
+
+  #nextChange(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#changeWaiters.push(done);
+    });
+  }
+
+  #changed(): void {
+    const waiters = this.#changeWaiters;
+    this.#changeWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #accept(ws: WebSocket): void {
+    let nodeId: string | undefined;
+    ws.on('message', (frame: Buffer) => {
+      let msg: Envelope<WorkerMessage>;
+      try {
+        msg = decodeWorkerMessage(frame);
+        if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId}'`);
+        if (nodeId === undefined && msg.type !== 'client_ready') throw new ProtocolError(`'${msg.type}' before client_ready`);
+      } catch (err) {
+        this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${(err as Error).message}`);
+        ws.close(1008, 'protocol error');
+        return;
+      }
+      if (msg.type === 'client_ready') nodeId = msg.nodeId;
+      try {
+        this.#handle(ws, msg);
+      } catch (err) {
+        this.environment.logger.error(`Handling '${msg.type}' from ${msg.nodeId} failed: ${describeError(err)}`);
+      }
+    });
+    ws.on('error', (err) => {
+      // An oversized or broken frame ends up here; 'close' follows and does the bookkeeping.
+      this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${err.message}`);
+    });
+    ws.on('close', () => {
+      const worker = nodeId ? this.workers.get(nodeId) : undefined;
+      if (worker && worker.ws === ws) {
+        worker.ws = undefined;
+        if (worker.state !== 'missing') this.#markMissing(worker, 'its connection closed');
+      }
+    });
+  }
+
+  #handle(ws: WebSocket, msg: Envelope<WorkerMessage>): void {
+    const worker = this.workers.get(msg.nodeId);
+    switch (msg.type) {
+      case 'client_ready':
+        this.#ready(ws, msg.nodeId, msg.data);
+        return;
+      case 'heartbeat': {
+        if (!worker) return;
+        worker.heartbeat = HEARTBEAT_LIVENESS;
+        worker.cpu = msg.data.cpu;
+        worker.memory = msg.data.memory;
+        if (worker.state === 'missing') {
+          this.environment.logger.info(`Worker ${worker.id} is back`);
+          this.#join(worker);
+        }
+        if (msg.data.state !== 'missing') worker.state = msg.data.state;
+        if (worker.cpu > CPU_WARNING_THRESHOLD && !worker.cpuWarned) {
+          worker.cpuWarned = true;
+          this.environment.logger.warn(`Worker ${worker.id} exceeded cpu threshold (will only log this once per worker)`);
+        }
+        this.#send(worker, { type: 'heartbeat', data: null });
+        this.environment.events.heartbeatSent.fire({ clientId: worker.id, timestamp: Date.now() / 1000 });
+        return;
+      }
+      case 'stats':
+        if (!worker) return; // a report from a worker the master does not know is discarded, as Locust
+        this.stats.merge(msg.data.stats);
+        this.exceptions.merge(msg.data.exceptions);
+        worker.userCount = msg.data.userCount;
+        worker.userClassesCount = msg.data.userClassesCount;
+        this.environment.events.workerReport.fire({ clientId: worker.id, data: msg.data as unknown as Record<string, unknown> });
+        this.#changed();
+        return;
+      case 'spawning':
+        if (worker && worker.state !== 'missing') worker.state = 'spawning';
+        return;
+      case 'spawning_complete':
+        if (!worker) return;
+        if (worker.state !== 'missing') worker.state = 'running';
+        worker.userCount = msg.data.userCount;
+        worker.userClassesCount = msg.data.userClassesCount;
+        this.#changed();
+        return;
+      case 'client_stopped':
+        if (!worker) return;
+        worker.state = 'ready';
+        worker.userCount = 0;
+        worker.userClassesCount = {};
+        this.#changed();
+        return;
+      case 'quit':
+        if (!worker) return;
+        this.workers.delete(worker.id);
+        this.#dispatcher?.removeWorker(worker.id);
+        this.environment.logger.info(`Worker ${worker.id} quit`);
+        this.#changed();
+        this.#afterLoss(worker, 'quit');
+        return;
+      case 'custom': {
+        const listener = this.#messages.get(msg.data.type);
+        if (listener) listener({ type: msg.data.type, data: msg.data.data, nodeId: msg.nodeId });
+        else this.environment.logger.warn(`Unknown message type received from worker ${msg.nodeId}: ${msg.data.type}`);
+        return;
+      }
+    }
+  }
+
+  #ready(ws: WebSocket, id: string, data: { protocol: number; version: string; host: string; fileHash: string }): void {
+    const log = this.environment.logger;
+    if (data.protocol !== PROTOCOL_VERSION) {
+      const reason = `protocol version ${data.protocol} (locusta ${data.version}) does not match the master's ${PROTOCOL_VERSION}`;
+      log.error(`Refusing worker ${id}: ${reason}`);
+      ws.send(encode<MasterMessage>({ type: 'refuse', data: { reason }, nodeId: 'master' }));
+      ws.close(1008, 'protocol version');
+      return;
+    }
+    if (data.fileHash !== this.#opts.fileHash) {
+      log.warn(`Worker ${id} runs a different user file than the master (hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)})`);
+    }
+    let worker = this.workers.get(id);
+    if (worker) {
+      if (worker.ws && worker.ws !== ws) worker.ws.terminate();
+      worker.ws = ws;
+      worker.heartbeat = HEARTBEAT_LIVENESS;
+      if (worker.state === 'missing') log.info(`Worker ${id} reconnected`);
+    } else {
+      worker = {
+        id,
+        index: this.#nextIndex++,
+        ws,
+        state: 'ready',
+        heartbeat: HEARTBEAT_LIVENESS,
+        cpu: 0,
+        memory: 0,
+        userCount: 0,
+        userClassesCount: {},
+        cpuWarned: false,
+        host: data.host,
+      };
+      this.workers.set(id, worker);
+      log.info(`Worker ${id} (index ${worker.index}) reported as ready. ${this.activeWorkers().length} workers connected.`);
+    }
+    const wasMissing = worker.state === 'missing';
+    worker.state = 'ready';
+    worker.userCount = 0;
+    worker.userClassesCount = {};
+    this.#send(worker, { type: 'ack', data: { index: worker.index } });
+    this.environment.events.workerConnect.fire({ clientId: id });
+    if (!wasMissing || this.#dispatcher) this.#join(worker);
+    this.#changed();
+  }
+
+  /** A worker joins (or rejoins) a running test: the users are rebalanced over all workers. */
+  #join(worker: WorkerNode): void {
+    if (worker.state === 'missing') worker.state = 'ready';
+    if (this.#state !== 'running' && this.#state !== 'spawning') return;
+    this.#dispatcher?.addWorker(worker.id);
+    if (this.#state === 'running') void this.start(this.#target, this.#spawnRate);
+  }
+
+  #checkHeartbeats(): void {
+    for (const worker of this.workers.values()) {
+      if (worker.state === 'missing') continue;
+      worker.heartbeat--;
+      if (worker.heartbeat < 0) this.#markMissing(worker, `no heartbeat for ${HEARTBEAT_LIVENESS + 1} s`);
+    }
+  }
+
+  #markMissing(worker: WorkerNode, reason: string): void {
+    worker.state = 'missing';
+    worker.userCount = 0;
+    worker.userClassesCount = {};
+    const lost: LostWorker = { id: worker.id, at: Date.now() / 1000, reason };
+    this.lostWorkers.push(lost);
+    this.environment.logger.warn(
+      `Worker ${worker.id} is missing (${reason}); what it had not reported yet (at most its last ${3} s) is lost`,
+    );
+    this.#dispatcher?.removeWorker(worker.id);
+    this.#changed();
+    this.#afterLoss(worker, 'went missing');
+  }
+
+  #afterLoss(_worker: WorkerNode, how: string): void {
+    if (this.#state !== 'running' && this.#state !== 'spawning') return;
+    if (this.activeWorkers().length === 0) {
+      const reason = `The last worker ${how}, stopping test.`;
+      this.environment.logger.error(reason);
+      this.onAllWorkersGone?.(reason);
+      return;
+    }
+    if (this.#state === 'running') void this.start(this.#target, this.#spawnRate);
+  }
+
+  /**
+   * Ramps to `userCount` users over the workers. The first start of a test resets the stats and
+   * fires testStart. Each dispatch step sends every worker its absolute user counts.
+   */
+  async start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void> {
+    const env = this.environment;
+    const workers = this.activeWorkers();
+    if (workers.length === 0) {
+      env.logger.warn("You can't start a distributed test before at least one worker process has connected");
+      return;
+    }
+    if (this.#state !== 'running' && this.#state !== 'spawning') {
+      this.stats.reset();
+      this.exceptions.reset();
+      filterTasksByTags(env.userClasses, env.tags, env.excludeTags);
+      await env.events.testStart.fireAsync({ environment: env });
+    }
+    if (spawnRate / workers.length > 100) {
+      env.logger.warn('Your selected spawn rate is very high (>100/worker), and this is known to sometimes cause issues. Do you really need to ramp up that fast?');
+    }
+    const classes = userClasses ?? env.userClasses;
+    this.#dispatcher ??= new UsersDispatcher(workers.map((w) => w.id), classes);
+    this.#dispatcher.newDispatch(userCount, spawnRate, classes);
+    this.#target = userCount;
+    this.#spawnRate = spawnRate;
+    this.#state = 'spawning';
+    env.logger.info(`Sending spawn jobs of ${userCount} users at ${spawnRate.toFixed(2)} spawn rate to ${workers.length} ready workers`);
+    const token = ++this.#rampToken;
+    for (let step = this.#dispatcher.next(); step; step = this.#dispatcher.next()) {
+      if ('wait' in step) await new Promise((resolve) => setTimeout(resolve, step.wait * 1000));
+      else this.#sendSpawns(step.users);
+      if (token !== this.#rampToken) return;
+    }
+    // Locust waits up to 1 s for the workers to report the new counts.
+    const until = Date.now() + 1000;
+    while (this.userCount !== userCount && Date.now() < until) await this.#nextChange(until - Date.now());
+    if (token !== this.#rampToken || this.#state !== 'spawning') return;
+    this.#state = 'running';
+    env.events.spawningComplete.fire({ userCount: this.userCount });
+    for (const w of this.activeWorkers()) this.#send(w, { type: 'spawning_complete', data: { userCount: this.userCount } });
+    env.logger.info(`All users spawned: ${pyJson(this.userClassesCount())} (${this.userCount} total users)`);
+  }
+
+  #sendSpawns(distribution: Record<string, Record<string, number>>): void {
+    // Strictly increasing, so a worker can drop spawn messages that arrive out of date.
+    const timestamp = Math.max(Date.now() / 1000, this.#lastSpawnTs + 1e-6);
+    this.#lastSpawnTs = timestamp;
+    const env = this.environment;
+    for (const [id, counts] of Object.entries(distribution)) {
+      const worker = this.workers.get(id);
+      if (!worker || worker.state === 'missing') continue;
+      this.#send(worker, {
+        type: 'spawn',
+        data: { timestamp, userClassesCount: counts, host: env.host ?? null, stopTimeout: env.stopTimeout, parsedOptions: plainOptions(env.parsedOptions) },
+      });
+    }
+  }
+
+  /**
+   * Stops the test on every worker and waits (bounded) until each has sent its final report and
+   * confirmed, so the statistics are complete.
+   */
+  async stop(): Promise<void> {
+    if (this.#state === 'ready' || this.#state === 'stopped' || this.#state === 'stopping') return;
+    const env = this.environment;
+    await env.events.testStopping.fireAsync({ environment: env });
+    this.#state = 'stopping';
+    this.#rampToken++;
+    this.#dispatcher = undefined;
+    const stopping = this.activeWorkers();
+    for (const w of stopping) this.#send(w, { type: 'stop', data: null });
+    const until = Date.now() + env.stopTimeout * 1000 + this.#opts.stopGraceMs;
+    const pending = () => stopping.filter((w) => w.state !== 'ready' && w.state !== 'missing' && this.workers.has(w.id));
+    while (pending().length > 0 && Date.now() < until) await this.#nextChange(until - Date.now());
+    for (const w of pending()) env.logger.warn(`Worker ${w.id} did not confirm the stop in time; its last report may be missing`);
+    this.#state = 'stopped';
+    await env.events.testStop.fireAsync({ environment: env });
+  }
+
+  /** Stops the test, tells every worker to quit, and closes the server. */
+  async quit(): Promise<void> {
+    await this.stop();
+    const connected = [...this.workers.values()].filter((w) => w.ws);
+    for (const w of connected) this.#send(w, { type: 'quit', data: null });
+    const until = Date.now() + 3000;
+    while ([...this.workers.values()].some((w) => w.ws && connected.includes(w)) && Date.now() < until) {
+      await this.#nextChange(until - Date.now());
+    }
+    this.close();
+  }
+
+  close(): void {
+    clearInterval(this.#heartbeatTimer);
+    for (const w of this.workers.values()) w.ws?.terminate();
+    this.#server?.close();
+  }
+
+  #send(worker: WorkerNode, msg: MasterMessage): void {
+    const ws = worker.ws;
+    if (ws && ws.readyState === ws.OPEN) ws.send(encode({ ...msg, nodeId: 'master' }));
+  }
+
+  registerMessage(type: string, listener: MessageListener): void {
+    if (this.#messages.has(type)) throw new Error(`Tried to register listener method for ${type}, but it already had a listener!`);
+    this.#messages.set(type, listener);
+  }
+
+  /** Sends a custom message to one worker, or to all. */
+  sendMessage(type: string, data?: unknown, clientId?: string): void {
+    for (const w of this.workers.values()) {
+      if (clientId === undefined || w.id === clientId) this.#send(w, { type: 'custom', data: { type, data } });
+    }
+  }
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** Options as plain data for the wire (functions and undefined dropped). */
+function plainOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined || typeof v === 'function') continue;
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+import type { WebSocket } from 'ws';
+import type { WorkerState } from './protocol.ts';
+
+/** Locust's HEARTBEAT_LIVENESS: missed heartbeats (1 s apart) before a worker counts as missing. */
+export const HEARTBEAT_LIVENESS = 3;
+
+/** What the master knows of one worker. */
+export interface WorkerNode {
+  readonly id: string;
+  /** Stable for the master's lifetime, also across reconnects (Locust's ack index). */
+  readonly index: number;
+  ws: WebSocket | undefined;
+  state: WorkerState;
+  /** Counts down once a second; reset by each heartbeat. Below 0: missing. */
+  heartbeat: number;
+  cpu: number;
+  memory: number;
+  userCount: number;
+  userClassesCount: Record<string, number>;
+  cpuWarned: boolean;
+  host: string;
+}
+
+/** A worker the run lost, for the log and the final summary. */
+export interface LostWorker {
+  id: string;
+  at: number;
+  reason: string;
+}

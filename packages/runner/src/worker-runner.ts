@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Environment, RunnerHandle } from '@locusta/core';
+import { describeError, filterTasksByTags } from '@locusta/core';
+import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { WebSocket } from 'ws';
+import { EventRecorder } from './event-recorder.ts';
+import type { Envelope, MasterMessage, SpawnData, WorkerMessage, WorkerState } from './protocol.ts';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, encode } from './protocol.ts';
+import type { MessageListener } from './local-runner.ts';
+import { UsageMonitor } from './usage-monitor.ts';
+import { UserPool } from './user-pool.ts';
+
+export interface WorkerOptions {
+  masterHost: string;
+  masterPort: number;
+  /** Shared secret the master requires (`--master-token`). */
+  token?: string;
+  /** Locusta's version, and a hash of the user file so the master can warn about a mismatch. */
+  version: string;
+  fileHash: string;
+  /** Locust's WORKER_REPORT_INTERVAL (3 s). */
+  reportIntervalMs?: number;
+  /** Locust's HEARTBEAT_INTERVAL (1 s). */
+  heartbeatIntervalMs?: number;
+  /** Quit when no master has been heard from for this long (Locust's MASTER_HEARTBEAT_TIMEOUT, 60 s). */
+  masterTimeoutMs?: number;
+}
+
+/** Heartbeat intervals without any message from the master before the worker calls it lost. */
+const MASTER_SILENCE_HEARTBEATS = 4;
+
+/** A worker's id: `<host>_<hex>`, the host part being what the dispatcher interleaves on. */
+export function newWorkerId(): string {
+  return `${hostname().split('.')[0]!.replace(/_/g, '-')}_${randomUUID().replace(/-/g, '')}`;
+}
+
+/**
+ * Runs users for a master (Locust's WorkerRunner): connects over a WebSocket, applies the
+ * absolute user counts of each spawn message, streams its statistics every 3 s as a delta
+ * (serialize, then reset), and sends a final report before acknowledging a stop or a quit, so
+ * the master's totals miss nothing. When the master goes away the users stop and the worker
+ * keeps reconnecting, with backoff, until the master timeout.
+ */
+export class WorkerRunner implements RunnerHandle {
+  readonly nodeId = newWorkerId();
+  readonly environment: Environment;
+  readonly stats: RequestStats;
+  readonly exceptions: ExceptionStats;
+  readonly #opts: Required<Omit<WorkerOptions, 'token'>> & { token?: string };
+  readonly #pool: UserPool;
+  readonly #recorder: EventRecorder;
+  readonly #monitor: UsageMonitor;
+  readonly #messages = new Map<string, MessageListener>();
+  #ws: WebSocket | undefined;
+  #state: WorkerState = 'ready';
+  #index = -1;
+  #lastSpawn = -Infinity;
+  #testRunning = false;
+  #quitting = false;
+  #lastHeard = Date.now();
+  #backoffMs = 250;
+  #timers: NodeJS.Timeout[] = [];
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #resolveDone!: (code: number) => void;
+  readonly #done = new Promise<number>((resolve) => (this.#resolveDone = resolve));
+
+  constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats, options: WorkerOptions) {
+    this.environment = environment;
+    this.stats = stats;
+    this.exceptions = exceptions;
+    this.#opts = { reportIntervalMs: 3000, heartbeatIntervalMs: 1000, masterTimeoutMs: 60_000, ...options };
+    this.#pool = new UserPool(environment);
+    this.#recorder = new EventRecorder(environment, stats, exceptions);
+    this.#monitor = new UsageMonitor(environment);
+    environment.nodeId = this.nodeId;
+    environment.runner = this;
+    environment.stats = stats;
+  }
+
+  get state(): string {
+    return this.#state;
+  }
+
+  get userCount(): number {
+    return this.#pool.count;
+  }
+
+  /** Connects and works until the master says quit (or never comes back); resolves with the exit code. */
+  run(): Promise<number> {
+    this.#monitor.start();
+    this.#timers.push(
+      setInterval(() => this.#heartbeat(), this.#opts.heartbeatIntervalMs),
+      setInterval(() => this.#report(), this.#opts.reportIntervalMs),
+    );
+    this.#connect();
+    return this.#done;
+  }
+
+  #connect(): void {
+    if (this.#quitting) return;
+    const { masterHost, masterPort, token } = this.#opts;
+    const host = masterHost.includes(':') ? `[${masterHost}]` : masterHost;
+    const ws = new WebSocket(`ws://${host}:${masterPort}/`, {
+      maxPayload: MAX_MESSAGE_BYTES,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      handshakeTimeout: 5000,
+    });
+    this.#ws = ws;
+    ws.on('open', () => {
+      this.#backoffMs = 250;
+      this.#lastHeard = Date.now();
+      this.#send({
+        type: 'client_ready',
+        data: { protocol: PROTOCOL_VERSION, version: this.#opts.version, host: hostname(), fileHash: this.#opts.fileHash },
+      });
+    });
+    ws.on('message', (frame: Buffer) => {
+      let msg;
+      try {
+        msg = decodeMasterMessage(frame);
+      } catch (err) {
+        this.environment.logger.error(`Bad message from master: ${(err as ProtocolError).message}`);
+        return;
+      }
+      this.#lastHeard = Date.now();
+      void this.#handle(msg).catch((err: unknown) => this.environment.logger.error(`Handling '${msg.type}' failed: ${describeError(err)}`));
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      if (res.statusCode === 401) {
+        this.environment.logger.error('The master refused this worker: wrong or missing --master-token');
+        this.#finish(1);
+      }
+      ws.terminate();
+    });
+    ws.on('error', () => {
+      // 'close' follows every error; the reconnect happens there.
+    });
+    ws.on('close', () => {
+      if (this.#ws === ws) this.#ws = undefined;
+      if (this.#quitting) return;
+      void this.#lostMaster();
+    });
+  }
+
+  async #lostMaster(): Promise<void> {
+    if (this.#testRunning) {
+      this.environment.logger.warn('Lost the connection to the master: stopping users and reconnecting');
+      await this.#stopTest(true);
+    }
+    if (Date.now() - this.#lastHeard > this.#opts.masterTimeoutMs) {
+      this.environment.logger.error(`No master for ${Math.round(this.#opts.masterTimeoutMs / 1000)} s, quitting`);
+      this.#finish(1);
+      return;
+    }
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => this.#connect(), this.#backoffMs);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, 5000);
+  }
+
+  async #handle(msg: Envelope<MasterMessage>): Promise<void> {
+    switch (msg.type) {
+      case 'ack':
+        this.#index = msg.data.index;
+        this.environment.logger.info(`Connected to the master as worker ${this.#index} (${this.nodeId})`);
+        return;
+      case 'refuse':
+        this.environment.logger.error(`The master refused this worker: ${msg.data.reason}`);
+        this.#finish(1);
+        return;
+      case 'spawn':
+        await this.#spawn(msg.data);
+        return;
+      case 'spawning_complete':
+        this.environment.events.spawningComplete.fire({ userCount: msg.data.userCount });
+        return;
+      case 'stop':
+        await this.#stopTest(false);
+        this.#send({ type: 'client_stopped', data: null });
+        return;
+      case 'quit':
+        this.environment.logger.info('The master asked this worker to quit');
+        await this.#stopTest(false);
+        this.#send({ type: 'quit', data: null });
+        this.#finish(0);
+        return;
+      case 'heartbeat':
+        this.environment.events.heartbeatReceived.fire({ clientId: this.nodeId, timestamp: Date.now() / 1000 });
+        return;
+      case 'custom': {
+        const listener = this.#messages.get(msg.data.type);
+        if (listener) listener({ type: msg.data.type, data: msg.data.data, nodeId: msg.nodeId });
+        else this.environment.logger.warn(`Unknown message type received: ${msg.data.type}`);
+        return;
+      }
+    }
+  }
+
+  async #spawn(data: SpawnData): Promise<void> {
+    this.#send({ type: 'spawning', data: null });
+    if (data.timestamp <= this.#lastSpawn) return; // a stale spawn, overtaken by a newer one
+    this.#lastSpawn = data.timestamp;
+    const env = this.environment;
+    env.host = data.host ?? undefined;
+    env.stopTimeout = data.stopTimeout;
+    // The master's options, custom ones included, win over the worker's own command line.
+    env.parsedOptions = { ...env.parsedOptions, ...data.parsedOptions };
+    if (!this.#testRunning) {
+      this.#testRunning = true;
+      this.stats.reset();
+      this.exceptions.reset();
+      env.tags = data.parsedOptions['tags'] as string[] | undefined;
+      env.excludeTags = data.parsedOptions['excludeTags'] as string[] | undefined;
+      filterTasksByTags(env.userClasses, env.tags, env.excludeTags);
+      this.#recorder.attach();
+      await env.events.testStart.fireAsync({ environment: env });
+    }
+    this.#state = 'spawning';
+    const unknown = this.#pool.apply(data.userClassesCount);
+    if (unknown.length > 0) {
+      env.logger.warn(`The master asked for User classes this worker's file does not have: ${unknown.join(', ')}`);
+    }
+    this.#state = 'running';
+    this.#send({ type: 'spawning_complete', data: { userClassesCount: this.#pool.classesCount(), userCount: this.#pool.count } });
+  }
+
+  /** Stops the users; unless the master is gone, the last interval's statistics go out first. */
+  async #stopTest(masterGone: boolean): Promise<void> {
+    if (!this.#testRunning) return;
+    const env = this.environment;
+    this.#state = 'stopping';
+    await env.events.testStopping.fireAsync({ environment: env });
+    // Without a master nobody waits for these users' last requests: kill them at once.
+    await this.#pool.stopAll(masterGone);
+    this.#recorder.detach();
+    this.#testRunning = false;
+    this.#lastSpawn = -Infinity;
+    if (masterGone) {
+      // A new master starts a new test: what this one did not receive is not carried over.
+      this.stats.reset();
+      this.exceptions.reset();
+    } else {
+      this.#report();
+    }
+    this.#state = 'ready';
+    await env.events.testStop.fireAsync({ environment: env });
+  }
+
+  #heartbeat(): void {
+    // The master answers every heartbeat. Silence for a few intervals means the link is gone
+    // even if no TCP close arrived (a cut cable): drop the socket so the users stop and the
+    // reconnect loop starts.
+    const silentMs = Date.now() - this.#lastHeard;
+    if (this.#ws && this.#ws.readyState === WebSocket.OPEN && silentMs > MASTER_SILENCE_HEARTBEATS * this.#opts.heartbeatIntervalMs) {
+      this.environment.logger.warn(`No word from the master for ${(silentMs / 1000).toFixed(1)} s: reconnecting`);
+      this.#ws.terminate();
+      return;
+    }
+    if (silentMs > this.#opts.masterTimeoutMs && !this.#quitting) {
+      this.environment.logger.error(`Didn't get heartbeat from master in over ${Math.round(this.#opts.masterTimeoutMs / 1000)}s, quitting`);
+      void this.#stopTest(true).then(() => this.#finish(1));
+      return;
+    }
+    this.#send({ type: 'heartbeat', data: { state: this.#state, cpu: this.#monitor.cpuUsage, memory: process.memoryUsage.rss() } });
+  }
+
+  /** Sends the statistics gathered since the last report, then starts a new interval. */
+  #report(): void {
+    if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
+    const custom: Record<string, unknown> = {};
+    this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
+    this.#send({
+      type: 'stats',
+      data: {
+        stats: this.stats.serialize(),
+        exceptions: this.exceptions.serialize(),
+        userCount: this.#pool.count,
+        userClassesCount: this.#pool.classesCount(),
+        custom,
+      },
+    });
+    this.stats.reset();
+    this.exceptions.reset();
+  }
+
+  #send(msg: WorkerMessage): void {
+    const ws = this.#ws;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(encode({ ...msg, nodeId: this.nodeId }));
+  }
+
+  #finish(code: number): void {
+    if (this.#quitting) return;
+    this.#quitting = true;
+    for (const t of this.#timers) clearInterval(t);
+    clearTimeout(this.#reconnectTimer);
+    this.#monitor.stop();
+    const ws = this.#ws;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'quit');
+    this.#resolveDone(code);
+  }
+
+  async stop(): Promise<void> {
+    await this.#stopTest(false);
+  }
+
+  async quit(): Promise<void> {
+    await this.#stopTest(false);
+    this.#send({ type: 'quit', data: null });
+    this.#finish(0);
+  }
+
+  registerMessage(type: string, listener: MessageListener): void {
+    if (this.#messages.has(type)) throw new Error(`Tried to register listener method for ${type}, but it already had a listener!`);
+    this.#messages.set(type, listener);
+  }
+
+  sendMessage(type: string, data?: unknown): void {
+    this.#send({ type: 'custom', data: { type, data } });
+  }
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { FIXTURES, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+
+/** A free port chosen by the OS, for the master. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+function worker(port: number, extra: string[] = []) {
+  return startLocusta(['-f', join(FIXTURES, 'slow.ts'), '--worker', '--master-host', '127.0.0.1', '--master-port', String(port), ...extra]);
+}
+
+describe('a master with workers on loopback', () => {
+  it('dispatches users to 3 workers and its totals equal the server count', async () => {
+    const server = await startServer((req, res) => setTimeout(() => res.end('x'), 20));
+    const port = await freePort();
+    const dir = tempDir();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '3', '--headless', '-u', '9', '-r', '9', '-t', '3s', '-s', '5', '--csv', join(dir, 'd'),
+    ]);
+    await master.waitFor('Master listening');
+    const workers = [worker(port), worker(port), worker(port)];
+    const r = await master.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('All users spawned: {"SlowUser": 9} (9 total users)');
+    const total = Number(readCsv(join(dir, 'd_stats.csv')).find((row) => row[1] === 'Aggregated')![2]);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBe(server.total());
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(total);
+    for (const w of workers) expect((await w.done).code).toBe(0);
+  });
+
+  it('refuses a worker with the wrong token, and closes connections that send garbage, while the run goes on', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--master-token', 's3cret', '--headless', '-u', '2', '-r', '2', '-t', '3s',
+    ]);
+    await master.waitFor('Master listening');
+    const intruder = await worker(port, ['--master-token', 'wrong']).done;
+    expect(intruder.code).toBe(1);
+    expect(intruder.stderr).toContain('wrong or missing --master-token');
+    const good = worker(port, ['--master-token', 's3cret']);
+    await master.waitFor('All users spawned');
+    for (const payload of [Buffer.from('garbage bytes'), Buffer.alloc(17 * 1024 * 1024)]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { authorization: 'Bearer s3cret' } });
+      await new Promise((resolve) => ws.on('open', resolve));
+      ws.send(payload);
+      await new Promise((resolve) => ws.on('close', resolve));
+    }
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Closing a worker connection: undecodable message/);
+    expect(r.stderr).toMatch(/Closing a worker connection: Max payload size exceeded/);
+    expect(r.code).toBe(0);
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
+    expect((await good.done).code).toBe(0);
+  });
+
+  it('moves the users of a killed worker to the others and names it in the summary', async () => {
+    const server = await startServer((req, res) => setTimeout(() => res.end('x'), 10));
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '2', '--headless', '-u', '4', '-r', '4', '-t', '4s',
+    ]);
+    await master.waitFor('Master listening');
+    const a = worker(port);
+    const b = worker(port);
+    await master.waitFor('All users spawned');
+    a.child.kill('SIGKILL');
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Worker \S+ is missing \(its connection closed\)/);
+    expect(r.stderr).toMatch(/Lost worker \S+ at .*its connection closed/);
+    // The rebalance gives the surviving worker all 4 users.
+    expect(r.stderr.match(/All users spawned: \{"SlowUser": 4\} \(4 total users\)/g)!.length).toBeGreaterThanOrEqual(2);
+    expect(r.code).toBe(0);
+    expect((await b.done).code).toBe(0);
+  });
+
+  it('ends with exit code 1 when the last worker is gone', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--headless', '-u', '2', '-r', '2', '-t', '60s', '--csv', join(tempDir(), 'l'),
+    ]);
+    await master.waitFor('Master listening');
+    const only = worker(port);
+    await master.waitFor('All users spawned');
+    only.child.kill('SIGKILL');
+    const r = await master.done;
+    expect(r.stderr).toContain('The last worker went missing, stopping test.');
+    expect(r.code).toBe(1);
+  });
+});
