@@ -102,3 +102,34 @@ describe('a master with workers on loopback', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('--processes', () => {
+  it('forks workers and becomes their master', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    const r = await startLocusta([
+      '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--processes', '2', '--master-bind-port', '0',
+      '--headless', '-u', '4', '-r', '4', '-t', '2s', '-s', '2', '--csv', join(dir, 'p'),
+    ]).done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Started 2 worker processes');
+    expect(r.stderr).toContain('2 workers connected');
+    const total = Number(readCsv(join(dir, 'p_stats.csv')).find((row) => row[1] === 'Aggregated')![2]);
+    expect(total).toBe(server.total());
+  });
+
+  it('with --worker, only forks workers for a master elsewhere', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '3', '--headless', '-u', '3', '-r', '3', '-t', '2s',
+    ]);
+    await master.waitFor('Master listening');
+    const parent = worker(port, ['--processes', '3']);
+    const r = await master.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('All users spawned: {"SlowUser": 3} (3 total users)');
+    expect((await parent.done).code).toBe(0);
+  });
+});

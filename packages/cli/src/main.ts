@@ -12,6 +12,7 @@ import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { localSetup, masterSetup, runWorker } from './modes.ts';
+import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
   /** file: URL of the `locusta` package entry that user files must import. */
@@ -132,7 +133,20 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
+  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
   try {
+    if (isWorker && processes !== undefined) {
+      // The parent only forks the workers and waits for them (Locust's --processes with --worker).
+      const children = forkWorkers(processes, withoutProcesses(argv), mainLog);
+      let signals = 0;
+      const onSignal = () => {
+        if (++signals > 1) for (const c of children) c.kill('SIGKILL');
+        else for (const c of children) c.kill('SIGTERM');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      return await waitForChildren(children);
+    }
     if (isWorker) {
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash: loaded.hash, version: ctx.version });
     }
@@ -141,9 +155,21 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     }
     const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
     const exceptions = new ExceptionStats();
-    const setup = options['master']
+    const asMaster = Boolean(options['master']) || processes !== undefined;
+    if (processes !== undefined) options['expectWorkers'] = processes;
+    const setup = asMaster
       ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog })
       : localSetup(environment, stats, exceptions);
+    if (processes !== undefined) {
+      // Without --worker, this process is the master of its forked workers.
+      const host = String(options['masterBindHost'] ?? '*');
+      forkWorkers(processes, [
+        '-f', loaded.files.join(','), '--worker',
+        '--master-host', host === '*' || host === '' ? '127.0.0.1' : host,
+        '--master-port', String(setup.port),
+        '-L', String(options['loglevel'] ?? 'INFO'),
+      ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
+    }
     const headless = new HeadlessRun(environment, stats, exceptions, {
       runner: setup.runner,
       beforeStart: setup.beforeStart,

@@ -8,6 +8,8 @@ import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
 type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes'> & {
   /** Wires the runner's own reasons to stop to the run, once it exists. */
   connect(run: HeadlessRun): void;
+  /** The port a master listens on. */
+  port?: number;
 };
 
 /** A local run: users in this process. */
@@ -49,6 +51,7 @@ export async function masterSetup(
   const maxWait = Number(o.options['expectWorkersMaxWait'] ?? 0);
   return {
     runner: master,
+    port,
     async beforeStart() {
       const ok = await master.waitForWorkers(expect, maxWait * 1000, (n) =>
         o.logger.info(`Waiting for workers to be ready, ${n} of ${expect} connected`),

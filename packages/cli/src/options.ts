@@ -54,7 +54,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'worker', type: 'boolean', default: false, env: 'LOCUST_MODE_WORKER', group: WORKER, describe: 'Run as a worker: connect to a master and run the users it assigns' },
   { name: 'master-host', type: 'string', default: '127.0.0.1', env: 'LOCUST_MASTER_NODE_HOST', group: WORKER, describe: 'Master to connect to' },
   { name: 'master-port', type: 'number', default: 5557, env: 'LOCUST_MASTER_NODE_PORT', group: WORKER, describe: 'Master port to connect to' },
-  { name: 'processes', type: 'number', env: 'LOCUST_PROCESSES', group: WORKER, describe: 'Worker processes to fork (not available yet)', hidden: true },
+  { name: 'processes', type: 'number', env: 'LOCUST_PROCESSES', group: WORKER, describe: 'Fork this many worker processes (-1: one per core); without --worker this process becomes their master' },
   { name: 'tags', alias: 'T', type: 'array', env: 'LOCUST_TAGS', group: TAGS, describe: 'Only run tasks with any of these tags' },
   { name: 'exclude-tags', alias: 'E', type: 'array', env: 'LOCUST_EXCLUDE_TAGS', group: TAGS, describe: 'Do not run tasks with any of these tags' },
   { name: 'csv', type: 'string', env: 'LOCUST_CSV', group: STATS, describe: 'Write statistics to PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv and PREFIX_exceptions.csv' },

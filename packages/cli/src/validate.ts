@@ -35,7 +35,7 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (o['csvFullHistory'] && !o['csv']) throw usageError("'--csv-full-history' requires '--csv'.");
   if (o['master'] && o['worker']) throw usageError('--master and --worker cannot be combined');
   if (o['master'] && !(Number(o['expectWorkers']) >= 1)) throw usageError(`argument --expect-workers: must be >= 1, got '${String(o['expectWorkers'])}'`);
-  if (o['processes'] !== undefined) throw usageError('--processes is not available yet: distributed runs come in a later release');
+  if (o['processes'] !== undefined && o['master']) throw usageError('--processes cannot be combined with --master');
   if (o['html']) throw usageError('--html is not available yet: HTML reports come in a later release');
   const users = o['users'] === undefined ? 1 : Number(o['users']);
   if (!Number.isInteger(users) || users < 0) {
