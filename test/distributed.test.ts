@@ -133,3 +133,45 @@ describe('--processes', () => {
     expect((await parent.done).code).toBe(0);
   });
 });
+
+describe('custom messages and master restarts', () => {
+  it('carries custom messages from master to workers and back', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'messages.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '2', '--headless', '-u', '2', '-r', '2', '-t', '2s',
+    ]);
+    await master.waitFor('Master listening');
+    const w = [1, 2].map(() => startLocusta(['-f', join(FIXTURES, 'messages.ts'), '--worker', '--master-port', String(port)]));
+    const r = await master.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/GOT pong \{"echo":\{"n":42\}\} from \S+_[0-9a-f]{32}/g)).toHaveLength(2);
+    for (const x of w) expect((await x.done).code).toBe(0);
+  });
+
+  it('stops a worker\'s users when the master dies, and rejoins the master that comes back', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const masterArgs = [
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--headless', '-u', '2', '-r', '2',
+    ];
+    const first = startLocusta([...masterArgs, '-t', '60s']);
+    await first.waitFor('Master listening');
+    const w = worker(port);
+    await first.waitFor('All users spawned');
+    first.child.kill('SIGKILL');
+    await w.waitFor('Lost the connection to the master: stopping users');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterStop = server.total();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(server.total()).toBe(afterStop);
+    const second = startLocusta([...masterArgs, '-t', '2s']);
+    const r = await second.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('All users spawned: {"SlowUser": 2} (2 total users)');
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total() - afterStop);
+    expect((await w.done).code).toBe(0);
+  });
+});
