@@ -43,7 +43,7 @@ describe('a master with workers on loopback', () => {
     const port = await freePort();
     const master = startLocusta([
       '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
-      '--master-token', 's3cret', '--headless', '-u', '2', '-r', '2', '-t', '3s',
+      '--master-token', 's3cret', '--headless', '-u', '2', '-r', '2', '-t', '3s', '-s', '2',
     ]);
     await master.waitFor('Master listening');
     const intruder = await worker(port, ['--master-token', 'wrong']).done;
@@ -167,11 +167,37 @@ describe('custom messages and master restarts', () => {
     const afterStop = server.total();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(server.total()).toBe(afterStop);
-    const second = startLocusta([...masterArgs, '-t', '2s']);
+    const second = startLocusta([...masterArgs, '-t', '2s', '-s', '2']);
     const r = await second.done;
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('All users spawned: {"SlowUser": 2} (2 total users)');
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total() - afterStop);
     expect((await w.done).code).toBe(0);
+  });
+});
+
+describe('-f -', () => {
+  it('gives a worker the master\'s user files, local imports bundled in', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'folder/first.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--headless', '-u', '2', '-r', '2', '-t', '2s', '-s', '2',
+    ]);
+    await master.waitFor('Master listening');
+    const w = startLocusta(['-f', '-', '--worker', '--master-port', String(port)], { cwd: tempDir() });
+    const r = await master.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Sent the user files to a worker started with -f -');
+    expect(r.stderr).not.toContain('runs a different user file');
+    expect([...server.counts.keys()]).toEqual(['GET /ping']);
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
+    expect((await w.done).code).toBe(0);
+  });
+
+  it('is refused without --worker', async () => {
+    const r = await startLocusta(['-f', '-', '--headless']).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("locusta: error: '-f -' (user files from the master) needs --worker");
   });
 });

@@ -146,6 +146,29 @@ function describeLoadError(err: unknown, file: string): string {
   return `${where}: ${e.name}: ${e.message.split('\n')[0]}`;
 }
 
+/**
+ * The user files as a master sends them to `-f -` workers: each bundled with its local imports
+ * and npm packages, only `import ... from 'locusta'` left for the worker to resolve.
+ */
+export async function bundleForTransfer(files: string[]): Promise<Array<{ name: string; contents: string }>> {
+  return Promise.all(
+    files.map(async (file, i) => {
+      const result = await build({
+        entryPoints: [file],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        external: ['locusta'],
+        logLevel: 'silent',
+        absWorkingDir: dirname(file),
+      });
+      return { name: `${i}-${basename(file).replace(/\.[^.]+$/, '')}.mjs`, contents: result.outputFiles[0]!.text };
+    }),
+  );
+}
+
 export function isUserClass(value: unknown): value is UserClass {
   return typeof value === 'function' && value.prototype instanceof User;
 }

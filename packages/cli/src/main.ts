@@ -1,4 +1,6 @@
-import { writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
 import { Environment, EventHook, LocustaError, describeError, events } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
@@ -8,7 +10,9 @@ import { HeadlessRun } from './headless-run.ts';
 import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
+import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv } from './parse-args.ts';
+import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { localSetup, masterSetup, runWorker } from './modes.ts';
@@ -66,7 +70,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   let loaded: LoadedFiles | undefined;
   try {
-    loaded = await loadUserFiles(fileSpec, { locustaEntry: ctx.locustaEntry, cwd });
+    const spec = fileSpec === '-' ? await userFilesFromMaster(early, envVars) : fileSpec;
+    loaded = await loadUserFiles(spec, { locustaEntry: ctx.locustaEntry, cwd });
   } catch (err) {
     if (!early.help) throw err;
   }
@@ -148,7 +153,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       return await waitForChildren(children);
     }
     if (isWorker) {
-      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash: loaded.hash, version: ctx.version });
+      // A `-f -` worker runs the master's own files: it says so instead of hashing the bundle.
+      const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
+      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
     if (!options['headless'] && !options['autostart']) {
       mainLog.info('The web UI is not available in this version: running headless, as with --headless');
@@ -158,7 +165,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const asMaster = Boolean(options['master']) || processes !== undefined;
     if (processes !== undefined) options['expectWorkers'] = processes;
     const setup = asMaster
-      ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog })
+      ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
     if (processes !== undefined) {
       // Without --worker, this process is the master of its forked workers.
@@ -185,6 +192,26 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   } finally {
     process.off('unhandledRejection', onRejection);
   }
+}
+
+/** `-f -`: a worker fetches the master's bundled user files and loads them from a temp folder. */
+async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Promise<string> {
+  if (!process.argv.includes('--worker') && !env['LOCUST_MODE_WORKER'] && !env['LOCUSTA_MODE_WORKER']) {
+    throw usageError("'-f -' (user files from the master) needs --worker");
+  }
+  const pick = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
+  const files = await fetchUserFiles({
+    masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
+    masterPort: early.masterPort ?? Number(pick('MASTER_NODE_PORT') ?? 5557),
+    token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
+    nodeId: 'user-files-request',
+  }).catch((err: Error) => {
+    throw fileError(err.message);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'locusta-files-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  for (const f of files) writeFileSync(join(dir, basename(f.name)), f.contents);
+  return files.map((f) => join(dir, basename(f.name))).join(',');
 }
 
 /** The classes to run: all, or those named on the command line (Locust's positional names). */

@@ -4,6 +4,7 @@ import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
 import { fileError } from './errors.ts';
 import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
+import { bundleForTransfer } from './load-user-files.ts';
 
 type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes'> & {
   /** Wires the runner's own reasons to stop to the run, once it exists. */
@@ -31,7 +32,7 @@ export async function masterSetup(
   env: Environment,
   stats: RequestStats,
   exceptions: ExceptionStats,
-  o: { options: Record<string, unknown>; fileHash: string; logger: Logger },
+  o: { options: Record<string, unknown>; fileHash: string; logger: Logger; files: string[] },
 ): Promise<RunnerSetup> {
   const bindHost = String(o.options['masterBindHost'] ?? '*');
   const master = new MasterRunner(env, stats, exceptions, {
@@ -39,6 +40,7 @@ export async function masterSetup(
     bindPort: Number(o.options['masterBindPort'] ?? 5557),
     token: (o.options['masterToken'] as string | undefined) || undefined,
     fileHash: o.fileHash,
+    userFiles: () => bundleForTransfer(o.files),
   });
   let port: number;
   try {

@@ -20,12 +20,17 @@ export interface EarlyArgs {
   config?: string;
   help: boolean;
   version: boolean;
+  /** Where a `-f -` worker fetches its user files. */
+  masterHost?: string;
+  masterPort?: number;
+  masterToken?: string;
 }
 
 /** The first of Locust's two passes: only what is needed to find and load the user files. */
 export function parseEarly(argv: string[]): EarlyArgs {
   const parsed = Parser(argv, {
-    string: ['locustfile', 'config'],
+    string: ['locustfile', 'config', 'master-host', 'master-token'],
+    number: ['master-port'],
     boolean: ['help', 'version'],
     alias: { locustfile: ['f'], help: ['h'], version: ['V'] },
     configuration: { 'unknown-options-as-args': true },
@@ -35,6 +40,9 @@ export function parseEarly(argv: string[]): EarlyArgs {
     config: typeof parsed['config'] === 'string' ? parsed['config'] : undefined,
     help: Boolean(parsed['help']),
     version: Boolean(parsed['version']),
+    masterHost: typeof parsed['master-host'] === 'string' ? parsed['master-host'] : undefined,
+    masterPort: typeof parsed['master-port'] === 'number' ? parsed['master-port'] : undefined,
+    masterToken: typeof parsed['master-token'] === 'string' ? parsed['master-token'] : undefined,
   };
 }
 

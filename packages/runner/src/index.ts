@@ -13,3 +13,6 @@ export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeMasterMessage
 export type { Envelope, MasterMessage, SpawnData, StatsReport, WorkerMessage, WorkerState } from './protocol.ts';
 export { UserPool } from './user-pool.ts';
 export { EventRecorder } from './event-recorder.ts';
+export { fetchUserFiles } from './user-files-client.ts';
+export { FROM_MASTER } from './protocol.ts';
+export type { UserFileData } from './protocol.ts';

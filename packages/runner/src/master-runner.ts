@@ -7,8 +7,8 @@ import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { MessageListener } from './local-runner.ts';
 import { pyJson } from './local-runner.ts';
-import type { Envelope, MasterMessage, WorkerMessage } from './protocol.ts';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeWorkerMessage, encode } from './protocol.ts';
+import type { Envelope, MasterMessage, UserFileData, WorkerMessage } from './protocol.ts';
+import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeWorkerMessage, encode } from './protocol.ts';
 import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 import type { LostWorker, WorkerNode } from './worker-node.ts';
@@ -21,6 +21,8 @@ export interface MasterOptions {
   bindPort: number;
   token?: string;
   fileHash: string;
+  /** The user files for workers started with `-f -`. */
+  userFiles?: () => Promise<UserFileData[]>;
   /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
   stopGraceMs?: number;
   heartbeatIntervalMs?: number;
@@ -41,7 +43,7 @@ export class MasterRunner implements RunnerHandle {
   readonly lostWorkers: LostWorker[] = [];
   /** Called when the test must end without the CLI asking: the last worker is gone. */
   onAllWorkersGone: ((reason: string) => void) | undefined;
-  readonly #opts: Required<Omit<MasterOptions, 'token'>> & { token?: string };
+  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles'>> & Pick<MasterOptions, 'token' | 'userFiles'>;
   #server: WebSocketServer | undefined;
   #state: MasterState = 'ready';
   #dispatcher: UsersDispatcher | undefined;
@@ -152,10 +154,16 @@ export class MasterRunner implements RunnerHandle {
       try {
         msg = decodeWorkerMessage(frame);
         if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId}'`);
-        if (nodeId === undefined && msg.type !== 'client_ready') throw new ProtocolError(`'${msg.type}' before client_ready`);
+        if (nodeId === undefined && msg.type !== 'client_ready' && msg.type !== 'user_files_request') {
+          throw new ProtocolError(`'${msg.type}' before client_ready`);
+        }
       } catch (err) {
         this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${(err as Error).message}`);
         ws.close(1008, 'protocol error');
+        return;
+      }
+      if (msg.type === 'user_files_request') {
+        void this.#sendUserFiles(ws);
         return;
       }
       if (msg.type === 'client_ready') nodeId = msg.nodeId;
@@ -176,6 +184,18 @@ export class MasterRunner implements RunnerHandle {
         if (worker.state !== 'missing') this.#markMissing(worker, 'its connection closed');
       }
     });
+  }
+
+  async #sendUserFiles(ws: WebSocket): Promise<void> {
+    let data: { files: UserFileData[] } | { error: string };
+    try {
+      if (!this.#opts.userFiles) throw new Error('this master has no user files to share');
+      data = { files: await this.#opts.userFiles() };
+    } catch (err) {
+      data = { error: (err as Error).message };
+    }
+    if (ws.readyState === ws.OPEN) ws.send(encode<MasterMessage>({ type: 'user_files', data, nodeId: 'master' }));
+    this.environment.logger.info('Sent the user files to a worker started with -f -');
   }
 
   #handle(ws: WebSocket, msg: Envelope<WorkerMessage>): void {
@@ -242,6 +262,8 @@ export class MasterRunner implements RunnerHandle {
         else this.environment.logger.warn(`Unknown message type received from worker ${msg.nodeId}: ${msg.data.type}`);
         return;
       }
+      case 'user_files_request':
+        return; // answered in #accept, before any client_ready
     }
   }
 
@@ -254,7 +276,7 @@ export class MasterRunner implements RunnerHandle {
       ws.close(1008, 'protocol version');
       return;
     }
-    if (data.fileHash !== this.#opts.fileHash) {
+    if (data.fileHash !== FROM_MASTER && data.fileHash !== this.#opts.fileHash) {
       log.warn(`Worker ${id} runs a different user file than the master (hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)})`);
     }
     let worker = this.workers.get(id);

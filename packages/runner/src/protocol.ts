@@ -32,7 +32,18 @@ export type WorkerMessage =
   | { type: 'spawning_complete'; data: { userClassesCount: Record<string, number>; userCount: number } }
   | { type: 'client_stopped'; data: null }
   | { type: 'quit'; data: null }
-  | { type: 'custom'; data: { type: string; data: unknown } };
+  | { type: 'custom'; data: { type: string; data: unknown } }
+  /** `-f -`: a worker without its own user file asks for the master's (on a connection of its own). */
+  | { type: 'user_files_request'; data: { protocol: number } };
+
+/** The file hash a `-f -` worker reports: it runs the master's files, so there is nothing to compare. */
+export const FROM_MASTER = 'from-master';
+
+/** A user file as the master sends it: bundled (npm packages included), importing only 'locusta'. */
+export interface UserFileData {
+  name: string;
+  contents: string;
+}
 
 export interface SpawnData {
   /** Master's clock, increasing; a worker ignores a spawn not newer than the last one. */
@@ -53,7 +64,8 @@ export type MasterMessage =
   | { type: 'stop'; data: null }
   | { type: 'quit'; data: null }
   | { type: 'heartbeat'; data: null }
-  | { type: 'custom'; data: { type: string; data: unknown } };
+  | { type: 'custom'; data: { type: string; data: unknown } }
+  | { type: 'user_files'; data: { files: UserFileData[] } | { error: string } };
 
 export type Envelope<T> = T & { nodeId: string };
 
@@ -90,6 +102,7 @@ const WORKER_CHECKS: Record<WorkerMessage['type'], Check> = {
   client_stopped: isNull,
   quit: isNull,
   custom: (d) => isObj(d) && isStr(d['type']),
+  user_files_request: (d) => isObj(d) && isNum(d['protocol']),
 };
 
 const MASTER_CHECKS: Record<MasterMessage['type'], Check> = {
@@ -102,6 +115,10 @@ const MASTER_CHECKS: Record<MasterMessage['type'], Check> = {
   quit: isNull,
   heartbeat: isNull,
   custom: (d) => isObj(d) && isStr(d['type']),
+  user_files: (d) =>
+    isObj(d) &&
+    (isStr(d['error']) ||
+      (Array.isArray(d['files']) && d['files'].every((f) => isObj(f) && isStr(f['name']) && isStr(f['contents'])))),
 };
 
 function decodeWith<T>(frame: Buffer, checks: Record<string, Check>): Envelope<T> {

@@ -193,6 +193,8 @@ export class WorkerRunner implements RunnerHandle {
         else this.environment.logger.warn(`Unknown message type received: ${msg.data.type}`);
         return;
       }
+      case 'user_files':
+        return; // only for the fetch of `-f -`, on its own connection
     }
   }
 
