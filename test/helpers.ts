@@ -29,8 +29,10 @@ export interface Running {
 }
 
 /** Starts the real `locusta` CLI; it is killed when the test ends if still running. */
-export function startLocusta(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function startLocusta(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[] } = {}): Running {
+  // `prefix` runs the CLI through another command, e.g. `ip netns exec <ns>` for a test host.
+  const [cmd, ...cmdArgs] = [...(options.prefix ?? []), process.execPath, BIN, ...args];
+  const child = spawn(cmd!, cmdArgs, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
