@@ -201,3 +201,29 @@ describe('-f -', () => {
     expect(r.stderr.trim()).toBe("locusta: error: '-f -' (user files from the master) needs --worker");
   });
 });
+
+describe('TLS between master and workers', () => {
+  it('serves wss:// with --tls-cert/--tls-key; a worker trusts it with --master-tls-ca and refuses it without', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = tempDir();
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--headless', '-u', '2', '-r', '2', '-t', '2s', '-s', '2',
+    ]);
+    await master.waitFor('Master listening');
+    const untrusting = await worker(port, ['--master-tls']).done;
+    expect(untrusting.code).toBe(1);
+    expect(untrusting.stderr).toMatch(/TLS certificate is not trusted/);
+    const trusting = worker(port, ['--master-tls-ca', join(dir, 'cert.pem')]);
+    const r = await master.done;
+    expect(r.code).toBe(0);
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
+    expect((await trusting.done).code).toBe(0);
+  });
+});

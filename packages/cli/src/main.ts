@@ -15,7 +15,7 @@ import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
-import { localSetup, masterSetup, runWorker } from './modes.ts';
+import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
@@ -204,6 +204,7 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
     masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
     masterPort: early.masterPort ?? Number(pick('MASTER_NODE_PORT') ?? 5557),
     token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
+    tls: workerTls({ masterTls: early.masterTls, masterTlsCa: early.masterTlsCa ?? env['LOCUSTA_MASTER_TLS_CA'] }),
     nodeId: 'user-files-request',
   }).catch((err: Error) => {
     throw fileError(err.message);

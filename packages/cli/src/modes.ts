@@ -2,7 +2,8 @@ import type { Environment, Logger } from '@locusta/core';
 import { LocalRunner, MasterRunner, WorkerRunner } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
-import { fileError } from './errors.ts';
+import { readFileSync } from 'node:fs';
+import { fileError, usageError } from './errors.ts';
 import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
 
@@ -41,6 +42,7 @@ export async function masterSetup(
     token: (o.options['masterToken'] as string | undefined) || undefined,
     fileHash: o.fileHash,
     userFiles: () => bundleForTransfer(o.files),
+    tls: masterTls(o.options),
   });
   let port: number;
   try {
@@ -82,6 +84,7 @@ export async function runWorker(
     masterHost: String(o.options['masterHost'] ?? '127.0.0.1'),
     masterPort: Number(o.options['masterPort'] ?? 5557),
     token: (o.options['masterToken'] as string | undefined) || undefined,
+    tls: workerTls(o.options),
     version: o.version,
     fileHash: o.fileHash,
   });
@@ -100,4 +103,28 @@ export async function runWorker(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw usageError(`argument ${flag}: cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** `--tls-cert` and `--tls-key` on a master: both or neither. */
+function masterTls(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
+  const cert = options['tlsCert'] as string | undefined;
+  const key = options['tlsKey'] as string | undefined;
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw usageError('--tls-cert and --tls-key go together');
+  return { cert: readPem(cert, '--tls-cert'), key: readPem(key, '--tls-key') };
+}
+
+/** `--master-tls` / `--master-tls-ca` on a worker. */
+export function workerTls(options: Record<string, unknown>): { ca?: Buffer } | undefined {
+  const ca = options['masterTlsCa'] as string | undefined;
+  if (ca) return { ca: readPem(ca, '--master-tls-ca') };
+  return options['masterTls'] ? {} : undefined;
 }

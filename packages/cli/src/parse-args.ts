@@ -24,14 +24,16 @@ export interface EarlyArgs {
   masterHost?: string;
   masterPort?: number;
   masterToken?: string;
+  masterTls: boolean;
+  masterTlsCa?: string;
 }
 
 /** The first of Locust's two passes: only what is needed to find and load the user files. */
 export function parseEarly(argv: string[]): EarlyArgs {
   const parsed = Parser(argv, {
-    string: ['locustfile', 'config', 'master-host', 'master-token'],
+    string: ['locustfile', 'config', 'master-host', 'master-token', 'master-tls-ca'],
     number: ['master-port'],
-    boolean: ['help', 'version'],
+    boolean: ['help', 'version', 'master-tls'],
     alias: { locustfile: ['f'], help: ['h'], version: ['V'] },
     configuration: { 'unknown-options-as-args': true },
   });
@@ -43,6 +45,8 @@ export function parseEarly(argv: string[]): EarlyArgs {
     masterHost: typeof parsed['master-host'] === 'string' ? parsed['master-host'] : undefined,
     masterPort: typeof parsed['master-port'] === 'number' ? parsed['master-port'] : undefined,
     masterToken: typeof parsed['master-token'] === 'string' ? parsed['master-token'] : undefined,
+    masterTls: Boolean(parsed['master-tls']),
+    masterTlsCa: typeof parsed['master-tls-ca'] === 'string' ? parsed['master-tls-ca'] : undefined,
   };
 }
 

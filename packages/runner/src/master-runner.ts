@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
 import { describeError, filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
@@ -21,6 +23,8 @@ export interface MasterOptions {
   bindPort: number;
   token?: string;
   fileHash: string;
+  /** Serve `wss://` with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
   /** The user files for workers started with `-f -`. */
   userFiles?: () => Promise<UserFileData[]>;
   /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
@@ -43,8 +47,9 @@ export class MasterRunner implements RunnerHandle {
   readonly lostWorkers: LostWorker[] = [];
   /** Called when the test must end without the CLI asking: the last worker is gone. */
   onAllWorkersGone: ((reason: string) => void) | undefined;
-  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles'>> & Pick<MasterOptions, 'token' | 'userFiles'>;
+  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls'>> & Pick<MasterOptions, 'token' | 'userFiles' | 'tls'>;
   #server: WebSocketServer | undefined;
+  #https: HttpsServer | undefined;
   #state: MasterState = 'ready';
   #dispatcher: UsersDispatcher | undefined;
   #target = 0;
@@ -97,22 +102,26 @@ export class MasterRunner implements RunnerHandle {
 
   /** Starts listening for workers; resolves with the bound port. */
   listen(): Promise<number> {
-    const { bindHost, bindPort, token } = this.#opts;
-    const server = new WebSocketServer({
-      host: bindHost === '*' || bindHost === '' ? undefined : bindHost,
-      port: bindPort,
-      maxPayload: MAX_MESSAGE_BYTES,
-      verifyClient: token ? (info: { req: IncomingMessage }) => tokenMatches(info.req.headers.authorization, token) : undefined,
-    });
+    const { bindHost, bindPort, token, tls } = this.#opts;
+    const host = bindHost === '*' || bindHost === '' ? undefined : bindHost;
+    const verifyClient = token ? (info: { req: IncomingMessage }) => tokenMatches(info.req.headers.authorization, token) : undefined;
+    // With TLS the WebSocket server rides on an HTTPS server; otherwise ws opens its own port.
+    const https = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : undefined;
+    const server = https
+      ? new WebSocketServer({ server: https, maxPayload: MAX_MESSAGE_BYTES, verifyClient })
+      : new WebSocketServer({ host, port: bindPort, maxPayload: MAX_MESSAGE_BYTES, verifyClient });
     this.#server = server;
+    this.#https = https;
     server.on('connection', (ws) => this.#accept(ws));
     this.#heartbeatTimer = setInterval(() => this.#checkHeartbeats(), this.#opts.heartbeatIntervalMs);
+    const listener = https ?? server;
     return new Promise((resolve, reject) => {
-      server.once('listening', () => {
-        const addr = server.address();
+      listener.once('listening', () => {
+        const addr = listener.address();
         resolve(typeof addr === 'object' && addr ? addr.port : bindPort);
       });
-      server.once('error', reject);
+      listener.once('error', reject);
+      https?.listen(bindPort, host);
     });
   }
 
@@ -448,6 +457,7 @@ export class MasterRunner implements RunnerHandle {
     clearInterval(this.#heartbeatTimer);
     for (const w of this.workers.values()) w.ws?.terminate();
     this.#server?.close();
+    this.#https?.close();
   }
 
   #send(worker: WorkerNode, msg: MasterMessage): void {

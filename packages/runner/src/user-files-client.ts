@@ -1,6 +1,6 @@
-import { WebSocket } from 'ws';
 import type { UserFileData } from './protocol.ts';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, decodeMasterMessage, encode } from './protocol.ts';
+import { PROTOCOL_VERSION, decodeMasterMessage, encode } from './protocol.ts';
+import { openMasterSocket } from './master-socket.ts';
 
 /**
  * Fetches the master's user files for a worker started with `-f -`, retrying every second until
@@ -10,6 +10,7 @@ export async function fetchUserFiles(options: {
   masterHost: string;
   masterPort: number;
   token?: string;
+  tls?: { ca?: Buffer };
   nodeId: string;
   timeoutMs?: number;
 }): Promise<UserFileData[]> {
@@ -27,14 +28,9 @@ export async function fetchUserFiles(options: {
   throw new Error(`Could not get the user files from the master at ${options.masterHost}:${options.masterPort}: ${lastError}`);
 }
 
-function attempt(o: { masterHost: string; masterPort: number; token?: string; nodeId: string }): Promise<UserFileData[]> {
+function attempt(o: { masterHost: string; masterPort: number; token?: string; tls?: { ca?: Buffer }; nodeId: string }): Promise<UserFileData[]> {
   return new Promise((resolve, reject) => {
-    const host = o.masterHost.includes(':') ? `[${o.masterHost}]` : o.masterHost;
-    const ws = new WebSocket(`ws://${host}:${o.masterPort}/`, {
-      maxPayload: MAX_MESSAGE_BYTES,
-      headers: o.token ? { authorization: `Bearer ${o.token}` } : {},
-      handshakeTimeout: 5000,
-    });
+    const ws = openMasterSocket(o);
     const fail = (err: Error) => {
       ws.terminate();
       reject(err);

@@ -6,7 +6,8 @@ import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { WebSocket } from 'ws';
 import { EventRecorder } from './event-recorder.ts';
 import type { Envelope, MasterMessage, SpawnData, WorkerMessage, WorkerState } from './protocol.ts';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, encode } from './protocol.ts';
+import { PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, encode } from './protocol.ts';
+import { openMasterSocket } from './master-socket.ts';
 import type { MessageListener } from './local-runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   masterPort: number;
   /** Shared secret the master requires (`--master-token`). */
   token?: string;
+  /** Connect with `wss://`; `ca` trusts a self-signed master certificate. */
+  tls?: { ca?: Buffer };
   /** Locusta's version, and a hash of the user file so the master can warn about a mismatch. */
   version: string;
   fileHash: string;
@@ -26,6 +29,8 @@ export interface WorkerOptions {
   /** Quit when no master has been heard from for this long (Locust's MASTER_HEARTBEAT_TIMEOUT, 60 s). */
   masterTimeoutMs?: number;
 }
+
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
 /** Heartbeat intervals without any message from the master before the worker calls it lost. */
 const MASTER_SILENCE_HEARTBEATS = 4;
@@ -47,7 +52,7 @@ export class WorkerRunner implements RunnerHandle {
   readonly environment: Environment;
   readonly stats: RequestStats;
   readonly exceptions: ExceptionStats;
-  readonly #opts: Required<Omit<WorkerOptions, 'token'>> & { token?: string };
+  readonly #opts: Required<Omit<WorkerOptions, 'token' | 'tls'>> & Pick<WorkerOptions, 'token' | 'tls'>;
   readonly #pool: UserPool;
   readonly #recorder: EventRecorder;
   readonly #monitor: UsageMonitor;
@@ -99,13 +104,7 @@ export class WorkerRunner implements RunnerHandle {
 
   #connect(): void {
     if (this.#quitting) return;
-    const { masterHost, masterPort, token } = this.#opts;
-    const host = masterHost.includes(':') ? `[${masterHost}]` : masterHost;
-    const ws = new WebSocket(`ws://${host}:${masterPort}/`, {
-      maxPayload: MAX_MESSAGE_BYTES,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      handshakeTimeout: 5000,
-    });
+    const ws = openMasterSocket(this.#opts);
     this.#ws = ws;
     ws.on('open', () => {
       this.#backoffMs = 250;
@@ -133,8 +132,13 @@ export class WorkerRunner implements RunnerHandle {
       }
       ws.terminate();
     });
-    ws.on('error', () => {
-      // 'close' follows every error; the reconnect happens there.
+    ws.on('error', (err: NodeJS.ErrnoException) => {
+      // A certificate the worker cannot trust will not get better by retrying.
+      if (err.code && CERTIFICATE_ERRORS.test(err.code)) {
+        this.environment.logger.error(`The master's TLS certificate is not trusted (${err.code}): pass its CA with --master-tls-ca`);
+        this.#finish(1);
+      }
+      // Otherwise 'close' follows and the reconnect happens there.
     });
     ws.on('close', () => {
       if (this.#ws === ws) this.#ws = undefined;

@@ -1,0 +1,314 @@
+#!/usr/bin/env node
+// The master's capacity: how many workers one Locusta master keeps up with on one core.
+//   node bench/master-capacity.mjs [--workers 100,250,500,1000,1500] [--duration 20] [--warmup 5]
+// For each worker count W: a real master (the CLI, `--master --headless`, bench/locustfiles/tight.ts)
+// pinned to core 0, and W simulated workers in one process pinned to core 1
+// (bench/clients/sim-workers.mjs: the real wire protocol, a heartbeat per worker per second and a
+// 50-entry stats report per worker every 3 s, all spread evenly). After all workers joined and the
+// users were spawned, a warm-up, then a measured window: the master's CPU (utime+stime from
+// /proc/PID/stat), the reports it merged per second, the size of one stats frame. At the end the
+// master's --json totals are checked against what the workers sent. Writes the "## Master
+// capacity" section of bench/RESULTS.md (the rest of the file is kept) and
+// bench/out/master-capacity.json; when 1,000 workers need half a core or more (or with
+// --profile) it profiles the master at --profile-workers with node --cpu-prof.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuRate, memoryKb, sampleCpu, start, stop, tasksetUsable, waitForLine } from './lib/proc.mjs';
+import { topSelfTime } from './lib/profile.mjs';
+
+const BENCH = fileURLToPath(new URL('./', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
+const LOCUSTFILE = 'bench/locustfiles/tight.ts';
+const TARGET_WORKERS = 1000;
+const TARGET_CPU = 0.5;
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '100,250,500,1000,1500' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
+    'profile-workers': { type: 'string', default: String(TARGET_WORKERS) },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`node bench/master-capacity.mjs [--workers 100,250,500,1000,1500] [--duration 20] [--warmup 5]
+  [--profile | --no-profile] [--profile-workers 1000] [--no-write]
+  --profile always profiles the master once more (by default only when ${TARGET_WORKERS} workers take >= half a core).
+  --no-write prints the section instead of writing bench/RESULTS.md.
+`);
+  process.exit(0);
+}
+if (!existsSync(`${ROOT}packages/locusta/dist/index.js`) || !existsSync(`${ROOT}packages/runner/dist/index.js`)) {
+  throw new Error('packages are not built: run `npx turbo run build` at the repository root first');
+}
+
+const workerCounts = values.workers.split(',').filter(Boolean).map(Number);
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+for (const n of [...workerCounts, duration, warmup]) {
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad number in --workers/--duration/--warmup: ${n}`);
+}
+
+const log = (msg) => process.stderr.write(`master-capacity: ${msg}\n`);
+const pin = tasksetUsable();
+log(pin ? 'pinning: master on core 0, simulated workers on core 1' : 'taskset unavailable: running unpinned');
+const fileHash = createHash('sha256').update(readFileSync(`${ROOT}${LOCUSTFILE}`)).digest('hex');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))),
+  ]);
+}
+
+/** One master with W simulated workers; returns the window's figures. */
+async function runOnce(W, { nodeFlags = [] } = {}) {
+  const port = await freePort();
+  const master = start(
+    process.execPath,
+    [
+      ...nodeFlags, LOCUSTA_BIN, '-f', LOCUSTFILE, '-H', 'http://127.0.0.1:1',
+      '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--expect-workers', String(W),
+      '--headless', '-u', String(W), '-r', String(W), '-t', `${warmup + duration + 600}s`, '--only-summary', '--json',
+    ],
+    { core: 0, pin, cwd: ROOT },
+  );
+  await waitForLine(master, 'stderr', /Master listening for workers on/, 30_000);
+  const gen = start(
+    process.execPath,
+    [
+      `${BENCH}clients/sim-workers.mjs`, '--port', String(port), '--workers', String(W), '--file-hash', fileHash,
+      '--warmup', String(warmup), '--duration', String(duration),
+    ],
+    { core: 1, pin, cwd: ROOT },
+  );
+  const sampler = sampleCpu([master.pid, gen.pid], 200);
+  let window;
+  let rssKb;
+  try {
+    const [line] = await waitForLine(gen, 'stdout', /\{"event":"window".*\}\n/, (warmup + duration + 180) * 1000);
+    window = JSON.parse(line);
+    rssKb = memoryKb(master.pid)?.rssKb;
+  } catch (err) {
+    sampler.stop();
+    await stop(gen, 'SIGKILL');
+    await stop(master, 'SIGKILL');
+    throw new Error(`${W} workers: ${err.message}\nmaster stderr:\n${master.stderrText.slice(-2000)}\nworkers stderr:\n${gen.stderrText.slice(-2000)}`);
+  }
+  // A graceful stop: the master stops the workers, waits for their last reports, prints --json.
+  process.kill(master.pid, 'SIGTERM');
+  let mres;
+  let gres;
+  try {
+    mres = await withTimeout(master.done, 60_000, `master exit (${W} workers)`);
+    gres = await withTimeout(gen.done, 30_000, `simulated workers exit (${W} workers)`);
+  } finally {
+    sampler.stop();
+    await stop(gen, 'SIGKILL');
+    await stop(master, 'SIGKILL');
+  }
+  const genLines = gres.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const joined = genLines.find((e) => e.event === 'joined');
+  const done = genLines.find((e) => e.event === 'done');
+  let entries;
+  try {
+    entries = JSON.parse(mres.stdout);
+  } catch {
+    throw new Error(`${W} workers: no --json from the master (exit ${mres.code ?? mres.signal}):\n${mres.stderr.slice(-3000)}`);
+  }
+  const merged = entries.reduce((n, e) => n + e.num_requests, 0);
+  const mergedFailures = entries.reduce((n, e) => n + e.num_failures, 0);
+  const masterCpu = cpuRate(sampler.samples, master.pid, window.from, window.to);
+  const generatorCpu = cpuRate(sampler.samples, gen.pid, window.from, window.to);
+  const warnings = (mres.stderr.match(/\] WARNING|\] ERROR|missing/g) ?? []).length;
+  return {
+    workers: W,
+    masterCpu,
+    reportsPerSec: window.reportsPerSec,
+    heartbeatsPerSec: window.heartbeats / window.seconds,
+    mbPerSec: window.bytesPerSec / 1e6,
+    cpuMsPerReport: (masterCpu * 1000) / window.reportsPerSec,
+    rtt: window.heartbeatRttMs,
+    maxScheduleLagMs: window.maxScheduleLagMs,
+    maxBufferedBytes: window.maxBufferedBytes,
+    reportBytes: window.reportBytes,
+    rssMb: rssKb === undefined ? undefined : rssKb / 1024,
+    generatorCpu,
+    joinSeconds: joined?.seconds,
+    windowSeconds: window.seconds,
+    sentRequests: done.requests,
+    sentFailures: done.failures,
+    sentReports: done.reports,
+    mergedRequests: merged,
+    mergedFailures,
+    exact: merged === done.requests && mergedFailures === done.failures,
+    unexpectedCloses: done.unexpectedCloses,
+    refused: done.refused.length,
+    lostWorkers: (mres.stderr.match(/is missing \(/g) ?? []).length,
+    warnings,
+    masterExit: mres.code ?? mres.signal,
+  };
+}
+
+const results = [];
+for (const W of workerCounts) {
+  log(`${W} workers: starting (warm-up ${warmup} s, window ${duration} s)`);
+  const r = await runOnce(W);
+  results.push(r);
+  log(
+    `${W} workers: master ${(r.masterCpu * 100).toFixed(1)} % of a core, ${r.reportsPerSec.toFixed(1)} reports/s, ` +
+      `${r.cpuMsPerReport.toFixed(2)} ms CPU/report, heartbeat RTT p50 ${r.rtt.p50?.toFixed(1)} ms p99 ${r.rtt.p99?.toFixed(1)} ms, ` +
+      `generator ${(r.generatorCpu * 100).toFixed(0)} %, merged exactly: ${r.exact}`,
+  );
+}
+
+// Largest measured W under half a core, and a least-squares line CPU = a*W + b for an estimate.
+const under = results.filter((r) => r.masterCpu < TARGET_CPU);
+const largestUnder = under.length ? Math.max(...under.map((r) => r.workers)) : undefined;
+const n = results.length;
+const mx = results.reduce((s, r) => s + r.workers, 0) / n;
+const my = results.reduce((s, r) => s + r.masterCpu, 0) / n;
+const sxx = results.reduce((s, r) => s + (r.workers - mx) ** 2, 0);
+const slope = sxx > 0 ? results.reduce((s, r) => s + (r.workers - mx) * (r.masterCpu - my), 0) / sxx : NaN;
+const intercept = my - slope * mx;
+const estimate = slope > 0 ? (TARGET_CPU - intercept) / slope : undefined;
+const atTarget = results.find((r) => r.workers === TARGET_WORKERS);
+const cpuAtTarget = atTarget?.masterCpu ?? (Number.isFinite(slope) ? slope * TARGET_WORKERS + intercept : undefined);
+const pass = cpuAtTarget !== undefined && cpuAtTarget < TARGET_CPU;
+
+let profile;
+if (values.profile || (!pass && !values['no-profile'])) {
+  const W = Number(values['profile-workers']);
+  const dir = `${BENCH}out/cpu-prof-master`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`profiling the master with ${W} workers under node --cpu-prof`);
+  const r = await runOnce(W, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  profile = { workers: W, masterCpu: r.masterCpu, ...topSelfTime(dir, ROOT, 20) };
+}
+
+// ---- RESULTS.md --------------------------------------------------------------------------------
+
+const int = (x) => (x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));
+const f1 = (x) => (x === undefined || x === null || Number.isNaN(x) ? 'n/a' : x.toFixed(1));
+const f2 = (x) => (x === undefined || x === null || Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+const pct = (x) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const command = ['node bench/master-capacity.mjs', ...process.argv.slice(2)].join(' ');
+const cpuModel = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+const allSizes = results.map((r) => r.reportBytes);
+
+const lines = [];
+const p = (s = '') => lines.push(s);
+p('## Master capacity');
+p();
+p(`Generated by \`bench/master-capacity.mjs\`; the script replaces this section and keeps the rest of the file (\`bench/run.mjs\` rewrites the whole file, so re-run this after it).`);
+p();
+p(`- Date: ${new Date().toISOString()}; ${os.availableParallelism()} CPUs, ${cpuModel}; Node ${process.version}`);
+p(`- Command: \`${command}\` (warm-up ${warmup} s, window ${duration} s per worker count)`);
+p(`- Pinning: ${pin ? 'master on core 0 (`taskset -c 0`), all simulated workers in one process on core 1 (`taskset -c 1`)' : 'NO (taskset unavailable): master and workers share the cores'}`);
+p(`- Master: the real CLI, \`locusta -f ${LOCUSTFILE} -H http://127.0.0.1:1 --master --master-bind-host 127.0.0.1 --expect-workers W --headless -u W -r W --only-summary --json\` (1 user per worker; the users never run, the workers are simulated), stopped with SIGTERM after the window.`);
+p('- Workers (bench/clients/sim-workers.mjs): W WebSocket clients speaking the real protocol (packages/runner `encode`/`decodeMasterMessage`): `client_ready`, `spawning`/`spawning_complete` on each spawn, a `heartbeat` per worker every 1 s and a `stats` report per worker every 3 s, both spread evenly over their interval (one global schedule). A report is one of 8 precomputed variants, each a real `RequestStats.serialize()` of 50 entries (35 GET, 15 POST, distinct names) with 200-400 log-normal response times each (medians 15-315 ms, sigma 0.6), ~2 % failures on every fifth entry (2 error texts), its unix seconds shifted to the send time and encoded per send with the worker\'s nodeId; no exceptions.');
+p('- Master CPU: utime+stime from /proc/PID/stat sampled every 200 ms, over the window, as % of one core. Reports/s: stats frames the workers sent in the window (the master answers every heartbeat in order on the same sockets, so a master that fell behind shows in the heartbeat round trip). CPU ms/report: master CPU per report merged, heartbeats included (3 per report). "Merged exactly": after the stop, the sum of `num_requests`/`num_failures` in the master\'s `--json` equals what the workers sent over the whole run.');
+p();
+p('| Workers | master CPU (1 core) | reports merged/s | heartbeats/s | MB/s in | CPU ms per report | heartbeat RTT p50 / p99 / max | master RSS | generator CPU (core 1) | join time | merged exactly (requests) | < 50 % |');
+p('|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  p(
+    `| ${int(r.workers)} | ${pct(r.masterCpu)} | ${f1(r.reportsPerSec)} | ${int(r.heartbeatsPerSec)} | ${f1(r.mbPerSec)} | ${f2(r.cpuMsPerReport)} | ` +
+      `${f1(r.rtt.p50)} / ${f1(r.rtt.p99)} / ${f1(r.rtt.max)} ms | ${f1(r.rssMb)} MB | ${pct(r.generatorCpu)} | ${f1(r.joinSeconds)} s | ` +
+      `${r.exact ? 'yes' : 'NO'} (${int(r.mergedRequests)} / ${int(r.sentRequests)}) | ${r.masterCpu < TARGET_CPU ? 'yes' : 'no'} |`,
+  );
+}
+p();
+p(
+  `Size of one \`stats\` frame (msgpackr, 50 entries + Aggregated, histograms as compressed base64): min ${int(Math.min(...allSizes.map((s) => s.min)))} B, ` +
+    `median ${int(results[results.length - 1].reportBytes.median)} B (${kb(results[results.length - 1].reportBytes.median)}), max ${int(Math.max(...allSizes.map((s) => s.max)))} B, over ${int(allSizes.reduce((a, s) => a + s.n, 0))} frames sent in the windows.`,
+);
+const notes = [];
+for (const r of results) {
+  const issues = [];
+  if (r.generatorCpu > 0.9) issues.push(`the generator used ${pct(r.generatorCpu)} of its core`);
+  if (r.maxScheduleLagMs > 250) issues.push(`the generator ran up to ${Math.round(r.maxScheduleLagMs)} ms behind its schedule`);
+  if (r.maxBufferedBytes > 1e6) issues.push(`up to ${int(r.maxBufferedBytes / 1024)} KB waited in the workers' send buffers`);
+  if (r.lostWorkers || r.unexpectedCloses || r.refused) issues.push(`${r.lostWorkers} workers marked missing, ${r.unexpectedCloses} unexpected closes, ${r.refused} refused`);
+  if (!r.exact) issues.push(`the master's totals differ from what was sent (${r.mergedRequests} vs ${r.sentRequests} requests, ${r.mergedFailures} vs ${r.sentFailures} failures)`);
+  if (issues.length) notes.push(`- ${r.workers} workers: ${issues.join('; ')}.`);
+}
+if (notes.length) {
+  p();
+  p('Caveats:');
+  for (const l of notes) p(l);
+}
+p();
+p(
+  `Largest measured worker count under half a core: **${largestUnder === undefined ? 'none' : int(largestUnder)}**. ` +
+    `Least-squares line over the runs: CPU = ${f2(slope * 1000 * 100)} % per 1,000 workers ${intercept >= 0 ? '+' : '-'} ${f1(Math.abs(intercept) * 100)} %, ` +
+    `which reaches 50 % at about ${estimate === undefined ? 'n/a' : int(estimate)} workers.`,
+);
+p();
+p('| Target | Measured | Result |');
+p('|---|---|---|');
+p(
+  `| 1,000 workers under half a core (master, one core) | ${pct(cpuAtTarget)} of one core${atTarget ? ` at ${int(atTarget.reportsPerSec)} reports/s` : ' (interpolated: 1,000 was not run)'} | ${pass ? 'PASS' : 'FAIL'} |`,
+);
+if (profile) {
+  p();
+  p(`### Where the master's CPU goes`);
+  p();
+  p(
+    `One extra run with ${int(profile.workers)} workers under \`node --cpu-prof\` (${profile.file.replace(/^.*\/bench\//, 'bench/')}, master at ${pct(profile.masterCpu)} of a core in its window; ` +
+      `${int(profile.totalMs)} ms sampled over the whole process, start-up, joins and shutdown included, idle time shows as \`(idle)\`). Top self time:`,
+  );
+  p();
+  p('| Self % | Self ms | Function | Location |');
+  p('|---|---|---|---|');
+  for (const t of profile.top) p(`| ${t.pct.toFixed(1)} | ${int(t.ms)} | \`${t.name}\` | ${t.where || ''} |`);
+}
+p();
+const section = lines.join('\n');
+
+mkdirSync(`${BENCH}out`, { recursive: true });
+writeFileSync(
+  `${BENCH}out/master-capacity.json`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, pinned: pin, warmup, duration, results, largestUnder, slope, intercept, estimate, pass, profile }, null, 2)}\n`,
+);
+if (values['no-write']) {
+  process.stdout.write(`${section}\n`);
+} else {
+  const file = `${BENCH}RESULTS.md`;
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.search(/^## Master capacity\s*$/m);
+  let md;
+  if (at < 0) {
+    md = `${old.replace(/\s*$/, '')}\n\n${section}`;
+  } else {
+    const rest = old.slice(at + 1);
+    const next = rest.search(/^## (?!Master capacity)/m);
+    md = `${old.slice(0, at)}${section}${next < 0 ? '' : `\n${rest.slice(next)}`}`;
+  }
+  writeFileSync(file, md.endsWith('\n') ? md : `${md}\n`);
+  log('wrote the "## Master capacity" section of bench/RESULTS.md and bench/out/master-capacity.json');
+  process.stdout.write(`${section}\n`);
+}
