@@ -51,7 +51,11 @@ describe('a master with workers on loopback', () => {
     expect(intruder.stderr).toContain('wrong or missing --master-token');
     const good = worker(port, ['--master-token', 's3cret']);
     await master.waitFor('All users spawned');
-    for (const payload of [Buffer.from('garbage bytes'), Buffer.alloc(17 * 1024 * 1024)]) {
+    const { Packr } = await import('msgpackr');
+    const pack = (msg: unknown) => new Packr({ useRecords: false }).pack(msg);
+    const unknownType = pack({ type: 'take_over', data: {}, nodeId: 'x_1' });
+    const oldProtocol = pack({ type: 'client_ready', data: { protocol: 99, version: '9.9.9', host: 'h', fileHash: '' }, nodeId: 'old_1' });
+    for (const payload of [Buffer.from('garbage bytes'), Buffer.alloc(17 * 1024 * 1024), unknownType, oldProtocol]) {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { authorization: 'Bearer s3cret' } });
       await new Promise((resolve) => ws.on('open', resolve));
       ws.send(payload);
@@ -60,6 +64,8 @@ describe('a master with workers on loopback', () => {
     const r = await master.done;
     expect(r.stderr).toMatch(/Closing a worker connection: undecodable message/);
     expect(r.stderr).toMatch(/Closing a worker connection: Max payload size exceeded/);
+    expect(r.stderr).toMatch(/Closing a worker connection: unknown message type 'take_over'/);
+    expect(r.stderr).toMatch(/Refusing worker old_1: protocol version 99/);
     expect(r.code).toBe(0);
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
     expect((await good.done).code).toBe(0);

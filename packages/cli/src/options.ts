@@ -50,6 +50,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'master-bind-port', type: 'number', default: 5557, env: 'LOCUST_MASTER_BIND_PORT', group: MASTER, describe: 'Port the master binds to' },
   { name: 'expect-workers', type: 'number', default: 1, env: 'LOCUST_EXPECT_WORKERS', group: MASTER, describe: 'Workers the master waits for before starting' },
   { name: 'expect-workers-max-wait', type: 'number', default: 0, env: 'LOCUST_EXPECT_WORKERS_MAX_WAIT', group: MASTER, describe: 'Seconds to wait for workers' },
+  { name: 'enable-rebalancing', type: 'boolean', default: false, group: MASTER, describe: 'Accepted for Locust compatibility: Locusta always rebalances users when workers join or go missing' },
   { name: 'master-token', type: 'string', env: 'LOCUSTA_MASTER_TOKEN', group: MASTER, describe: 'Shared secret: the master refuses workers without it, workers send it' },
   { name: 'worker', type: 'boolean', default: false, env: 'LOCUST_MODE_WORKER', group: WORKER, describe: 'Run as a worker: connect to a master and run the users it assigns' },
   { name: 'master-host', type: 'string', default: '127.0.0.1', env: 'LOCUST_MASTER_NODE_HOST', group: WORKER, describe: 'Master to connect to' },
