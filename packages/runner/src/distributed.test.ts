@@ -1,0 +1,60 @@
+import { Environment, Events, User, constant, task } from '@locusta/core';
+import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { MasterRunner } from './master-runner.ts';
+import { WorkerRunner } from './worker-runner.ts';
+
+/** Each user fires request events with known response times: 1..50 ms, one a task. */
+class Fixed extends User {
+  static override weight = 1;
+  waitTime = constant(0.005);
+  n = 0;
+  @task t() {
+    this.n = (this.n % 50) + 1;
+    this.environment.events.request.fire({ requestType: 'GET', name: `/e${this.n % 5}`, responseTime: this.n, responseLength: 10 });
+  }
+}
+
+function env(nodeId: string) {
+  return new Environment({ events: new Events(), userClasses: [Fixed as never], nodeId, stopTimeout: 1 });
+}
+
+describe('MasterRunner with WorkerRunners (in process, over loopback WebSockets)', () => {
+  it('spreads users over workers and merges their statistics exactly', async () => {
+    const masterEnv = env('master');
+    const master = new MasterRunner(masterEnv, new RequestStats(), new ExceptionStats(), { bindHost: '127.0.0.1', bindPort: 0, fileHash: 'h' });
+    const port = await master.listen();
+    onTestFinished(() => master.close());
+    // Every request any worker records, to compare with what the master merged.
+    const truth = new RequestStats();
+    const workers = [1, 2, 3].map(() => {
+      const e = env('w');
+      e.events.request.addListener((r) => truth.logRequest(r.requestType, r.name, r.responseTime, r.responseLength));
+      return new WorkerRunner(e, new RequestStats(), new ExceptionStats(), {
+        masterHost: '127.0.0.1',
+        masterPort: port,
+        version: 't',
+        fileHash: 'h',
+        reportIntervalMs: 200,
+      });
+    });
+    const done = workers.map((w) => w.run());
+    expect(await master.waitForWorkers(3, 10_000)).toBe(true);
+    await master.start(7, 100);
+    expect(master.userCount).toBe(7);
+    expect([...master.workers.values()].map((w) => w.userCount).sort()).toEqual([2, 2, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await master.quit();
+    expect(await Promise.all(done)).toEqual([0, 0, 0]);
+    const merged = master.stats;
+    expect(merged.total.numRequests).toBe(truth.total.numRequests);
+    expect(merged.total.numRequests).toBeGreaterThan(0);
+    expect(merged.total.minResponseTime).toBe(truth.total.minResponseTime);
+    expect(merged.total.maxResponseTime).toBe(truth.total.maxResponseTime);
+    expect(merged.total.totalResponseTime).toBeCloseTo(truth.total.totalResponseTime, 6);
+    for (const p of [0.5, 0.9, 0.99, 0.999]) {
+      expect(merged.total.getResponseTimePercentile(p)).toBe(truth.total.getResponseTimePercentile(p));
+    }
+    expect(merged.entries().map((e) => [e.name, e.numRequests])).toEqual(truth.entries().map((e) => [e.name, e.numRequests]));
+  });
+});
