@@ -357,11 +357,22 @@ describe('docker/k8s', () => {
     const args = mapLocustfile(container['args'].map((a: string) => expandK8s(a, env)), (p) => throughMounts(p, IMAGE_WORKDIR, mounts).host);
     // The same script, with this repository's bin for the image's and a temp dir for /results.
     const script = command[2]!.replace(IMAGE_COMMAND, `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"`).replaceAll('/results', results.host);
-    const child = spawn('/bin/sh', ['-c', script, ...command.slice(3), ...args, '-l'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    onTestFinished(() => void child.kill('SIGKILL'));
+    // Its own process group, so that a failing run leaves no `sleep infinity` behind.
+    const child = spawn('/bin/sh', ['-c', script, ...command.slice(3), ...args, '-l'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    onTestFinished(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
     const exitFile = join(results.host, 'exit-code');
     for (let i = 0; i < 300 && !existsSync(exitFile); i++) await new Promise((r) => setTimeout(r, 50));
     expect(readFileSync(exitFile, 'utf8')).toBe('0\n');
@@ -369,7 +380,7 @@ describe('docker/k8s', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(child.exitCode).toBeNull(); // still up: the pod keeps its results
     child.kill('SIGTERM');
-    expect(await closed).toBe(143);
+    expect(await exited).toBe(143);
   });
 
   it('workers reach the master through the Service, on the port the master binds', () => {
