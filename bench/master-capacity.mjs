@@ -7,7 +7,7 @@
 // 50-entry stats report per worker every 3 s, all spread evenly). After all workers joined and the
 // users were spawned, a warm-up, then a measured window: the master's CPU (utime+stime from
 // /proc/PID/stat), the reports it merged per second, the size of one stats frame. At the end the
-// master's --json totals are checked against what the workers sent. Writes the "## Master
+// master's --json-file totals are checked against what the workers sent. Writes the "## Master
 // capacity" section of bench/RESULTS.md (the rest of the file is kept) and
 // bench/out/master-capacity.json; when 1,000 workers need half a core or more (or with
 // --profile) it profiles the master at --profile-workers with node --cpu-prof.
@@ -86,12 +86,16 @@ function withTimeout(promise, ms, what) {
 /** One master with W simulated workers; returns the window's figures. */
 async function runOnce(W, { nodeFlags = [] } = {}) {
   const port = await freePort();
+  // --json-file, not --json: the CLI writes --json with one writeSync(1), which a non-blocking
+  // stdout pipe can cut short (a report of 50 entries is ~200 KB of JSON, over a 64 KB pipe).
+  const jsonBase = `${BENCH}out/master-capacity-${W}`;
+  rmSync(`${jsonBase}.json`, { force: true });
   const master = start(
     process.execPath,
     [
       ...nodeFlags, LOCUSTA_BIN, '-f', LOCUSTFILE, '-H', 'http://127.0.0.1:1',
       '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--expect-workers', String(W),
-      '--headless', '-u', String(W), '-r', String(W), '-t', `${warmup + duration + 600}s`, '--only-summary', '--json',
+      '--headless', '-u', String(W), '-r', String(W), '-t', `${warmup + duration + 600}s`, '--only-summary', '--json-file', jsonBase,
     ],
     { core: 0, pin, cwd: ROOT },
   );
@@ -117,7 +121,7 @@ async function runOnce(W, { nodeFlags = [] } = {}) {
     await stop(master, 'SIGKILL');
     throw new Error(`${W} workers: ${err.message}\nmaster stderr:\n${master.stderrText.slice(-2000)}\nworkers stderr:\n${gen.stderrText.slice(-2000)}`);
   }
-  // A graceful stop: the master stops the workers, waits for their last reports, prints --json.
+  // A graceful stop: the master stops the workers, waits for their last reports, writes --json-file.
   // A master that fell behind first works through what waits in its sockets; past the timeout it
   // is killed and its totals are not checked.
   process.kill(master.pid, 'SIGTERM');
@@ -141,12 +145,14 @@ async function runOnce(W, { nodeFlags = [] } = {}) {
   const genLines = gres.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const joined = genLines.find((e) => e.event === 'joined');
   const done = genLines.filter((e) => e.event === 'done').pop() ?? { requests: NaN, failures: NaN, reports: NaN, unexpectedCloses: NaN, refused: [] };
-  let entries;
-  try {
-    entries = JSON.parse(mres.stdout);
-  } catch {
-    if (drained) throw new Error(`${W} workers: no --json from the master (exit ${mres.code ?? mres.signal}):\n${mres.stderr.slice(-3000)}`);
-    entries = [];
+  let entries = [];
+  if (drained) {
+    try {
+      entries = JSON.parse(readFileSync(`${jsonBase}.json`, 'utf8'));
+      rmSync(`${jsonBase}.json`, { force: true });
+    } catch (err) {
+      throw new Error(`${W} workers: no readable --json-file from the master (exit ${mres.code ?? mres.signal}): ${err.message}\n${mres.stderr.slice(-3000)}`);
+    }
   }
   const merged = entries.reduce((n, e) => n + e.num_requests, 0);
   const mergedFailures = entries.reduce((n, e) => n + e.num_failures, 0);
@@ -258,9 +264,9 @@ p();
 p(`- Date: ${new Date().toISOString()}; ${os.availableParallelism()} CPUs, ${cpuModel}; Node ${process.version}`);
 p(`- Command: \`${command}\` (per worker count: warm-up ${warmup} s after all workers joined and the users were spawned, then a ${duration} s window)`);
 p(`- Pinning: ${pin ? 'master on core 0 (`taskset -c 0`), all simulated workers in one process on core 1 (`taskset -c 1`)' : 'NO (taskset unavailable): master and workers share the cores'}`);
-p(`- Master: the real CLI, \`locusta -f ${LOCUSTFILE} -H http://127.0.0.1:1 --master --master-bind-host 127.0.0.1 --expect-workers W --headless -u W -r W --only-summary --json\` (one user per worker, never run: the workers are simulated), stopped with SIGTERM after the window. The file is tight.ts plus a \`workerReport\` listener that counts merged reports and prints the count every 500 ms.`);
+p(`- Master: the real CLI, \`locusta -f ${LOCUSTFILE} -H http://127.0.0.1:1 --master --master-bind-host 127.0.0.1 --expect-workers W --headless -u W -r W --only-summary --json-file F\` (one user per worker, never run: the workers are simulated), stopped with SIGTERM after the window. The file is tight.ts plus a \`workerReport\` listener that counts merged reports and prints the count every 500 ms.`);
 p('- Workers (bench/clients/sim-workers.mjs): W WebSocket clients speaking the real protocol (packages/runner `encode`/`decodeMasterMessage`): `client_ready`, `spawning`/`spawning_complete` on each spawn, a `heartbeat` per worker every 1 s and a `stats` report per worker every 3 s, each spread evenly over its interval (one global schedule). A report is one of 8 precomputed variants, each a real `RequestStats.serialize()` of 50 entries (35 GET, 15 POST, distinct names) with 200-400 log-normal response times each (medians 15-315 ms, sigma 0.6), ~2 % failures on every fifth entry (2 error texts), no exceptions; its unix seconds are shifted to the send time and it is encoded per send with the worker\'s nodeId.');
-p('- Master CPU: utime+stime from /proc/PID/stat sampled every 200 ms, over the window, as % of one core. Sent/s: stats frames the workers sent in the window; merged/s: the master\'s own count of merged reports over the window. CPU ms per report: master CPU / merged reports (the 3 heartbeats per report included). Heartbeat RTT: worker heartbeat to the master\'s answer, which queues behind every report on that socket, so it shows a master falling behind. "Merged exactly": after the stop, the `num_requests`/`num_failures` sums of the master\'s `--json` equal what the workers sent over the whole run.');
+p('- Master CPU: utime+stime from /proc/PID/stat sampled every 200 ms, over the window, as % of one core. Sent/s: stats frames the workers sent in the window; merged/s: the master\'s own count of merged reports over the window. CPU ms per report: master CPU / merged reports (the 3 heartbeats per report included). Heartbeat RTT: worker heartbeat to the master\'s answer, which queues behind every report on that socket, so it shows a master falling behind. "Merged exactly": after the stop, the `num_requests`/`num_failures` sums of the master\'s `--json-file` equal what the workers sent over the whole run.');
 p();
 p('| Workers | master CPU (1 core) | reports sent/s | reports merged/s | heartbeats/s | MB/s in | CPU ms per report | heartbeat RTT p50 / p99 / max | workers marked missing | master RSS | generator CPU (core 1) | join time | merged exactly (requests merged / sent) | < 50 % and kept up |');
 p('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');

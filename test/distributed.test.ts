@@ -233,3 +233,38 @@ describe('TLS between master and workers', () => {
     expect((await trusting.done).code).toBe(0);
   });
 });
+
+describe('waiting for and losing the master', () => {
+  it('gives up when too few workers connect within --expect-workers-max-wait', async () => {
+    const port = await freePort();
+    const r = await startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', 'http://127.0.0.1:1', '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--expect-workers', '2', '--expect-workers-max-wait', '1', '--headless', '-u', '2', '-t', '30s',
+    ]).done;
+    expect(r.stderr).toContain('Waiting for workers to be ready, 0 of 2 connected');
+    expect(r.stderr).toContain('Gave up waiting for workers to connect');
+    expect(r.code).toBe(1);
+  });
+
+  it('ends a worker whose master never comes back, after the master timeout', async () => {
+    const port = await freePort();
+    const w = startLocusta(['-f', join(FIXTURES, 'slow.ts'), '--worker', '--master-port', String(port)], { env: { LOCUSTA_MASTER_TIMEOUT: '2' } });
+    const r = await w.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No master for 2 s, quitting|Didn't get heartbeat from master in over 2s/);
+  });
+
+  it('warns about a worker whose user file differs from the master\'s', async () => {
+    const server = await startServer();
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
+      '--headless', '-u', '1', '-r', '1', '-t', '1s',
+    ]);
+    await master.waitFor('Master listening');
+    const w = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '--worker', '--master-port', String(port)]);
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Worker \S+ runs a different user file than the master/);
+    expect((await w.done).stderr).toMatch(/The master asked for User classes this worker's file does not have: SlowUser/);
+  });
+});

@@ -85,6 +85,8 @@ export async function runWorker(
     masterPort: Number(o.options['masterPort'] ?? 5557),
     token: (o.options['masterToken'] as string | undefined) || undefined,
     tls: workerTls(o.options),
+    // Locust's MASTER_HEARTBEAT_TIMEOUT (60 s); the environment variable shortens it for tests.
+    masterTimeoutMs: Number(process.env['LOCUSTA_MASTER_TIMEOUT'] ?? 60) * 1000,
     version: o.version,
     fileHash: o.fileHash,
   });
