@@ -50,10 +50,17 @@ export class ResponseTimeWindow {
   }
 
   /** Adds a whole histogram (a worker's report) to `second`, with its exact min and max in ms. */
-  add(second: number, h: JsHistogram, minMs: number, maxMs: number): void {
+  /**
+   * Adds a report's buckets (see toBuckets; `layout` is a histogram of their layout, used to turn
+   * an index back into a value) to the window's histogram for `second`.
+   */
+  addBuckets(second: number, buckets: readonly number[], layout: JsHistogram, minMs: number, maxMs: number): void {
     const i = this.#slot(second);
     if (i < 0) return;
-    (this.#histograms[i] as JsHistogram).add(h);
+    const target = this.#histograms[i] as JsHistogram;
+    for (let k = 0; k < buckets.length; k += 2) {
+      target.recordValueWithCount(layout.valueFromIndex(buckets[k] ?? 0), buckets[k + 1] ?? 0);
+    }
     if (minMs < (this.#min[i] ?? 0)) this.#min[i] = minMs;
     if (maxMs > (this.#max[i] ?? 0)) this.#max[i] = maxMs;
     if (second < this.#combinedFor) this.#combinedFor = -1;

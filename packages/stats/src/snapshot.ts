@@ -21,8 +21,8 @@ export interface StatsEntrySnapshot {
   /** [unix second, count] pairs, ascending, non-zero counts only. */
   numReqsPerSec: Array<[number, number]>;
   numFailPerSec: Array<[number, number]>;
-  /** Response times in integer µs, HdrHistogram V2 compressed base64; null when no samples. */
-  histogram: string | null;
+  /** Response times in integer µs: the histogram's non-zero buckets, `[index, count, ...]` (toBuckets). */
+  histogram: number[];
 }
 
 /** A failure group in a StatsSnapshot: the same fields as StatsError. */

@@ -1,5 +1,5 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
-import { decodeHistogram, encodeHistogram } from './histogram-codec.ts';
+import { addBuckets, toBuckets } from './histogram-codec.ts';
 import { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { PerSecondCounts } from './per-second-counts.ts';
@@ -200,7 +200,7 @@ export class StatsEntry {
       lastRequestTimestamp: this.lastRequestTimestamp,
       numReqsPerSec: this.#perSecond.requestPairs(),
       numFailPerSec: this.#perSecond.failurePairs(),
-      histogram: encodeHistogram(this.#histogram),
+      histogram: toBuckets(this.#histogram),
     };
   }
 
@@ -222,12 +222,11 @@ export class StatsEntry {
     this.totalContentLength += s.totalContentLength;
     for (const [t, n] of s.numReqsPerSec) this.#perSecond.addRequests(t, n);
     for (const [t, n] of s.numFailPerSec) this.#perSecond.addFailures(t, n);
-    if (s.histogram !== null) {
-      const h = decodeHistogram(s.histogram);
-      this.#histogram.add(h);
+    if (s.histogram.length > 0) {
+      addBuckets(this.#histogram, s.histogram);
       // A master has no per-request timing, so a report counts in the second it arrives.
       if (this.#window !== null && s.minResponseTime !== null) {
-        this.#window.add(second, h, s.minResponseTime, s.maxResponseTime);
+        this.#window.addBuckets(second, s.histogram, this.#histogram, s.minResponseTime, s.maxResponseTime);
       }
     }
   }
