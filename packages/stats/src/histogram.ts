@@ -36,18 +36,40 @@ export function toMicros(ms: number): number {
 
 /** Records one value; the same result as `h.recordValue(us)`, faster. */
 export function recordMicros(h: JsHistogram, us: number): void {
+  recordMicrosCount(h, us, 1);
+}
+
+/** Records `count` samples of one value; the same result as `h.recordValueWithCount(us, count)`, faster. */
+export function recordMicrosCount(h: JsHistogram, us: number, count: number): void {
   if (us < 0x80000000) {
     const magnitude = h.subBucketHalfCountMagnitude;
     const bucket = Math.max(31 - Math.clz32(us) - magnitude, 0);
     const index = ((bucket + 1) << magnitude) + ((us >>> bucket) - h.subBucketHalfCount);
     if (index < h.countsArrayLength) {
-      h.incrementCountAtIndex(index);
+      if (count === 1) {
+        h.incrementCountAtIndex(index);
+        h.incrementTotalCount();
+      } else {
+        h.addToCountAtIndex(index, count);
+        h.addToTotalCount(count);
+      }
       h.updateMinAndMax(us);
-      h.incrementTotalCount();
       return;
     }
   }
-  h.recordValue(us);
+  h.recordValueWithCount(us, count);
+}
+
+/** The lowest value of bucket `index` (h.valueFromIndex for a lowest discernible value of 1), by shifts. */
+export function valueAtIndex(h: JsHistogram, index: number): number {
+  const magnitude = h.subBucketHalfCountMagnitude;
+  let bucket = (index >> magnitude) - 1;
+  let sub = (index & (h.subBucketHalfCount - 1)) + h.subBucketHalfCount;
+  if (bucket < 0) {
+    sub -= h.subBucketHalfCount;
+    bucket = 0;
+  }
+  return bucket < 31 - magnitude ? sub << bucket : sub * 2 ** bucket;
 }
 
 function ulp(x: number): number {

@@ -1,5 +1,5 @@
 import type { JsHistogram } from 'hdr-histogram-js';
-import { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
+import { createHistogram, recordMicros, recordMicrosCount, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
 
 /** Seconds covered by current percentiles (Locust's CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW). */
 export const WINDOW_SECONDS = 10;
@@ -59,7 +59,7 @@ export class ResponseTimeWindow {
     if (i < 0) return;
     const target = this.#histograms[i] as JsHistogram;
     for (let k = 0; k < buckets.length; k += 2) {
-      target.recordValueWithCount(layout.valueFromIndex(buckets[k] ?? 0), buckets[k + 1] ?? 0);
+      recordMicrosCount(target, valueAtIndex(layout, buckets[k] ?? 0), buckets[k + 1] ?? 0);
     }
     if (minMs < (this.#min[i] ?? 0)) this.#min[i] = minMs;
     if (maxMs > (this.#max[i] ?? 0)) this.#max[i] = maxMs;
