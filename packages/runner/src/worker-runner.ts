@@ -275,10 +275,12 @@ export class WorkerRunner implements RunnerHandle {
     if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
     const custom: Record<string, unknown> = {};
     this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
+    const stats = this.stats.serialize();
+    for (const entry of [...stats.entries, stats.total]) entry.histogram = Uint32Array.from(entry.histogram);
     this.#send({
       type: 'stats',
       data: {
-        stats: this.stats.serialize(),
+        stats,
         exceptions: this.exceptions.serialize(),
         userCount: this.#pool.count,
         userClassesCount: this.#pool.classesCount(),

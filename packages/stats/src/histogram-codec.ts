@@ -41,7 +41,7 @@ export function toBuckets(h: JsHistogram): number[] {
 }
 
 /** Adds buckets from toBuckets into a histogram of the same layout. */
-export function addBuckets(h: JsHistogram, buckets: readonly number[]): void {
+export function addBuckets(h: JsHistogram, buckets: ArrayLike<number>): void {
   if (buckets.length === 0) return;
   const lastIndex = buckets[buckets.length - 2] ?? 0;
   if (lastIndex >= h.countsArrayLength) h.resize(h.highestEquivalentValue(h.valueFromIndex(lastIndex)));

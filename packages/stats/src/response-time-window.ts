@@ -54,7 +54,7 @@ export class ResponseTimeWindow {
    * Adds a report's buckets (see toBuckets; `layout` is a histogram of their layout, used to turn
    * an index back into a value) to the window's histogram for `second`.
    */
-  addBuckets(second: number, buckets: readonly number[], layout: JsHistogram, minMs: number, maxMs: number): void {
+  addBuckets(second: number, buckets: ArrayLike<number>, layout: JsHistogram, minMs: number, maxMs: number): void {
     const i = this.#slot(second);
     if (i < 0) return;
     const target = this.#histograms[i] as JsHistogram;

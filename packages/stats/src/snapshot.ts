@@ -21,8 +21,11 @@ export interface StatsEntrySnapshot {
   /** [unix second, count] pairs, ascending, non-zero counts only. */
   numReqsPerSec: Array<[number, number]>;
   numFailPerSec: Array<[number, number]>;
-  /** Response times in integer µs: the histogram's non-zero buckets, `[index, count, ...]` (toBuckets). */
-  histogram: number[];
+  /**
+   * Response times in integer µs: the histogram's non-zero buckets, `[index, count, ...]`
+   * (toBuckets). serialize() gives a plain array; a sender may swap in a Uint32Array.
+   */
+  histogram: ArrayLike<number>;
 }
 
 /** A failure group in a StatsSnapshot: the same fields as StatsError. */
