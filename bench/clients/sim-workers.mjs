@@ -96,7 +96,10 @@ function buildVariant(seed, entries) {
     }
   }
   clock = BASE_SECOND + span;
-  return { snapshot: stats.serialize(), exceptions: new ExceptionStats().serialize(), requests, failures };
+  const snapshot = stats.serialize();
+  // As WorkerRunner sends them: histogram buckets as Uint32Arrays (raw bytes on the wire).
+  for (const entry of [...snapshot.entries, snapshot.total]) entry.histogram = Uint32Array.from(entry.histogram);
+  return { snapshot, exceptions: new ExceptionStats().serialize(), requests, failures };
 }
 
 const variants = [];
