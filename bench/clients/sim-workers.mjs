@@ -36,7 +36,7 @@ if (!values.port) throw new Error('--port is required');
 const RUNNER = new URL('../../packages/runner/', import.meta.url);
 const STATS = new URL('../../packages/stats/', import.meta.url);
 const { encode, decodeMasterMessage, PROTOCOL_VERSION, newWorkerId } = await import(new URL('dist/index.js', RUNNER).href);
-const { RequestStats, ExceptionStats } = await import(new URL('dist/index.js', STATS).href);
+const { RequestStats, ExceptionStats, packBuckets } = await import(new URL('dist/index.js', STATS).href);
 // ws belongs to packages/runner; use the copy it resolves.
 const require = createRequire(new URL('package.json', RUNNER));
 const { default: WebSocket } = await import(pathToFileURL(require.resolve('ws')).href);
@@ -97,8 +97,8 @@ function buildVariant(seed, entries) {
   }
   clock = BASE_SECOND + span;
   const snapshot = stats.serialize();
-  // As WorkerRunner sends them: histogram buckets as Uint32Arrays (raw bytes on the wire).
-  for (const entry of [...snapshot.entries, snapshot.total]) entry.histogram = Uint32Array.from(entry.histogram);
+  // As WorkerRunner sends them: histogram buckets packed as varint bytes.
+  for (const entry of [...snapshot.entries, snapshot.total]) entry.histogram = packBuckets(entry.histogram);
   return { snapshot, exceptions: new ExceptionStats().serialize(), requests, failures };
 }
 

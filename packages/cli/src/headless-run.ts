@@ -190,7 +190,9 @@ export class HeadlessRun {
     this.#csv?.final();
     const options = this.#o.options;
     const json = `${formatStatsJson(stats)}\n`;
-    if (options['json']) writeSync(1, json);
+    // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
+    // stop short on a non-blocking pipe and lose the end of a large document.
+    if (options['json']) process.stdout.write(json);
     if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
   }
 }

@@ -27,7 +27,7 @@ export interface MainContext {
 }
 
 function out(text: string): void {
-  writeSync(1, text.endsWith('\n') ? text : `${text}\n`);
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /**

@@ -69,9 +69,9 @@ export type MasterMessage =
 
 export type Envelope<T> = T & { nodeId: string };
 
-// moreTypes: typed arrays travel as raw bytes. Stats reports send their histogram buckets as
-// Uint32Arrays, which decode as one copy instead of thousands of msgpack integers.
-const packr = new Packr({ useRecords: false, moreTypes: true });
+// Stats reports carry their histogram buckets as packed bytes (packBuckets), which msgpack moves
+// as one binary field instead of thousands of integers.
+const packr = new Packr({ useRecords: false });
 
 export function encode<T extends WorkerMessage | MasterMessage>(msg: Envelope<T>): Buffer {
   return packr.pack(msg);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Environment, RunnerHandle } from '@locusta/core';
 import { describeError, filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { packBuckets } from '@locusta/stats';
 import { WebSocket } from 'ws';
 import { EventRecorder } from './event-recorder.ts';
 import type { Envelope, MasterMessage, SpawnData, WorkerMessage, WorkerState } from './protocol.ts';
@@ -276,7 +277,7 @@ export class WorkerRunner implements RunnerHandle {
     const custom: Record<string, unknown> = {};
     this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
     const stats = this.stats.serialize();
-    for (const entry of [...stats.entries, stats.total]) entry.histogram = Uint32Array.from(entry.histogram);
+    for (const entry of [...stats.entries, stats.total]) entry.histogram = packBuckets(entry.histogram);
     this.#send({
       type: 'stats',
       data: {

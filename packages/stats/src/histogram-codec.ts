@@ -40,8 +40,59 @@ export function toBuckets(h: JsHistogram): number[] {
   return out;
 }
 
-/** Adds buckets from toBuckets into a histogram of the same layout. */
-export function addBuckets(h: JsHistogram, buckets: ArrayLike<number>): void {
+/**
+ * Buckets packed for the wire: LEB128 varints of (index - previous index, count). Most index
+ * gaps and counts fit one byte, so a bucket costs 2-3 bytes instead of 8, and a master spends
+ * its time merging rather than copying frames.
+ */
+export function packBuckets(buckets: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(buckets.length * 5);
+  let at = 0;
+  let previous = 0;
+  const put = (v: number) => {
+    while (v >= 0x80) {
+      out[at++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    out[at++] = v;
+  };
+  for (let i = 0; i < buckets.length; i += 2) {
+    const index = buckets[i] ?? 0;
+    put(index - previous);
+    put(buckets[i + 1] ?? 0);
+    previous = index;
+  }
+  return out.subarray(0, at);
+}
+
+/** The flat `[index, count, ...]` list of packed buckets. */
+export function unpackBuckets(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  let at = 0;
+  let index = 0;
+  const get = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[at++] ?? 0;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 0x80;
+    }
+  };
+  while (at < bytes.length) {
+    index += get();
+    out.push(index, get());
+  }
+  return out;
+}
+
+/**
+ * Adds buckets into a histogram of the same layout: a flat `[index, count, ...]` list from
+ * toBuckets, or a Uint8Array from packBuckets.
+ */
+export function addBuckets(h: JsHistogram, given: ArrayLike<number>): void {
+  const buckets = given instanceof Uint8Array ? unpackBuckets(given) : given;
   if (buckets.length === 0) return;
   const lastIndex = buckets[buckets.length - 2] ?? 0;
   if (lastIndex >= h.countsArrayLength) h.resize(h.highestEquivalentValue(h.valueFromIndex(lastIndex)));

@@ -19,3 +19,19 @@ describe('fast histogram index arithmetic', () => {
     }
   });
 });
+
+describe('packed buckets', () => {
+  it('round-trip, and merging packed buckets equals merging the histogram', async () => {
+    const { addBuckets, packBuckets, toBuckets, unpackBuckets } = await import('./histogram-codec.ts');
+    const source = createHistogram();
+    for (const us of [0, 1, 5, 5, 900, 2047, 2048, 70_000, 70_001, 3_600_000_000]) source.recordValueWithCount(us, us % 7 === 0 ? 200_000 : 3);
+    const buckets = toBuckets(source);
+    const packed = packBuckets(buckets);
+    expect(unpackBuckets(packed)).toEqual(buckets);
+    expect(packed.length).toBeLessThan(buckets.length * 4);
+    const merged = createHistogram();
+    addBuckets(merged, packed);
+    expect(merged.totalCount).toBe(source.totalCount);
+    for (const p of [0, 10, 50, 90, 99.9, 100]) expect(merged.getValueAtPercentile(p)).toBe(source.getValueAtPercentile(p));
+  });
+});

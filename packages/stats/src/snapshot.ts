@@ -23,7 +23,7 @@ export interface StatsEntrySnapshot {
   numFailPerSec: Array<[number, number]>;
   /**
    * Response times in integer µs: the histogram's non-zero buckets, `[index, count, ...]`
-   * (toBuckets). serialize() gives a plain array; a sender may swap in a Uint32Array.
+   * (toBuckets). serialize() gives a plain array; a sender may swap in packBuckets' Uint8Array.
    */
   histogram: ArrayLike<number>;
 }

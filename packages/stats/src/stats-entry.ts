@@ -1,5 +1,5 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
-import { addBuckets, toBuckets } from './histogram-codec.ts';
+import { addBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
 import { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { PerSecondCounts } from './per-second-counts.ts';
@@ -222,11 +222,12 @@ export class StatsEntry {
     this.totalContentLength += s.totalContentLength;
     for (const [t, n] of s.numReqsPerSec) this.#perSecond.addRequests(t, n);
     for (const [t, n] of s.numFailPerSec) this.#perSecond.addFailures(t, n);
-    if (s.histogram.length > 0) {
-      addBuckets(this.#histogram, s.histogram);
+    const buckets = s.histogram instanceof Uint8Array ? unpackBuckets(s.histogram) : s.histogram;
+    if (buckets.length > 0) {
+      addBuckets(this.#histogram, buckets);
       // A master has no per-request timing, so a report counts in the second it arrives.
       if (this.#window !== null && s.minResponseTime !== null) {
-        this.#window.addBuckets(second, s.histogram, this.#histogram, s.minResponseTime, s.maxResponseTime);
+        this.#window.addBuckets(second, buckets, this.#histogram, s.minResponseTime, s.maxResponseTime);
       }
     }
   }
