@@ -118,7 +118,16 @@ const nproc = Number(spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()) || 
 const machine = { nproc, cpuModel, os: `${os.type()} ${os.release()}` };
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 const md = renderResults({ machine, opts, command, pinned: pin, summary, runs, memory, profile, order });
-writeFileSync(`${BENCH}RESULTS.md`, md);
+// Keep the section bench/master-capacity.mjs writes: this run does not measure it.
+let kept = '';
+try {
+  const previous = readFileSync(`${BENCH}RESULTS.md`, 'utf8');
+  const at = previous.indexOf('\n## Master capacity');
+  if (at >= 0) kept = previous.slice(at);
+} catch {
+  // no earlier results
+}
+writeFileSync(`${BENCH}RESULTS.md`, `${md.trimEnd()}\n${kept}`);
 mkdirSync(`${BENCH}out`, { recursive: true });
 writeFileSync(`${BENCH}out/results.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, node: process.version, pinned: pin, opts: { ...opts }, summary, runs: runs.all, memory, profile }, null, 2)}\n`);
 log('wrote bench/RESULTS.md and bench/out/results.json');
