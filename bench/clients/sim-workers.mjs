@@ -52,16 +52,8 @@ const now = () => Date.now() / 1000;
 
 // ---- Report variants -------------------------------------------------------------------------
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The mock server's seeded generator (mulberry32), so report variants are the same every run.
+const { createRng: mulberry32 } = await import(new URL('../../packages/mock-openai/dist/index.js', import.meta.url).href);
 
 const BASE_SECOND = 1_700_000_000; // variants span [BASE, BASE + 3); shifted to the send time
 const ERRORS = [

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { UserClass } from '@locusta/core';
 import { User } from '@locusta/core';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { fileError } from './errors.ts';
 
@@ -83,6 +83,22 @@ function position(file: string, line?: number, column?: number): string {
   return line ? `${rel}:${line}:${(column ?? 0) + 1}` : rel;
 }
 
+/** One user file bundled by esbuild as an ES module for Node 20 (TypeScript and TC39 decorators lowered). */
+async function bundle(file: string, options: BuildOptions): Promise<string> {
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+    absWorkingDir: dirname(file),
+    ...options,
+  });
+  return result.outputFiles![0]!.text;
+}
+
 /**
  * Bundles one user file with esbuild (TypeScript, TC39 decorators lowered) and imports it. npm
  * packages stay external and resolve from the user file's folder, so the bundle is written
@@ -91,21 +107,7 @@ function position(file: string, line?: number, column?: number): string {
 async function importUserFile(file: string, ctx: LoaderContext): Promise<Record<string, unknown>> {
   let code: string;
   try {
-    const result = await build({
-      entryPoints: [file],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
-      sourcesContent: false,
-      logLevel: 'silent',
-      absWorkingDir: dirname(file),
-      plugins: [selfPlugin(ctx)],
-    });
-    code = result.outputFiles[0]!.text;
+    code = await bundle(file, { packages: 'external', sourcemap: 'inline', sourcesContent: false, plugins: [selfPlugin(ctx)] });
   } catch (err) {
     const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> })
       .errors?.[0];
@@ -152,20 +154,10 @@ function describeLoadError(err: unknown, file: string): string {
  */
 export async function bundleForTransfer(files: string[]): Promise<Array<{ name: string; contents: string }>> {
   return Promise.all(
-    files.map(async (file, i) => {
-      const result = await build({
-        entryPoints: [file],
-        bundle: true,
-        write: false,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        external: ['locusta'],
-        logLevel: 'silent',
-        absWorkingDir: dirname(file),
-      });
-      return { name: `${i}-${basename(file).replace(/\.[^.]+$/, '')}.mjs`, contents: result.outputFiles[0]!.text };
-    }),
+    files.map(async (file, i) => ({
+      name: `${i}-${basename(file).replace(/\.[^.]+$/, '')}.mjs`,
+      contents: await bundle(file, { external: ['locusta'] }),
+    })),
   );
 }
 
