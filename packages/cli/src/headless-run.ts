@@ -1,5 +1,6 @@
 import { writeFileSync, writeSync } from 'node:fs';
-import type { Environment } from '@locusta/core';
+import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
+import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatErrorReport, formatPercentilesTable, formatStatsJson, formatStatsTable } from '@locusta/stats';
@@ -12,12 +13,14 @@ const CONSOLE_INTERVAL_MS = 2000;
 /** What a headless run needs of its runner: a LocalRunner, or a MasterRunner driving workers. */
 export interface HeadlessRunner {
   readonly userCount: number;
-  start(userCount: number, spawnRate: number): Promise<void>;
+  start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void>;
   quit(): Promise<void>;
 }
 
 export interface HeadlessOptions {
   runner: HeadlessRunner;
+  /** A LoadTestShape drives the user count instead of -u/-r (and -t, unless it uses common options). */
+  shape?: LoadTestShape;
   /** Runs before the ramp (a master waits for its workers here); false ends the run with exit code 1. */
   beforeStart?: () => Promise<boolean>;
   /** Extra lines for the final summary (a master lists the workers it lost). */
@@ -116,9 +119,20 @@ export class HeadlessRun {
         await this.shutdown('Could not start the test, shutting down');
         return;
       }
+      const shape = this.#o.shape;
+      const useRunTime = !shape || (shape.constructor as typeof LoadTestShape).useCommonOptions;
       // The run time counts from the start of the test (ramp included), as in Locust.
-      if (settings.runTime !== undefined && !this.#stopping) {
+      if (settings.runTime !== undefined && useRunTime && !this.#stopping) {
         this.#runTimer = setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
+      }
+      if (shape) {
+        shape.runner = this.#env.runner;
+        this.#driver = new ShapeDriver(shape, this.runner, {
+          logger,
+          onEnd: () => void this.shutdown('Shape test ended, shutting down'),
+        });
+        this.#driver.start();
+        return;
       }
       await this.runner.start(settings.users, settings.spawnRate);
     } catch (err) {
@@ -128,6 +142,7 @@ export class HeadlessRun {
   }
 
   #failed = false;
+  #driver: ShapeDriver | undefined;
 
   /** Ends the run for a reason that is an error in itself (exit code 1 when nothing else failed). */
   fail(reason: string): Promise<number> {
@@ -153,6 +168,7 @@ export class HeadlessRun {
       const { logger } = this.#o;
       logger.info(reason);
       if (this.#runTimer) clearTimeout(this.#runTimer);
+      this.#driver?.stop();
       await this.runner.quit();
       if (this.#printer) clearInterval(this.#printer);
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { UserClass } from '@locusta/core';
-import { User } from '@locusta/core';
+import type { LoadTestShape, UserClass } from '@locusta/core';
+import { User, isShapeClass } from '@locusta/core';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { fileError } from './errors.ts';
@@ -26,6 +26,8 @@ export interface LoadedFiles {
   modules: Record<string, unknown>[];
   /** sha256 of the files' contents: a master warns about workers whose files differ. */
   hash: string;
+  /** Concrete LoadTestShape classes exported by the files, in load order. */
+  shapeClasses: Array<typeof LoadTestShape>;
 }
 
 /** Expands `-f`: a comma-separated list of files and folders (folders searched recursively). */
@@ -174,14 +176,16 @@ export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext
   const files = resolveUserFiles(spec, ctx.cwd);
   const modules: Record<string, unknown>[] = [];
   const classes: UserClass[] = [];
+  const shapes: Array<typeof LoadTestShape> = [];
   for (const file of files) {
     const mod = await importUserFile(file, ctx);
     modules.push(mod);
     for (const value of Object.values(mod)) {
       if (isUserClass(value) && !isAbstract(value) && !classes.includes(value)) classes.push(value);
+      if (isShapeClass(value) && !(Object.hasOwn(value, 'abstract') && value.abstract) && !shapes.includes(value)) shapes.push(value);
     }
   }
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
-  return { files, userClasses: classes, modules, hash: hash.digest('hex') };
+  return { files, userClasses: classes, modules, hash: hash.digest('hex'), shapeClasses: shapes };
 }

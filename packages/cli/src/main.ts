@@ -177,8 +177,17 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         '-L', String(options['loglevel'] ?? 'INFO'),
       ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
     }
+    const ShapeClass = loaded.shapeClasses[0];
+    if (ShapeClass) {
+      mainLog.info(`Using the load shape ${ShapeClass.name}`);
+      const given = ['users', 'spawnRate', 'runTime'].filter((k) => options[k] !== undefined);
+      if (given.length > 0 && !ShapeClass.useCommonOptions) {
+        mainLog.warn(`${ShapeClass.name} sets the load: ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ignored (set static useCommonOptions = true in the shape to read them)`);
+      }
+    }
     const headless = new HeadlessRun(environment, stats, exceptions, {
       runner: setup.runner,
+      shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
       summaryNotes: setup.summaryNotes,
       settings: runSettings,

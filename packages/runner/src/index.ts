@@ -16,3 +16,5 @@ export { EventRecorder } from './event-recorder.ts';
 export { fetchUserFiles } from './user-files-client.ts';
 export { FROM_MASTER } from './protocol.ts';
 export type { UserFileData } from './protocol.ts';
+export { ShapeDriver } from './shape-driver.ts';
+export type { ShapeTarget } from './shape-driver.ts';
