@@ -37,7 +37,7 @@ export { SequentialTaskSet, TaskSet } from './task-set.ts';
 export { parseTimespan } from './timespan.ts';
 export { User, describeError, stackOf } from './user.ts';
 export type { UserClass, UserState } from './user.ts';
-export { between, constant, constantPacing, constantThroughput } from './wait-time.ts';
+export { between, constant, constantPacing, constantThroughput, poisson } from './wait-time.ts';
 export type { WaitTimeFn } from './wait-time.ts';
 export { LoadTestShape, SpikeShape, StagesShape, StepLoadShape, isShapeClass } from './load-test-shape.ts';
 export type { ShapeTick, Stage } from './load-test-shape.ts';

@@ -5,7 +5,7 @@ import { Events } from './events.ts';
 import { task } from './task.ts';
 import { SequentialTaskSet, TaskSet } from './task-set.ts';
 import { User } from './user.ts';
-import { between, constant, constantPacing, constantThroughput } from './wait-time.ts';
+import { between, constant, constantPacing, constantThroughput, poisson } from './wait-time.ts';
 import { parseTimespan } from './timespan.ts';
 
 const env = () => new Environment({ events: new Events() });
@@ -147,6 +147,22 @@ describe('wait times', () => {
     expect(first).toBeLessThanOrEqual(10);
     expect(first).toBeGreaterThan(9.9);
     expect(constantThroughput(4).call(undefined)).toBeLessThanOrEqual(0.25);
+  });
+  it('poisson gives exponential waits with mean 1/rate, repeatable with a seeded generator', () => {
+    let seed = 42;
+    const seeded = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const waits = Array.from({ length: 20_000 }, poisson(4, seeded));
+    const mean = waits.reduce((a, b) => a + b, 0) / waits.length;
+    expect(Math.abs(mean - 0.25)).toBeLessThan(0.01);
+    // An exponential distribution has its median at ln(2)/rate.
+    const median = [...waits].sort((a, b) => a - b)[waits.length / 2]!;
+    expect(Math.abs(median - Math.LN2 / 4)).toBeLessThan(0.01);
+    seed = 42;
+    expect(Array.from({ length: 3 }, poisson(4, seeded))).toEqual(waits.slice(0, 3));
+    expect(() => poisson(0)).toThrow(RangeError);
   });
   it('rejects bad arguments', () => {
     expect(() => between(3, 1)).toThrow(RangeError);

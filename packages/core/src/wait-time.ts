@@ -41,3 +41,13 @@ export function constantThroughput(taskRunsPerSecond: number): WaitTimeFn {
   }
   return constantPacing(1 / taskRunsPerSecond);
 }
+
+/**
+ * Exponentially distributed waits with mean `1 / rate` seconds, so each user's task starts form
+ * a Poisson process of `rate` per second (the wait of Locust's poisson()). `random` may be a
+ * seeded generator for repeatable runs.
+ */
+export function poisson(rate: number, random: () => number = Math.random): WaitTimeFn {
+  if (!(rate > 0)) throw new RangeError(`poisson(${rate}): need a rate > 0`);
+  return () => -Math.log(1 - random()) / rate;
+}

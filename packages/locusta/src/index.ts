@@ -24,6 +24,7 @@ export {
   events,
   measure,
   parseTimespan,
+  poisson,
   sleep,
   tag,
   task,
