@@ -1,17 +1,7 @@
 import { LocustaError, RescheduleTask } from '@locusta/core';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { bodyOf, closedPort, environment, serve } from '../test-support/loopback.ts';
+import { describe, expect, it } from 'vitest';
+import { bodyOf, closedPort, serve, userFor } from '../test-support/loopback.ts';
 import type { HttpResponse } from './http-response.ts';
-import { HttpUser } from './http-user.ts';
-
-class TestUser extends HttpUser {}
-
-function userFor(host: string) {
-  const { env, requests } = environment(host);
-  const user = new TestUser(env);
-  onTestFinished(() => user.client.close(true));
-  return { user, requests, client: user.client };
-}
 
 describe('catchResponse', () => {
   async function setup() {

@@ -1,16 +1,7 @@
 import { LocustaError } from '@locusta/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closedPort, echo, environment, serve } from '../test-support/loopback.ts';
+import { closedPort, echo, environment, serve, userFor } from '../test-support/loopback.ts';
 import { HttpUser } from './http-user.ts';
-
-class TestUser extends HttpUser {}
-
-function userFor(host: string) {
-  const { env, requests } = environment(host);
-  const user = new TestUser(env);
-  onTestFinished(() => user.client.close(true));
-  return { user, requests, client: user.client };
-}
 
 describe('HttpSession requests', () => {
   it('sends a GET and records one request event', async () => {

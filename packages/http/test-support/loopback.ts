@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { RequestEvent } from '@locusta/core';
 import { Environment, Events } from '@locusta/core';
 import { onTestFinished } from 'vitest';
+import { HttpUser } from '../src/http-user.ts';
 
 /** Starts a node:http server on 127.0.0.1:0, closed (with its connections) after the test. */
 export async function serve(handler: RequestListener): Promise<string> {
@@ -48,4 +49,14 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+class TestUser extends HttpUser {}
+
+/** A plain HttpUser on `host`, whose connections are destroyed when the test ends. */
+export function userFor(host: string) {
+  const { env, requests } = environment(host);
+  const user = new TestUser(env);
+  onTestFinished(() => user.client.close(true));
+  return { user, requests, client: user.client };
 }

@@ -87,12 +87,8 @@ export function unpackBuckets(bytes: Uint8Array): number[] {
   return out;
 }
 
-/**
- * Adds buckets into a histogram of the same layout: a flat `[index, count, ...]` list from
- * toBuckets, or a Uint8Array from packBuckets.
- */
-export function addBuckets(h: JsHistogram, given: ArrayLike<number>): void {
-  const buckets = given instanceof Uint8Array ? unpackBuckets(given) : given;
+/** Adds a flat `[index, count, ...]` list (toBuckets, unpackBuckets) into a histogram of the same layout. */
+export function addBuckets(h: JsHistogram, buckets: ArrayLike<number>): void {
   if (buckets.length === 0) return;
   const lastIndex = buckets[buckets.length - 2] ?? 0;
   if (lastIndex >= h.countsArrayLength) h.resize(h.highestEquivalentValue(h.valueFromIndex(lastIndex)));

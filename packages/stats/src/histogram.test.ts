@@ -30,7 +30,7 @@ describe('packed buckets', () => {
     expect(unpackBuckets(packed)).toEqual(buckets);
     expect(packed.length).toBeLessThan(buckets.length * 4);
     const merged = createHistogram();
-    addBuckets(merged, packed);
+    addBuckets(merged, unpackBuckets(packed));
     expect(merged.totalCount).toBe(source.totalCount);
     for (const p of [0, 10, 50, 90, 99.9, 100]) expect(merged.getValueAtPercentile(p)).toBe(source.getValueAtPercentile(p));
   });
