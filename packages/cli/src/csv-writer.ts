@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, statsCsv } from '@locusta/stats';
+import { exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
 
 /** Locust's CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second. */
 export const CSV_INTERVAL_MS = 1000;
@@ -60,8 +60,12 @@ export class CsvWriter {
   }
 
   #snapshot(): void {
-    writeFileSync(`${this.#prefix}_stats.csv`, statsCsv(this.#stats));
-    writeFileSync(`${this.#prefix}_failures.csv`, failuresCsv(this.#stats));
+    const stats = this.#stats;
+    writeFileSync(`${this.#prefix}_stats.csv`, statsCsv(stats));
+    writeFileSync(`${this.#prefix}_failures.csv`, failuresCsv(stats));
     writeFileSync(`${this.#prefix}_exceptions.csv`, exceptionsCsv(this.#exceptions));
+    // Runs with scheduled tasks also get the corrected times, in stats.csv's columns, and the lag.
+    if (stats.corrected) writeFileSync(`${this.#prefix}_stats_corrected.csv`, statsCsv(stats.corrected));
+    if (stats.schedule.active) writeFileSync(`${this.#prefix}_schedule.csv`, scheduleCsv(stats.schedule));
   }
 }

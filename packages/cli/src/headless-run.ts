@@ -1,5 +1,6 @@
 import { writeFileSync, writeSync } from 'node:fs';
 import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
+import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
@@ -14,6 +15,8 @@ const CONSOLE_INTERVAL_MS = 2000;
 export interface HeadlessRunner {
   readonly userCount: number;
   start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void>;
+  /** The open workload model: iterations at the plan's rate with up to `maxUsers` users. */
+  startArrivals(plan: ArrivalPlan, maxUsers: number): Promise<void>;
   quit(): Promise<void>;
 }
 
@@ -134,6 +137,11 @@ export class HeadlessRun {
         this.#driver.start();
         return;
       }
+      if (settings.arrivals) {
+        if (settings.arrivals.spacing === 'poisson') logger.info(`Poisson arrivals with --seed ${settings.arrivals.seed}`);
+        await this.runner.startArrivals(settings.arrivals, settings.users);
+        return;
+      }
       await this.runner.start(settings.users, settings.spawnRate);
     } catch (err) {
       logger.error(`Spawning failed: ${(err as Error).message}`);
@@ -201,6 +209,11 @@ export class HeadlessRun {
     printErr(formatPercentilesTable(stats, { nameWidth: width }));
     const errors = formatErrorReport(stats, { nameWidth: width });
     if (errors) printErr(errors);
+    if (stats.corrected) {
+      printErr('Corrected for coordinated omission: response times from the intended start of each task');
+      printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
+    }
+    if (stats.schedule.active) printErr(stats.schedule.summary());
     const notes = this.#o.summaryNotes?.() ?? [];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();

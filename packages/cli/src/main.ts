@@ -178,6 +178,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
     }
     const ShapeClass = loaded.shapeClasses[0];
+    if (ShapeClass && (runSettings.arrivals || runSettings.steps)) {
+      throw usageError(`${ShapeClass.name} sets the load: it cannot be combined with --arrival-rate or --step-users`);
+    }
     if (ShapeClass) {
       mainLog.info(`Using the load shape ${ShapeClass.name}`);
       const given = ['users', 'spawnRate', 'runTime'].filter((k) => options[k] !== undefined);

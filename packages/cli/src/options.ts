@@ -27,6 +27,8 @@ const TAGS = 'Tag options';
 const STATS = 'Request statistics options';
 const LOG = 'Logging options';
 const STEP = 'Other options';
+const WORKLOAD = 'Open workload (arrival-rate) options';
+const SLO = 'SLO, saturation and report options';
 
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'locustfile', alias: 'f', type: 'string', env: 'LOCUST_LOCUSTFILE', group: COMMON, describe: 'User file(s) to import: a .ts/.mts/.js/.mjs file, a comma-separated list, or a folder. Default: locustfile.ts, .mts, .js or .mjs in the current folder' },
@@ -65,7 +67,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'print-stats', type: 'boolean', default: false, env: 'LOCUST_PRINT_STATS', group: STATS, describe: 'Print the stats table every 2 s in UI runs too' },
   { name: 'only-summary', type: 'boolean', default: false, env: 'LOCUST_ONLY_SUMMARY', group: STATS, describe: 'Only print the summary at the end, not the table every 2 s' },
   { name: 'reset-stats', type: 'boolean', default: false, env: 'LOCUST_RESET_STATS', group: STATS, describe: 'Reset the statistics once spawning has completed' },
-  { name: 'html', type: 'string', env: 'LOCUST_HTML', group: STATS, describe: 'Write an HTML report to this file (not available yet)', hidden: true },
+  { name: 'html', type: 'string', env: 'LOCUST_HTML', group: STATS, describe: 'Write a self-contained HTML report to this file at the end ({u}, {r}, {t} become users, spawn rate, run time)' },
+  { name: 'histogram', type: 'boolean', default: false, env: 'LOCUSTA_HISTOGRAM', group: STATS, describe: 'Print a response-time histogram of the Aggregated row at the end' },
+  { name: 'hdr-log', type: 'string', env: 'LOCUSTA_HDR_LOG', group: STATS, describe: 'Write HdrHistogram interval logs (µs, one interval a second, a tag per entry) to this file' },
   { name: 'json', type: 'boolean', default: false, group: STATS, describe: 'Print the final statistics as JSON to stdout' },
   { name: 'json-file', type: 'string', group: STATS, describe: 'Write the final statistics as JSON to NAME.json' },
   { name: 'skip-log-setup', type: 'boolean', default: false, env: 'LOCUST_SKIP_LOG_SETUP', group: LOG, describe: 'Leave logging to the user file', hidden: true },
@@ -75,6 +79,17 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'show-task-ratio-json', type: 'boolean', default: false, group: STEP, describe: 'Print the task ratios as JSON and exit' },
   { name: 'exit-code-on-error', type: 'number', default: 1, env: 'LOCUST_EXIT_CODE_ON_ERROR', group: STEP, describe: 'Exit code when a request failed or a task raised' },
   { name: 'stop-timeout', alias: 's', type: 'string', default: '0', env: 'LOCUST_STOP_TIMEOUT', group: STEP, describe: 'Time span running users get to finish their task when the test stops' },
+  { name: 'arrival-rate', type: 'number', env: 'LOCUSTA_ARRIVAL_RATE', group: WORKLOAD, describe: 'Start this many iterations (task runs) per second, whatever the response times, with up to -u users; arrivals with no free user are dropped and counted' },
+  { name: 'arrival-stages', type: 'string', env: 'LOCUSTA_ARRIVAL_STAGES', group: WORKLOAD, describe: 'Ramp the arrival rate: DURATION:RATE pairs, each linear from the previous rate, e.g. 30s:10,1m:50 (the last rate holds until the run ends)' },
+  { name: 'arrival-spacing', type: 'string', default: 'even', env: 'LOCUSTA_ARRIVAL_SPACING', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
+  { name: 'seed', type: 'number', env: 'LOCUSTA_SEED', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
+  { name: 'slo', type: 'array', env: 'LOCUSTA_SLO', group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
+  { name: 'slo-abort', type: 'boolean', default: false, env: 'LOCUSTA_SLO_ABORT', group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
+  { name: 'slo-grace', type: 'string', default: '0', env: 'LOCUSTA_SLO_GRACE', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },
+  { name: 'step-users', type: 'number', env: 'LOCUSTA_STEP_USERS', group: SLO, describe: 'Saturation search: add this many users per step, up to -u, judging every step on its own window with --slo' },
+  { name: 'step-time', type: 'string', env: 'LOCUSTA_STEP_TIME', group: SLO, describe: 'Saturation search: the length of each step (time span)' },
+  { name: 'step-settle', type: 'string', env: 'LOCUSTA_STEP_SETTLE', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
+  { name: 'step-continue', type: 'boolean', default: false, env: 'LOCUSTA_STEP_CONTINUE', group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
 ];
 

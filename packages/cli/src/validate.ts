@@ -1,4 +1,6 @@
 import { parseTimespan } from '@locusta/core';
+import type { ArrivalPlan } from '@locusta/runner';
+import { parseRateStages } from '@locusta/runner';
 import { usageError } from './errors.ts';
 
 /** The run settings, checked; each bad value is a one-line usage error. */
@@ -8,6 +10,10 @@ export interface RunSettings {
   runTime: number | undefined;
   stopTimeout: number;
   host: string | undefined;
+  /** Arrival-rate mode (`--arrival-rate`): `users` is then the most users the arrivals may use. */
+  arrivals?: ArrivalPlan;
+  /** Saturation search (`--step-users`, `--step-time`). */
+  steps?: { users: number; time: number; settle: number; continueAfterFail: boolean };
 }
 
 function timespan(value: unknown, flag: string): number {
@@ -36,7 +42,6 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (o['master'] && o['worker']) throw usageError('--master and --worker cannot be combined');
   if (o['master'] && !(Number(o['expectWorkers']) >= 1)) throw usageError(`argument --expect-workers: must be >= 1, got '${String(o['expectWorkers'])}'`);
   if (o['processes'] !== undefined && o['master']) throw usageError('--processes cannot be combined with --master');
-  if (o['html']) throw usageError('--html is not available yet: HTML reports come in a later release');
   const users = o['users'] === undefined ? 1 : Number(o['users']);
   if (!Number.isInteger(users) || users < 0) {
     throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': must be a whole number >= 0`);
@@ -52,5 +57,55 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (!['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'].includes(level)) {
     throw usageError(`argument -L/--loglevel: invalid choice '${String(o['loglevel'])}' (choose from DEBUG, INFO, WARNING, ERROR, CRITICAL)`);
   }
-  return { users, spawnRate, runTime, stopTimeout, host };
+  const arrivals = arrivalPlan(o);
+  const steps = stepPlan(o, users);
+  if (arrivals && steps) throw usageError('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
+  return { users: arrivals && o['users'] === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps };
+}
+
+function arrivalPlan(o: Record<string, unknown>): ArrivalPlan | undefined {
+  if (o['arrivalRate'] === undefined && !o['arrivalStages']) return undefined;
+  const rate = o['arrivalRate'] === undefined ? 0 : Number(o['arrivalRate']);
+  if (!(rate >= 0) || !Number.isFinite(rate)) {
+    throw usageError(`argument --arrival-rate: invalid value '${String(o['arrivalRate'])}': must be a number >= 0`);
+  }
+  let stages: ArrivalPlan['stages'] = [];
+  if (o['arrivalStages']) {
+    try {
+      stages = parseRateStages(String(o['arrivalStages']));
+    } catch (err) {
+      throw usageError(`argument --arrival-stages: ${(err as Error).message}`);
+    }
+  }
+  const spacing = String(o['arrivalSpacing'] ?? 'even');
+  if (spacing !== 'even' && spacing !== 'poisson') {
+    throw usageError(`argument --arrival-spacing: invalid choice '${spacing}' (choose from even, poisson)`);
+  }
+  const seed = o['seed'] === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(o['seed']);
+  if (!Number.isInteger(seed)) throw usageError(`argument --seed: invalid value '${String(o['seed'])}': must be a whole number`);
+  if (rate === 0 && stages.every((st) => st.rate === 0)) throw usageError('argument --arrival-rate: the rate must be > 0 at some point');
+  return { rate, stages, spacing, seed };
+}
+
+/** Without -u, arrivals may use enough users for tasks of up to 10 s at the peak rate. */
+function defaultArrivalUsers(plan: ArrivalPlan): number {
+  const peak = Math.max(plan.rate, ...plan.stages.map((st) => st.rate));
+  return Math.max(10, Math.ceil(peak * 10));
+}
+
+function stepPlan(o: Record<string, unknown>, users: number): RunSettings['steps'] {
+  if (o['stepUsers'] === undefined && o['stepTime'] === undefined) return undefined;
+  const stepUsers = Number(o['stepUsers']);
+  if (!Number.isInteger(stepUsers) || stepUsers < 1) {
+    throw usageError(`argument --step-users: invalid value '${String(o['stepUsers'])}': must be a whole number >= 1`);
+  }
+  if (o['stepTime'] === undefined) throw usageError('--step-users needs --step-time, the length of each step (e.g. 30s)');
+  const time = timespan(o['stepTime'], '--step-time');
+  if (!(time > 0)) throw usageError('argument --step-time: must be longer than 0 s');
+  const settle = o['stepSettle'] === undefined ? time / 4 : timespan(o['stepSettle'], '--step-settle');
+  if (settle >= time) throw usageError('argument --step-settle: must be shorter than --step-time');
+  if (o['users'] === undefined || users < stepUsers) throw usageError('--step-users needs -u, the most users to step up to (at least one step)');
+  const slos = o['slo'];
+  if (!Array.isArray(slos) || slos.length === 0) throw usageError('--step-users needs --slo to judge each step, e.g. --slo p99<1000');
+  return { users: stepUsers, time, settle, continueAfterFail: Boolean(o['stepContinue']) };
 }

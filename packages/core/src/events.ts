@@ -18,6 +18,12 @@ export interface RequestEvent {
   /** Unix seconds at which the request started. */
   startTime?: number;
   url?: string;
+  /**
+   * Milliseconds by which the task that made this request started after its intended start
+   * (arrival-rate mode, constantPacing, constantThroughput); undefined for unscheduled tasks.
+   * `responseTime + scheduleLag` is the response time corrected for coordinated omission.
+   */
+  scheduleLag?: number;
 }
 
 /**
@@ -48,6 +54,8 @@ export class Events {
   readonly testStopping = new EventHook<{ environment: Environment }>('testStopping');
   readonly testStop = new EventHook<{ environment: Environment }>('testStop');
   readonly request = new EventHook<RequestEvent>('request');
+  /** A task started `lag` ms after its intended start (scheduled tasks only). */
+  readonly scheduleLag = new EventHook<{ lag: number }>('scheduleLag');
   readonly userError = new EventHook<{ userInstance: unknown; exception: unknown; tb?: string }>('userError');
   readonly spawningComplete = new EventHook<{ userCount: number }>('spawningComplete');
   readonly quitting = new EventHook<{ environment: Environment }>('quitting');

@@ -8,6 +8,7 @@ import {
   UserKilled,
 } from './errors.ts';
 import type { TaskDef } from './task-list.ts';
+import { PACING_LAG } from './task-gate.ts';
 import type { User } from './user.ts';
 
 /** What the loop needs of a User (its default task set) or of a TaskSet. */
@@ -23,7 +24,8 @@ export interface TaskHolder {
 /** Hooks the user class provides the loop; kept off the public surface. */
 export interface UserInternals {
   checkStopping(): void;
-  wait(seconds: number): Promise<void>;
+  /** Waits `seconds`; `pacingLag` (ms) is set when the wait time keeps a schedule. */
+  wait(seconds: number, pacingLag: number | undefined): Promise<void>;
   reportError(err: unknown, where: TaskHolder): void;
 }
 
@@ -34,9 +36,19 @@ export interface UserInternals {
  * as a field or a method without `override`, exactly as in Locust files.
  */
 export function waitTimeOf(holder: TaskHolder): number {
-  const fn = (holder as { waitTime?: unknown }).waitTime;
-  if (typeof fn === 'function') return Number((fn as () => number).call(holder));
-  return holder.user === (holder as unknown) ? 0 : waitTimeOf(holder.user);
+  const owner = waitOwnerOf(holder);
+  return owner ? Number(owner.waitTime.call(owner)) : 0;
+}
+
+/** The holder whose waitTime applies: the TaskSet's own, else its user's. */
+function waitOwnerOf(holder: TaskHolder): (TaskHolder & { waitTime: (this: unknown) => number }) | undefined {
+  if (typeof (holder as { waitTime?: unknown }).waitTime === 'function') return holder as TaskHolder & { waitTime: () => number };
+  return holder.user === (holder as unknown) ? undefined : waitOwnerOf(holder.user);
+}
+
+/** The lag a scheduled wait time (constantPacing) left for the next task, read after waitTimeOf. */
+function pacingLagOf(holder: TaskHolder): number | undefined {
+  return (waitOwnerOf(holder)?.waitTime as { [PACING_LAG]?: number } | undefined)?.[PACING_LAG];
 }
 
 type Spawner = (cls: TaskDef['fn'], parent: TaskHolder) => TaskHolder & { run(): Promise<void> };
@@ -71,7 +83,8 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
         if (isControlFlow(err) && !(err instanceof RescheduleTask)) throw err;
         if (!(err instanceof RescheduleTask)) internals.reportError(err, holder);
       }
-      await internals.wait(waitTimeOf(holder));
+      const seconds = waitTimeOf(holder);
+      await internals.wait(seconds, pacingLagOf(holder));
     }
   } catch (err) {
     if (nested && err instanceof InterruptTaskSet) {

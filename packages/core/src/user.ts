@@ -6,6 +6,8 @@ import type { TaskDef } from './task-list.ts';
 import type { TaskHolder, UserInternals } from './task-loop.ts';
 import { runTaskLoop } from './task-loop.ts';
 import { spawnTaskSet } from './task-set.ts';
+import type { TaskGate } from './task-gate.ts';
+import { TASK_GATE } from './task-gate.ts';
 
 export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
 
@@ -49,6 +51,9 @@ export class User implements TaskHolder {
   #rejectWait: ((err: Error) => void) | undefined;
   #cleanups: Array<(killed: boolean) => void> | undefined;
   #killed = false;
+  #scheduleLag: number | undefined;
+  /** Set by the runner in arrival-rate mode: arrivals, not the wait time, start the tasks. */
+  declare [TASK_GATE]: TaskGate | undefined;
 
   constructor(environment: Environment) {
     this.environment = environment;
@@ -61,6 +66,15 @@ export class User implements TaskHolder {
 
   get state(): UserState {
     return this.#state;
+  }
+
+  /**
+   * Milliseconds by which the current task started after its intended start, when tasks run on
+   * a schedule (arrival-rate mode, constantPacing, constantThroughput); undefined otherwise.
+   * Request events carry it, so statistics can correct for coordinated omission.
+   */
+  get scheduleLag(): number | undefined {
+    return this.#scheduleLag;
   }
 
   /** True once the runner killed this user; its late requests are not recorded. */
@@ -132,6 +146,8 @@ export class User implements TaskHolder {
     this.#state = 'running';
     try {
       await this.onStart();
+      const gate = this[TASK_GATE];
+      if (gate) this.#onSchedule(performance.now() - gate.first);
       await runTaskLoop(this, this[INTERNALS], spawnTaskSet, false);
     } catch (err) {
       if (!(err instanceof StopUser || err instanceof UserKilled || isStopTest(err))) {
@@ -157,6 +173,23 @@ export class User implements TaskHolder {
     else this.#state = 'stopping';
   }
 
+  #onSchedule(lag: number): void {
+    this.#scheduleLag = lag > 0 ? lag : 0;
+    this.environment.events.scheduleLag.fire({ lag: this.#scheduleLag });
+  }
+
+  /** Parks the user until its gate hands it the next arrival; resolves with that arrival's intended start. */
+  #park(gate: TaskGate): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.#rejectWait = reject;
+      gate.park(this, (intended) => {
+        if (this.#killed) return;
+        this.#rejectWait = undefined;
+        resolve(intended);
+      });
+    });
+  }
+
   kill(): void {
     if (this.#killed) return;
     this.#killed = true;
@@ -178,13 +211,24 @@ export class User implements TaskHolder {
         if (user.#killed) throw new UserKilled();
         if (user.#state === 'stopping') throw new StopUser();
       },
-      async wait(seconds: number) {
+      async wait(seconds: number, pacingLag: number | undefined) {
         if (user.#killed) throw new UserKilled();
         if (user.#state === 'stopping') throw new StopUser();
         user.#state = 'waiting';
+        const gate = user[TASK_GATE];
+        if (gate) {
+          const intended = await user.#park(gate);
+          if ((user.#state as UserState) === 'stopping') throw new StopUser();
+          user.#state = 'running';
+          user.#onSchedule(performance.now() - intended);
+          return;
+        }
+        const due = pacingLag === undefined ? 0 : performance.now() + seconds * 1000;
         await user.sleep(seconds);
         if ((user.#state as UserState) === 'stopping') throw new StopUser();
         user.#state = 'running';
+        // A scheduled wait: the task is late by what the last one ran over plus the timer's lateness.
+        if (pacingLag !== undefined) user.#onSchedule(pacingLag + performance.now() - due);
       },
       reportError(err: unknown, where: TaskHolder) {
         const env = user.environment;

@@ -1,3 +1,5 @@
+import { PACING_LAG } from './task-gate.ts';
+
 /**
  * Wait times, in seconds, applied after each task (Locust's `wait_time`). Each factory returns a
  * fresh function; assigned as an instance field (`waitTime = between(1, 3)`) it is created per
@@ -20,18 +22,26 @@ export function constant(seconds: number): WaitTimeFn {
 /**
  * Waits so that tasks start every `seconds` at most: the time of the last task is subtracted
  * from the wait (Locust's constant_pacing). A task longer than the pace gives a wait of 0.
+ *
+ * Each task's intended start is the previous start plus the pace, so a task that starts late
+ * (the previous one ran over, or the timer fired late) records its lag: its requests get a
+ * response time corrected for coordinated omission beside the plain one. As in Locust the pace
+ * restarts from a late task rather than bursting to catch up.
  */
 export function constantPacing(seconds: number): WaitTimeFn {
   if (!(seconds > 0)) throw new RangeError(`constantPacing(${seconds}): need a time > 0`);
   let lastRun = performance.now() / 1000;
   let lastWait = 0;
-  return () => {
+  const fn = (() => {
     const now = performance.now() / 1000;
     const runTime = now - lastRun - lastWait;
     lastWait = Math.max(0, seconds - runTime);
     lastRun = now;
+    fn[PACING_LAG] = Math.max(0, runTime - seconds) * 1000;
     return lastWait;
-  };
+  }) as WaitTimeFn & { [PACING_LAG]: number };
+  fn[PACING_LAG] = 0;
+  return fn;
 }
 
 /** At most `taskRunsPerSecond` task runs per second per user (Locust's constant_throughput). */

@@ -58,3 +58,44 @@ describe('MasterRunner with WorkerRunners (in process, over loopback WebSockets)
     expect(merged.entries().map((e) => [e.name, e.numRequests])).toEqual(truth.entries().map((e) => [e.name, e.numRequests]));
   });
 });
+
+describe('arrival-rate mode over workers', () => {
+  it('splits the arrivals across workers and merges schedule and corrected statistics exactly', async () => {
+    class Arrival extends User {
+      @task t() {
+        this.environment.events.request.fire({ requestType: 'GET', name: '/a', responseTime: 2, responseLength: 1, scheduleLag: this.scheduleLag });
+      }
+    }
+    const mk = (nodeId: string) => new Environment({ events: new Events(), userClasses: [Arrival as never], nodeId, stopTimeout: 1 });
+    const master = new MasterRunner(mk('master'), new RequestStats(), new ExceptionStats(), { bindHost: '127.0.0.1', bindPort: 0, fileHash: 'h' });
+    const port = await master.listen();
+    onTestFinished(() => master.close());
+    const started = [0, 0, 0];
+    const truth = new RequestStats();
+    const workers = [0, 1, 2].map((i) => {
+      const e = mk(`w${i}`);
+      e.events.request.addListener((r) => {
+        started[i]!++;
+        truth.logScheduled(r.requestType, r.name, r.responseTime, r.responseLength, r.scheduleLag!);
+      });
+      return new WorkerRunner(e, new RequestStats(), new ExceptionStats(), { masterHost: '127.0.0.1', masterPort: port, version: 't', fileHash: 'h', reportIntervalMs: 200 });
+    });
+    const done = workers.map((w) => w.run());
+    expect(await master.waitForWorkers(3, 10_000)).toBe(true);
+    await master.startArrivals({ rate: 300, stages: [], spacing: 'poisson', seed: 3 }, 30);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await master.quit();
+    expect(await Promise.all(done)).toEqual([0, 0, 0]);
+    // Every worker took about a third of the arrivals.
+    const total = started.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(150);
+    for (const n of started) expect(n).toBeGreaterThan(total / 6);
+    const merged = master.stats;
+    expect(merged.total.numRequests).toBe(total);
+    expect(merged.schedule.iterations).toBe(total);
+    expect(merged.schedule.dropped).toBe(0);
+    expect(merged.corrected!.total.numRequests).toBe(total);
+    expect(merged.corrected!.total.maxResponseTime).toBeCloseTo(truth.corrected!.total.maxResponseTime, 6);
+    expect(merged.corrected!.total.getResponseTimePercentile(0.99)).toBe(truth.corrected!.total.getResponseTimePercentile(0.99));
+  });
+});

@@ -16,6 +16,7 @@ export class EventRecorder {
   readonly #env: Environment;
   readonly #onRequest: (e: RequestEvent) => void;
   readonly #onUserError: (e: { exception: unknown; tb?: string }) => void;
+  readonly #onScheduleLag: (e: { lag: number }) => void;
   #attached = false;
 
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats) {
@@ -23,7 +24,11 @@ export class EventRecorder {
     this.#onRequest = (e) => {
       stats.logRequest(e.requestType, e.name, e.responseTime, e.responseLength);
       if (e.exception !== undefined && e.exception !== null) stats.logError(e.requestType, e.name, e.exception);
+      if (e.scheduleLag !== undefined) {
+        stats.logScheduled(e.requestType, e.name, e.responseTime, e.responseLength, e.scheduleLag, e.exception);
+      }
     };
+    this.#onScheduleLag = (e) => stats.schedule.recordLag(e.lag);
     this.#onUserError = (e) => {
       exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), env.nodeId);
     };
@@ -34,11 +39,13 @@ export class EventRecorder {
     this.#attached = true;
     this.#env.events.request.addListener(this.#onRequest);
     this.#env.events.userError.addListener(this.#onUserError);
+    this.#env.events.scheduleLag.addListener(this.#onScheduleLag);
   }
 
   detach(): void {
     this.#attached = false;
     this.#env.events.request.removeListener(this.#onRequest);
     this.#env.events.userError.removeListener(this.#onUserError);
+    this.#env.events.scheduleLag.removeListener(this.#onScheduleLag);
   }
 }

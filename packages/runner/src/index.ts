@@ -18,3 +18,8 @@ export { FROM_MASTER } from './protocol.ts';
 export type { UserFileData } from './protocol.ts';
 export { ShapeDriver } from './shape-driver.ts';
 export type { ShapeTarget } from './shape-driver.ts';
+export { ArrivalSchedule, expectedArrivals, parseRateStages } from './arrival-schedule.ts';
+export type { ArrivalPlan, RateStage } from './arrival-schedule.ts';
+export { ArrivalExecutor } from './arrival-executor.ts';
+export type { ArrivalShare } from './arrival-executor.ts';
+export { describePlan } from './local-runner.ts';

@@ -1,6 +1,8 @@
 import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
 import { filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
+import { ArrivalExecutor } from './arrival-executor.ts';
+import type { ArrivalPlan } from './arrival-schedule.ts';
 import { EventRecorder } from './event-recorder.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
@@ -32,6 +34,7 @@ export class LocalRunner implements RunnerHandle {
   #messages = new Map<string, MessageListener>();
   #targetUserCount = 0;
   readonly #recorder: EventRecorder;
+  #arrivals: ArrivalExecutor | undefined;
 
   constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats) {
     this.environment = environment;
@@ -69,16 +72,7 @@ export class LocalRunner implements RunnerHandle {
    */
   async start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void> {
     const env = this.environment;
-    if (this.#state !== 'running' && this.#state !== 'spawning') {
-      this.stats.reset();
-      this.exceptions.reset();
-      this.#recorder.attach();
-      for (const name of filterTasksByTags(env.userClasses, env.tags, env.excludeTags)) {
-        env.logger.warn(`${name} had no tasks left after filtering, instantiating it will fail!`);
-      }
-      this.monitor.start();
-      await env.events.testStart.fireAsync({ environment: env });
-    }
+    await this.#beginTest();
     if (spawnRate > 100) {
       env.logger.warn(
         'Your selected spawn rate is very high (>100), and this is known to sometimes cause issues. Do you really need to ramp up that fast?',
@@ -106,6 +100,35 @@ export class LocalRunner implements RunnerHandle {
     env.logger.info(`All users spawned: ${pyJson(counts)} (${this.userCount} total users)`);
   }
 
+  /** The first start of a test: fresh statistics, tag filters applied, testStart fired. */
+  async #beginTest(): Promise<void> {
+    if (this.#state === 'running' || this.#state === 'spawning') return;
+    const env = this.environment;
+    this.stats.reset();
+    this.exceptions.reset();
+    this.#recorder.attach();
+    for (const name of filterTasksByTags(env.userClasses, env.tags, env.excludeTags)) {
+      env.logger.warn(`${name} had no tasks left after filtering, instantiating it will fail!`);
+    }
+    this.monitor.start();
+    await env.events.testStart.fireAsync({ environment: env });
+  }
+
+  /**
+   * The open workload model: iterations start at the plan's rate, taken by up to `maxUsers`
+   * users started on demand; arrivals with no free user are dropped and counted.
+   */
+  async startArrivals(plan: ArrivalPlan, maxUsers: number): Promise<void> {
+    const env = this.environment;
+    await this.#beginTest();
+    this.#rampToken++;
+    this.#targetUserCount = maxUsers;
+    this.#arrivals ??= new ArrivalExecutor(this.#pool, this.stats.schedule, env.userClasses);
+    this.#arrivals.start({ plan, index: 0, count: 1, maxUsers, elapsed: 0 });
+    this.#state = 'running';
+    env.logger.info(`Starting iterations at ${describePlan(plan)}, with up to ${maxUsers} users`);
+  }
+
   /** Stops every user (honouring the stop timeout) and fires testStopping / testStop. */
   async stop(): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping' || this.#state === 'ready') {
@@ -115,6 +138,8 @@ export class LocalRunner implements RunnerHandle {
     await env.events.testStopping.fireAsync({ environment: env });
     this.#state = 'stopping';
     this.#rampToken++;
+    this.#arrivals?.stop();
+    this.#arrivals = undefined;
     await this.#pool.stopAll();
     this.#dispatcher = undefined;
     this.monitor.stop();
@@ -143,6 +168,12 @@ export class LocalRunner implements RunnerHandle {
     }
     listener({ type, data, nodeId: LOCAL });
   }
+}
+
+/** `10.0/s` or `10.0/s ramping over 3 stages, poisson`, for log lines. */
+export function describePlan(plan: ArrivalPlan): string {
+  const stages = plan.stages.length > 0 ? ` ramping over ${plan.stages.length} stage${plan.stages.length > 1 ? 's' : ''}` : '';
+  return `${plan.rate.toFixed(2)} per second${stages} (${plan.spacing === 'poisson' ? 'Poisson arrivals' : 'evenly spaced'})`;
 }
 
 /** JSON as Python's json.dumps writes it (`{"A": 1, "B": 2}`), for Locust's log lines. */

@@ -7,9 +7,10 @@ import { describeError, filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
+import type { ArrivalPlan } from './arrival-schedule.ts';
 import type { MessageListener } from './local-runner.ts';
-import { pyJson } from './local-runner.ts';
-import type { Envelope, MasterMessage, UserFileData, WorkerMessage } from './protocol.ts';
+import { describePlan, pyJson } from './local-runner.ts';
+import type { Envelope, MasterMessage, SpawnData, UserFileData, WorkerMessage } from './protocol.ts';
 import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeWorkerMessage, encode } from './protocol.ts';
 import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
@@ -56,6 +57,8 @@ export class MasterRunner implements RunnerHandle {
   #spawnRate = 1;
   #rampToken = 0;
   #lastSpawnTs = 0;
+  /** Arrival-rate mode: the plan, the users it may use, and when its schedule started. */
+  #arrivals: { plan: ArrivalPlan; maxUsers: number; startedAt: number } | undefined;
   #nextIndex = 0;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #changeWaiters: Array<() => void> = [];
@@ -325,6 +328,10 @@ export class MasterRunner implements RunnerHandle {
   #join(worker: WorkerNode): void {
     if (worker.state === 'missing') worker.state = 'ready';
     if (this.#state !== 'running' && this.#state !== 'spawning') return;
+    if (this.#arrivals) {
+      this.#sendArrivalShares();
+      return;
+    }
     this.#dispatcher?.addWorker(worker.id);
     if (this.#state === 'running') void this.start(this.#target, this.#spawnRate);
   }
@@ -359,7 +366,8 @@ export class MasterRunner implements RunnerHandle {
       this.onAllWorkersGone?.(reason);
       return;
     }
-    if (this.#state === 'running') void this.start(this.#target, this.#spawnRate);
+    if (this.#arrivals) this.#sendArrivalShares();
+    else if (this.#state === 'running') void this.start(this.#target, this.#spawnRate);
   }
 
   /**
@@ -373,12 +381,7 @@ export class MasterRunner implements RunnerHandle {
       env.logger.warn("You can't start a distributed test before at least one worker process has connected");
       return;
     }
-    if (this.#state !== 'running' && this.#state !== 'spawning') {
-      this.stats.reset();
-      this.exceptions.reset();
-      filterTasksByTags(env.userClasses, env.tags, env.excludeTags);
-      await env.events.testStart.fireAsync({ environment: env });
-    }
+    await this.#beginTest();
     if (spawnRate / workers.length > 100) {
       env.logger.warn('Your selected spawn rate is very high (>100/worker), and this is known to sometimes cause issues. Do you really need to ramp up that fast?');
     }
@@ -405,18 +408,68 @@ export class MasterRunner implements RunnerHandle {
     env.logger.info(`All users spawned: ${pyJson(this.userClassesCount())} (${this.userCount} total users)`);
   }
 
-  #sendSpawns(distribution: Record<string, Record<string, number>>): void {
-    // Strictly increasing, so a worker can drop spawn messages that arrive out of date.
+  /** The first start of a test: fresh statistics, tag filters applied, testStart fired. */
+  async #beginTest(): Promise<void> {
+    if (this.#state === 'running' || this.#state === 'spawning') return;
+    const env = this.environment;
+    this.stats.reset();
+    this.exceptions.reset();
+    filterTasksByTags(env.userClasses, env.tags, env.excludeTags);
+    await env.events.testStart.fireAsync({ environment: env });
+  }
+
+  /**
+   * The open workload model over the workers: each worker takes every n-th arrival of the one
+   * global schedule (so the shares add up to the plan exactly) and up to its share of
+   * `maxUsers`. A worker joining or lost re-splits the rest of the schedule.
+   */
+  async startArrivals(plan: ArrivalPlan, maxUsers: number): Promise<void> {
+    const env = this.environment;
+    if (this.activeWorkers().length === 0) {
+      env.logger.warn("You can't start a distributed test before at least one worker process has connected");
+      return;
+    }
+    await this.#beginTest();
+    this.#rampToken++;
+    this.#dispatcher = undefined;
+    this.#target = maxUsers;
+    this.#arrivals = { plan, maxUsers, startedAt: this.#arrivals?.startedAt ?? performance.now() };
+    this.#state = 'running';
+    this.#sendArrivalShares();
+    env.logger.info(`Starting iterations at ${describePlan(plan)}, with up to ${maxUsers} users over ${this.activeWorkers().length} workers`);
+  }
+
+  #sendArrivalShares(): void {
+    const arrivals = this.#arrivals;
+    if (!arrivals) return;
+    const workers = this.activeWorkers().sort((a, b) => a.index - b.index);
+    const n = workers.length;
+    const elapsed = (performance.now() - arrivals.startedAt) / 1000;
+    const timestamp = this.#nextSpawnTimestamp();
+    workers.forEach((worker, k) => {
+      const maxUsers = Math.floor(arrivals.maxUsers / n) + (k < arrivals.maxUsers % n ? 1 : 0);
+      this.#send(worker, { type: 'spawn', data: { ...this.#spawnBase(timestamp, {}), arrivals: { plan: arrivals.plan, index: k, count: n, maxUsers, elapsed } } });
+    });
+  }
+
+  /** Strictly increasing, so a worker can drop spawn messages that arrive out of date. */
+  #nextSpawnTimestamp(): number {
     const timestamp = Math.max(Date.now() / 1000, this.#lastSpawnTs + 1e-6);
     this.#lastSpawnTs = timestamp;
+    return timestamp;
+  }
+
+  #spawnBase(timestamp: number, counts: Record<string, number>): SpawnData {
     const env = this.environment;
+    return { timestamp, userClassesCount: counts, host: env.host ?? null, stopTimeout: env.stopTimeout, parsedOptions: plainOptions(env.parsedOptions) };
+  }
+
+  #sendSpawns(distribution: Record<string, Record<string, number>>): void {
+    const timestamp = this.#nextSpawnTimestamp();
     for (const [id, counts] of Object.entries(distribution)) {
       const worker = this.workers.get(id);
       if (!worker || worker.state === 'missing') continue;
-      this.#send(worker, {
-        type: 'spawn',
-        data: { timestamp, userClassesCount: counts, host: env.host ?? null, stopTimeout: env.stopTimeout, parsedOptions: plainOptions(env.parsedOptions) },
-      });
+      this.#send(worker, { type: 'spawn', data: this.#spawnBase(timestamp, counts) });
     }
   }
 
@@ -431,6 +484,7 @@ export class MasterRunner implements RunnerHandle {
     this.#state = 'stopping';
     this.#rampToken++;
     this.#dispatcher = undefined;
+    this.#arrivals = undefined;
     const stopping = this.activeWorkers();
     for (const w of stopping) this.#send(w, { type: 'stop', data: null });
     const until = Date.now() + env.stopTimeout * 1000 + this.#opts.stopGraceMs;

@@ -6,6 +6,7 @@
  */
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
+import type { ArrivalShare } from './arrival-executor.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at connect. */
 export const PROTOCOL_VERSION = 1;
@@ -53,6 +54,8 @@ export interface SpawnData {
   host: string | null;
   stopTimeout: number;
   parsedOptions: Record<string, unknown>;
+  /** Arrival-rate mode: this worker's share of the arrivals (userClassesCount is then empty). */
+  arrivals?: ArrivalShare;
 }
 
 /** Master -> worker. */
@@ -88,6 +91,17 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isCounts = (v: unknown) => isObj(v) && Object.values(v).every((n) => isNum(n) && n >= 0);
 const isNull = (v: unknown) => v === null || v === undefined;
+const isShare = (v: unknown) =>
+  isObj(v) &&
+  isObj(v['plan']) &&
+  isNum(v['plan']['rate']) &&
+  Array.isArray(v['plan']['stages']) &&
+  isNum(v['index']) &&
+  isNum(v['count']) &&
+  v['index'] >= 0 &&
+  v['index'] < v['count'] &&
+  isNum(v['maxUsers']) &&
+  isNum(v['elapsed']);
 
 const WORKER_CHECKS: Record<WorkerMessage['type'], Check> = {
   client_ready: (d) => isObj(d) && isNum(d['protocol']) && isStr(d['version']) && isStr(d['host']) && isStr(d['fileHash']),
@@ -111,7 +125,12 @@ const MASTER_CHECKS: Record<MasterMessage['type'], Check> = {
   ack: (d) => isObj(d) && isNum(d['index']),
   refuse: (d) => isObj(d) && isStr(d['reason']),
   spawn: (d) =>
-    isObj(d) && isNum(d['timestamp']) && isCounts(d['userClassesCount']) && isNum(d['stopTimeout']) && isObj(d['parsedOptions']),
+    isObj(d) &&
+    isNum(d['timestamp']) &&
+    isCounts(d['userClassesCount']) &&
+    isNum(d['stopTimeout']) &&
+    isObj(d['parsedOptions']) &&
+    (isNull(d['arrivals']) || isShare(d['arrivals'])),
   spawning_complete: (d) => isObj(d) && isNum(d['userCount']),
   stop: isNull,
   quit: isNull,

@@ -1,5 +1,5 @@
-import type { Environment, User, UserClass } from '@locusta/core';
-import { StopTest, describeError, stackOf } from '@locusta/core';
+import type { Environment, TaskGate, User, UserClass } from '@locusta/core';
+import { StopTest, TASK_GATE, describeError, stackOf } from '@locusta/core';
 
 interface Running {
   readonly user: User;
@@ -58,10 +58,18 @@ export class UserPool {
     return unknown;
   }
 
-  #spawn(cls: UserClass, list: Running[]): boolean {
+  /** Starts one user of `cls` whose tasks are started by `gate` (arrival-rate mode). */
+  spawnGated(cls: UserClass, gate: TaskGate): boolean {
+    let list = this.#users.get(cls.name);
+    if (!list) this.#users.set(cls.name, (list = []));
+    return this.#spawn(cls, list, gate);
+  }
+
+  #spawn(cls: UserClass, list: Running[], gate?: TaskGate): boolean {
     let user: User;
     try {
       user = new cls(this.#env);
+      if (gate) user[TASK_GATE] = gate;
     } catch (err) {
       if (err instanceof StopTest) {
         this.#env.logger.error(`StopTest raised while creating ${cls.name}: ${err.message}`);

@@ -5,6 +5,7 @@ import { describeError, filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { packBuckets } from '@locusta/stats';
 import { WebSocket } from 'ws';
+import { ArrivalExecutor } from './arrival-executor.ts';
 import { EventRecorder } from './event-recorder.ts';
 import type { Envelope, MasterMessage, SpawnData, WorkerMessage, WorkerState } from './protocol.ts';
 import { PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, encode } from './protocol.ts';
@@ -55,6 +56,7 @@ export class WorkerRunner implements RunnerHandle {
   readonly exceptions: ExceptionStats;
   readonly #opts: Required<Omit<WorkerOptions, 'token' | 'tls'>> & Pick<WorkerOptions, 'token' | 'tls'>;
   readonly #pool: UserPool;
+  #arrivals: ArrivalExecutor | undefined;
   readonly #recorder: EventRecorder;
   readonly #monitor: UsageMonitor;
   readonly #messages = new Map<string, MessageListener>();
@@ -223,6 +225,13 @@ export class WorkerRunner implements RunnerHandle {
       await env.events.testStart.fireAsync({ environment: env });
     }
     this.#state = 'spawning';
+    if (data.arrivals) {
+      this.#arrivals ??= new ArrivalExecutor(this.#pool, this.stats.schedule, env.userClasses);
+      this.#arrivals.start(data.arrivals);
+    } else if (this.#arrivals) {
+      this.#arrivals.stop();
+      this.#arrivals = undefined;
+    }
     const unknown = this.#pool.apply(data.userClassesCount);
     if (unknown.length > 0) {
       env.logger.warn(`The master asked for User classes this worker's file does not have: ${unknown.join(', ')}`);
@@ -237,6 +246,8 @@ export class WorkerRunner implements RunnerHandle {
     const env = this.environment;
     this.#state = 'stopping';
     await env.events.testStopping.fireAsync({ environment: env });
+    this.#arrivals?.stop();
+    this.#arrivals = undefined;
     // Without a master nobody waits for these users' last requests: kill them at once.
     await this.#pool.stopAll(masterGone);
     this.#recorder.detach();
@@ -278,6 +289,9 @@ export class WorkerRunner implements RunnerHandle {
     this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
     const stats = this.stats.serialize();
     for (const entry of [...stats.entries, stats.total]) entry.histogram = packBuckets(entry.histogram);
+    if (stats.schedule) stats.schedule.lag = packBuckets(stats.schedule.lag);
+    const corrected = stats.corrected;
+    if (corrected) for (const entry of [...corrected.entries, corrected.total]) entry.histogram = packBuckets(entry.histogram);
     this.#send({
       type: 'stats',
       data: {

@@ -28,3 +28,18 @@ export type { StatsEntrySnapshot, StatsErrorSnapshot, StatsSnapshot } from './sn
 export { StatsEntry } from './stats-entry.ts';
 export { errorDisplayName, errorKey, parseError } from './stats-error.ts';
 export type { StatsError } from './stats-error.ts';
+export { ScheduleStats, scheduleCsv } from './schedule-stats.ts';
+export type { ScheduleSnapshot } from './schedule-stats.ts';
+export { formatHistogram } from './console-histogram.ts';
+export type { HistogramOptions, HistogramSource } from './console-histogram.ts';
+export { HdrLogWriter, hdrLogTag } from './hdr-log.ts';
+export type { HdrLogOptions, HdrLogSink } from './hdr-log.ts';
+export { SloError } from './slo-error.ts';
+export { checkSlos, evaluateSlo, formatSlo, formatSloTable, parseSlo, parseSlos } from './slo.ts';
+export type { Slo, SloMetric, SloOperator, SloResult, SloSource, SloValue } from './slo.ts';
+export { StatsWindow, WindowStats, takeMark, windowSince } from './stats-window.ts';
+export type { StatsMark } from './stats-window.ts';
+export { STEPS_CSV_HEADER, formatSaturation, formatStepsTable, stepResult, stepsCsv } from './steps-report.ts';
+export type { StepResult } from './steps-report.ts';
+export { WindowEntry } from './window-entry.ts';
+export type { WindowEntryInit } from './window-entry.ts';

@@ -1,5 +1,6 @@
 import { toMicros } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
+import { ScheduleStats } from './schedule-stats.ts';
 import type { StatsSnapshot } from './snapshot.ts';
 import { StatsEntry } from './stats-entry.ts';
 import type { EntryContext } from './stats-entry.ts';
@@ -32,12 +33,22 @@ export class RequestStats {
   // Insertion order is the error report's order; the sha256 key is computed once per group.
   readonly #errors = new Map<string, StatsError>();
   readonly #errorsByText = new Map<string, Map<string, Map<string, StatsError>>>();
+  /** How far behind schedule scheduled tasks started, and the arrivals dropped. */
+  readonly schedule = new ScheduleStats();
+  #corrected: RequestStats | undefined;
+  readonly #options: RequestStatsOptions;
 
   constructor(options: RequestStatsOptions = {}) {
+    this.#options = options;
     this.#clock = options.clock ?? defaultClock;
     this.#windowedEntries = options.windowedEntries ?? false;
     this.#context = { clock: this.#clock, total: () => this.total };
     this.total = new StatsEntry('Aggregated', '', this.#context, true);
+  }
+
+  /** The current time by this instance's clock (unix seconds, float). */
+  now(): number {
+    return this.#clock();
   }
 
   /** Entries sorted by (name, method), without Aggregated. */
@@ -82,6 +93,22 @@ export class RequestStats {
     const us = responseTime === null ? 0 : toMicros(responseTime);
     this.total[kLog](responseTime, us, contentLength, now, second);
     this.#getOrCreate(name, method)[kLog](responseTime, us, contentLength, now, second);
+  }
+
+  /**
+   * The same requests with response times corrected for coordinated omission: each scheduled
+   * request's time plus how late its task started (wrk2's latency from the intended start).
+   * Undefined until a scheduled request was logged.
+   */
+  get corrected(): RequestStats | undefined {
+    return this.#corrected;
+  }
+
+  /** A request of a scheduled task, `lag` ms late: logged in `corrected` with its time plus the lag. */
+  logScheduled(method: string, name: string, responseTime: number | null, contentLength: number, lag: number, error?: unknown): void {
+    const corrected = (this.#corrected ??= new RequestStats({ ...this.#options }));
+    corrected.logRequest(method, name, responseTime === null ? null : responseTime + lag, contentLength);
+    if (error !== undefined && error !== null) corrected.logError(method, name, error);
   }
 
   /**
@@ -135,6 +162,8 @@ export class RequestStats {
     for (const e of this.#created) e[kReset](now);
     this.#errors.clear();
     this.#errorsByText.clear();
+    this.schedule.reset();
+    this.#corrected?.reset();
   }
 
   /** Plain data for a worker's report: entries with requests or failures, the total, the errors. */
@@ -143,6 +172,8 @@ export class RequestStats {
       entries: this.#created.filter((e) => e.numRequests > 0 || e.numFailures > 0).map((e) => e[kSerialize]()),
       total: this.total[kSerialize](),
       errors: [...this.#errors.values()].map((e) => ({ ...e })),
+      ...(this.schedule.active ? { schedule: this.schedule.serialize() } : {}),
+      ...(this.#corrected ? { corrected: this.#corrected.serialize() } : {}),
     };
   }
 
@@ -152,6 +183,8 @@ export class RequestStats {
    */
   merge(snapshot: StatsSnapshot): void {
     const second = Math.floor(this.#clock());
+    if (snapshot.schedule) this.schedule.merge(snapshot.schedule);
+    if (snapshot.corrected) (this.#corrected ??= new RequestStats({ ...this.#options })).merge(snapshot.corrected);
     for (const s of snapshot.entries) this.#getOrCreate(s.name, s.method)[kMerge](s, second);
     this.total[kMerge](snapshot.total, second);
     for (const e of snapshot.errors) {

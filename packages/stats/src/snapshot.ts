@@ -1,3 +1,4 @@
+import type { ScheduleSnapshot } from './schedule-stats.ts';
 import type { StatsError } from './stats-error.ts';
 
 /**
@@ -37,4 +38,8 @@ export interface StatsSnapshot {
   entries: StatsEntrySnapshot[];
   total: StatsEntrySnapshot;
   errors: StatsErrorSnapshot[];
+  /** Present when tasks ran on a schedule (arrival-rate mode, constantPacing). */
+  schedule?: ScheduleSnapshot;
+  /** The scheduled requests with times corrected for coordinated omission. */
+  corrected?: StatsSnapshot;
 }

@@ -36,6 +36,7 @@ export class StatsEntry {
   readonly #histogram: JsHistogram = createHistogram();
   readonly #perSecond = new PerSecondCounts();
   readonly #window: ResponseTimeWindow | null;
+  #resets = 0;
 
   /** @internal Created by RequestStats. */
   constructor(name: string, method: string, context: EntryContext, windowed: boolean) {
@@ -161,6 +162,19 @@ export class StatsEntry {
     return this.#histogram;
   }
 
+  /**
+   * The cumulative histogram's non-zero buckets, `[index, count, ...]` (toBuckets): what a
+   * window mark keeps, so the histogram of a later period is an exact bucket-wise difference.
+   */
+  histogramBuckets(): number[] {
+    return toBuckets(this.#histogram);
+  }
+
+  /** How many times reset() has zeroed this entry; a window spanning a reset starts from it. */
+  get resets(): number {
+    return this.#resets;
+  }
+
   /** [unix second, count] pairs of requests, ascending (Locust's num_reqs_per_sec). */
   requestsPerSecond(): Array<[number, number]> {
     return this.#perSecond.requestPairs();
@@ -183,6 +197,7 @@ export class StatsEntry {
     if (this.#histogram.totalCount > 0) this.#histogram.reset();
     this.#perSecond.reset();
     this.#window?.reset();
+    this.#resets++;
   }
 
   [kSerialize](): StatsEntrySnapshot {
