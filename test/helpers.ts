@@ -146,10 +146,11 @@ export function readCsv(path: string): string[][] {
 
 /** The rows of the last stats table printed (the final summary), keyed by name. */
 export function finalSummary(stderr: string): Map<string, { requests: number; failures: number }> {
-  const pct = stderr.lastIndexOf('Response time percentiles');
-  const end = pct > 0 ? pct : stderr.length;
-  const start = stderr.lastIndexOf('Type     Name', end);
-  const table = stderr.slice(start, end);
+  // The last table with a '# fails' column; percentile tables (plain, corrected) follow it.
+  const header = stderr.lastIndexOf('# fails');
+  const start = stderr.lastIndexOf('Type     Name', header);
+  const pct = stderr.indexOf('Response time percentiles', start);
+  const table = stderr.slice(start, pct > 0 ? pct : stderr.length);
   const rows = new Map<string, { requests: number; failures: number }>();
   for (const line of table.split('\n')) {
     const m = /^(\S*)\s+(\S.*?)\s+(\d+)\s+(\d+)\(\s*[\d.]+%\)\s+\|/.exec(line);

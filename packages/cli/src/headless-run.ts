@@ -1,11 +1,27 @@
-import { writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, writeFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
-import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { formatErrorReport, formatPercentilesTable, formatStatsJson, formatStatsTable } from '@locusta/stats';
+import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
+import {
+  HdrLogWriter,
+  formatErrorReport,
+  formatHistogram,
+  formatPercentilesTable,
+  formatSaturation,
+  formatSloTable,
+  formatStatsJson,
+  formatStatsTable,
+  formatStepsTable,
+  stepsCsv,
+} from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
+import { htmlFileName, writeHtmlReport } from './html-report.ts';
+import { RunHistory } from './run-history.ts';
+import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
+import { StepSearch } from './step-search.ts';
 import type { RunSettings } from './validate.ts';
 
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
@@ -26,6 +42,8 @@ export interface HeadlessOptions {
   shape?: LoadTestShape;
   /** Runs before the ramp (a master waits for its workers here); false ends the run with exit code 1. */
   beforeStart?: () => Promise<boolean>;
+  /** The user files, named in the HTML report. */
+  userFiles?: string[];
   /** Extra lines for the final summary (a master lists the workers it lost). */
   summaryNotes?: () => string[];
   settings: RunSettings;
@@ -57,12 +75,19 @@ export class HeadlessRun {
   readonly #exceptions: ExceptionStats;
   readonly #o: HeadlessOptions;
   readonly #csv: CsvWriter | undefined;
+  readonly #history: RunHistory;
+  readonly #slo: SloMonitor | undefined;
+  #sloResults: SloResult[] | undefined;
+  #steps: StepSearch | undefined;
+  readonly #hdrLog: HdrLogWriter | undefined;
+  #hdrTimer: NodeJS.Timeout | undefined;
   #printer: NodeJS.Timeout | undefined;
   #runTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<number> | undefined;
   #resolveDone!: (code: number) => void;
   readonly #done = new Promise<number>((r) => (this.#resolveDone = r));
   #signals = 0;
+  readonly #startTime = Date.now() / 1000;
 
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: HeadlessOptions) {
     this.#env = env;
@@ -81,6 +106,22 @@ export class HeadlessRun {
             userCount: () => this.runner.userCount,
           })
         : undefined;
+    this.#history = new RunHistory(stats, () => this.runner.userCount);
+    const slos = o.settings.slos ?? [];
+    if (slos.length > 0 && !o.settings.steps) {
+      this.#slo = new SloMonitor(slos, stats, {
+        logger: o.logger,
+        abort: Boolean(o.options['sloAbort']),
+        graceSeconds: o.settings.sloGrace ?? 0,
+        onAbort: (reason) => void this.shutdown(reason),
+      });
+    }
+    const hdrLog = o.options['hdrLog'];
+    if (typeof hdrLog === 'string' && hdrLog) {
+      const file = resolve(hdrLog);
+      writeFileSync(file, '');
+      this.#hdrLog = new HdrLogWriter((text) => appendFileSync(file, text), stats);
+    }
     if (o.options['resetStats']) {
       env.events.spawningComplete.addListener(() => {
         o.logger.info('Resetting stats');
@@ -99,6 +140,12 @@ export class HeadlessRun {
       if (settings.runTime !== undefined) logger.info(`Run time limit set to ${settings.runTime} seconds`);
       else logger.info('No run time limit set, use CTRL+C to interrupt');
       this.#csv?.start();
+      this.#history.start();
+      this.#slo?.start();
+      if (this.#hdrLog) {
+        this.#hdrTimer = setInterval(() => this.#hdrLog?.writeInterval(), 1000);
+        this.#hdrTimer.unref();
+      }
       if (!options['onlySummary']) {
         printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() }));
         this.#printer = setInterval(
@@ -135,6 +182,22 @@ export class HeadlessRun {
           onEnd: () => void this.shutdown('Shape test ended, shutting down'),
         });
         this.#driver.start();
+        return;
+      }
+      if (settings.steps) {
+        const steps = settings.steps;
+        this.#steps = new StepSearch(this.runner, this.#stats, {
+          stepUsers: steps.users,
+          maxUsers: settings.users,
+          spawnRate: settings.spawnRate,
+          stepTime: steps.time,
+          settle: steps.settle,
+          continueAfterFail: steps.continueAfterFail,
+          slos: settings.slos ?? [],
+          logger,
+          onEnd: (reason) => void this.shutdown(reason),
+        });
+        await this.#steps.run();
         return;
       }
       if (settings.arrivals) {
@@ -177,6 +240,7 @@ export class HeadlessRun {
       logger.info(reason);
       if (this.#runTimer) clearTimeout(this.#runTimer);
       this.#driver?.stop();
+      this.#steps?.stop();
       await this.runner.quit();
       if (this.#printer) clearInterval(this.#printer);
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });
@@ -190,9 +254,16 @@ export class HeadlessRun {
     return this.#stopping;
   }
 
+  /** The SLOs judged once, on the final statistics. */
+  #finalSlos(): SloResult[] {
+    this.#sloResults ??= this.#slo?.final() ?? [];
+    return this.#sloResults;
+  }
+
   #exitCode(): number {
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
+    if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
     if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
     if (this.#failed) return 1;
     if (this.#o.hadUnhandledError()) return 2;
@@ -214,10 +285,36 @@ export class HeadlessRun {
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
     }
     if (stats.schedule.active) printErr(stats.schedule.summary());
+    if (this.#o.options['histogram']) printErr(formatHistogram(stats.total));
+    const slos = this.#finalSlos();
+    if (slos.length > 0) printErr(formatSloTable(slos));
+    const steps = this.#steps?.results;
+    if (steps) {
+      printErr(formatStepsTable(steps));
+      printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
+    }
     const notes = this.#o.summaryNotes?.() ?? [];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;
+    this.#history.stop();
+    if (this.#hdrTimer) clearInterval(this.#hdrTimer);
+    this.#hdrLog?.writeInterval();
+    if (steps && typeof options['csv'] === 'string' && options['csv']) writeFileSync(`${resolve(options['csv'])}_steps.csv`, stepsCsv(steps));
+    if (typeof options['html'] === 'string' && options['html']) {
+      const settings = this.#o.settings;
+      writeHtmlReport(htmlFileName(options['html'], settings), {
+        stats,
+        exceptions: this.#exceptions,
+        history: this.#history.rows,
+        host: this.#env.host ?? '',
+        userFiles: this.#o.userFiles ?? [],
+        startTime: this.#startTime,
+        slos,
+        steps,
+        saturationSlo: this.#steps?.sloText,
+      });
+    }
     const json = `${formatStatsJson(stats)}\n`;
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.

@@ -11,7 +11,7 @@ import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
 import type { EarlyArgs } from './parse-args.ts';
-import { CustomOptionCollector, buildParser, parseEarly, settingsFromFilesAndEnv } from './parse-args.ts';
+import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
@@ -87,6 +87,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const args = parser.parseSync() as Record<string, unknown> & { _: Array<string | number> };
   if (!loaded) throw fileError('no user file loaded');
   const { _: positional, $0: _script, ...options } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
+  const slos = repeatedValues(argv, 'slo');
+  if (slos.length > 0) options['slo'] = slos;
   const runSettings = validateOptions(options);
 
   const classes = selectClasses(loaded.userClasses, positional.map(String), Boolean(options['equalWeights']));
@@ -193,6 +195,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
       summaryNotes: setup.summaryNotes,
+      userFiles: loaded.files,
       settings: runSettings,
       options,
       logger: mainLog,

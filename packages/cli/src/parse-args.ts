@@ -156,3 +156,20 @@ export function camelKeys(args: Record<string, unknown>): Record<string, unknown
   for (const [k, v] of Object.entries(args)) if (k !== '$0' && k !== '_') out[camel(k)] = v;
   return out;
 }
+
+/**
+ * Every value of an option given several times (`--slo a --slo b=` or `--slo=a`). The parser
+ * keeps the last value of a repeated option, as argparse does; options meant to accumulate
+ * read the command line again here.
+ */
+export function repeatedValues(argv: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  const flag = `--${name}`;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === flag && i + 1 < argv.length) out.push(argv[++i]!);
+    else if (arg.startsWith(`${flag}=`)) out.push(arg.slice(flag.length + 1));
+  }
+  return out;
+}

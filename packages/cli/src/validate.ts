@@ -1,5 +1,7 @@
 import { parseTimespan } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
+import type { Slo } from '@locusta/stats';
+import { parseSlos } from '@locusta/stats';
 import { parseRateStages } from '@locusta/runner';
 import { usageError } from './errors.ts';
 
@@ -14,6 +16,9 @@ export interface RunSettings {
   arrivals?: ArrivalPlan;
   /** Saturation search (`--step-users`, `--step-time`). */
   steps?: { users: number; time: number; settle: number; continueAfterFail: boolean };
+  /** `--slo` expressions, and the time from the start before a failure may abort the run. */
+  slos?: Slo[];
+  sloGrace?: number;
 }
 
 function timespan(value: unknown, flag: string): number {
@@ -57,10 +62,21 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (!['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'].includes(level)) {
     throw usageError(`argument -L/--loglevel: invalid choice '${String(o['loglevel'])}' (choose from DEBUG, INFO, WARNING, ERROR, CRITICAL)`);
   }
+  const slos = sloList(o['slo']);
+  const sloGrace = timespan(o['sloGrace'] ?? '0', '--slo-grace');
   const arrivals = arrivalPlan(o);
   const steps = stepPlan(o, users);
   if (arrivals && steps) throw usageError('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
-  return { users: arrivals && o['users'] === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps };
+  return { users: arrivals && o['users'] === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps, slos, sloGrace };
+}
+
+function sloList(value: unknown): Slo[] {
+  const texts = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+  try {
+    return texts.flatMap((t) => parseSlos(t));
+  } catch (err) {
+    throw usageError(`argument --slo: ${(err as Error).message}`);
+  }
 }
 
 function arrivalPlan(o: Record<string, unknown>): ArrivalPlan | undefined {

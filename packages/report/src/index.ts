@@ -1,1 +1,17 @@
-export {};
+export { uplotAssets } from './assets.ts';
+export type { UplotAssets } from './assets.ts';
+export { escapeHtml, jsonForScript } from './escape.ts';
+export { DEFAULT_TITLE, renderHtmlReport } from './render.ts';
+export type {
+  ReportCorrected,
+  ReportData,
+  ReportEntry,
+  ReportException,
+  ReportExtraSection,
+  ReportFailure,
+  ReportHistoryRow,
+  ReportLag,
+  ReportSaturation,
+  ReportSlo,
+  ReportStep,
+} from './report-data.ts';

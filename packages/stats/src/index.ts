@@ -35,7 +35,7 @@ export type { HistogramOptions, HistogramSource } from './console-histogram.ts';
 export { HdrLogWriter, hdrLogTag } from './hdr-log.ts';
 export type { HdrLogOptions, HdrLogSink } from './hdr-log.ts';
 export { SloError } from './slo-error.ts';
-export { checkSlos, evaluateSlo, formatSlo, formatSloTable, parseSlo, parseSlos } from './slo.ts';
+export { checkSlos, evaluateSlo, formatSlo, formatSloTable, formatSloValue, parseSlo, parseSlos } from './slo.ts';
 export type { Slo, SloMetric, SloOperator, SloResult, SloSource, SloValue } from './slo.ts';
 export { StatsWindow, WindowStats, takeMark, windowSince } from './stats-window.ts';
 export type { StatsMark } from './stats-window.ts';
@@ -43,3 +43,4 @@ export { STEPS_CSV_HEADER, formatSaturation, formatStepsTable, stepResult, steps
 export type { StepResult } from './steps-report.ts';
 export { WindowEntry } from './window-entry.ts';
 export type { WindowEntryInit } from './window-entry.ts';
+export { forEachRecorded } from './histogram.ts';

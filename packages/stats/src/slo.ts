@@ -260,7 +260,7 @@ function merged(entries: ReadonlyArray<StatsEntry | WindowEntry>, name: string, 
 }
 
 /** The measured value in the SLO's own units. */
-function formatValue(slo: Slo, value: number | null): string {
+export function formatSloValue(slo: Slo, value: number | null): string {
   if (value === null) return 'no data';
   switch (slo.metric) {
     case 'requests':
@@ -278,7 +278,7 @@ function formatValue(slo: Slo, value: number | null): string {
 
 /** The SLO table for the console: SLO, measured value, PASS/FAIL, ending with a blank line as Locust's tables. */
 export function formatSloTable(results: readonly SloResult[]): string {
-  const rows = results.map((r) => [formatSlo(r.slo), formatValue(r.slo, r.value), r.pass ? 'PASS' : 'FAIL'] as const);
+  const rows = results.map((r) => [formatSlo(r.slo), formatSloValue(r.slo, r.value), r.pass ? 'PASS' : 'FAIL'] as const);
   const sloWidth = Math.max(3, ...rows.map((r) => r[0].length));
   const valueWidth = Math.max(10, ...rows.map((r) => r[1].length));
   const lines = [`${padRight('SLO', sloWidth)} ${padLeft('Value', valueWidth)} Result`];

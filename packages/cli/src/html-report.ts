@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ReportData, ReportEntry } from '@locusta/report';
+import { renderHtmlReport } from '@locusta/report';
+import type { ExceptionStats, RequestStats, SloResult, StatsEntry, StepResult } from '@locusta/stats';
+import { PERCENTILES_TO_REPORT, forEachRecorded, formatSlo } from '@locusta/stats';
+import type { HistoryRow } from './run-history.ts';
+
+/** What a report shows beyond the statistics. */
+export interface ReportInputs {
+  stats: RequestStats;
+  exceptions: ExceptionStats;
+  history: readonly HistoryRow[];
+  host: string;
+  userFiles: string[];
+  startTime: number;
+  slos?: readonly SloResult[];
+  steps?: readonly StepResult[];
+  saturationSlo?: string;
+}
+
+function entryOf(e: StatsEntry): ReportEntry {
+  const histogram: Array<[number, number]> = [];
+  forEachRecorded(e.histogram() as never, (us, count) => histogram.push([us / 1000, count]));
+  const ps = PERCENTILES_TO_REPORT;
+  const values = e.responseTimePercentiles(ps);
+  return {
+    method: e.method,
+    name: e.name,
+    numRequests: e.numRequests,
+    numFailures: e.numFailures,
+    avg: e.avgResponseTime,
+    min: e.minResponseTime,
+    max: e.maxResponseTime,
+    median: e.medianResponseTime,
+    rps: e.totalRps,
+    failPerSec: e.totalFailPerSec,
+    avgContentLength: e.avgContentLength,
+    percentiles: ps.map((p, i) => [p, values[i] ?? 0] as [number, number]),
+    histogram,
+  };
+}
+
+function entriesOf(stats: RequestStats): ReportEntry[] {
+  return [...stats.entries().map(entryOf), entryOf(stats.total)];
+}
+
+/** The report's data from the final statistics. */
+export function reportData(input: ReportInputs): ReportData {
+  const { stats } = input;
+  const schedule = stats.schedule;
+  const data: ReportData = {
+    host: input.host,
+    userFiles: input.userFiles,
+    command: `locusta ${process.argv.slice(2).join(' ')}`,
+    startTime: input.startTime,
+    endTime: stats.now(),
+    history: [...input.history],
+    entries: entriesOf(stats),
+    failures: stats.errors().map((e) => ({ method: e.method, name: e.name, error: e.error, occurrences: e.occurrences })),
+    exceptions: input.exceptions.entries().map((x) => ({ count: x.count, message: x.msg, traceback: x.traceback, nodes: [...x.nodes].join(', ') })),
+  };
+  if (stats.corrected) {
+    const lag: Array<[number, number]> = [];
+    forEachRecorded(schedule.lagHistogram(), (us, count) => lag.push([us / 1000, count]));
+    const ps = [0.5, 0.9, 0.99, 0.999];
+    const values = schedule.lagPercentiles(ps);
+    data.corrected = {
+      entries: entriesOf(stats.corrected),
+      lag: { percentiles: ps.map((p, i) => [p, values[i] ?? 0]), histogram: lag, max: schedule.maxLag, count: schedule.iterations },
+    };
+  }
+  if (input.slos && input.slos.length > 0) {
+    data.slos = input.slos.map((r) => ({ expression: formatSlo(r.slo), value: r.value, pass: r.pass }));
+  }
+  if (input.steps) {
+    data.steps = input.steps.map((s) => ({ users: s.users, rps: s.rps, p50: s.p50, p95: s.p95, p99: s.p99, failRatio: s.failRatio, pass: s.pass }));
+    const first = input.steps.find((s) => !s.pass);
+    data.saturation = { users: first ? first.users : null, slo: input.saturationSlo ?? '' };
+  }
+  return data;
+}
+
+/** `--html` file name with Locust's substitutions: {u} users, {r} spawn rate, {t} run time (whole numbers). */
+export function htmlFileName(pattern: string, settings: { users: number; spawnRate: number; runTime: number | undefined }): string {
+  const whole = (v: number | undefined) => String(Math.trunc(v ?? 0));
+  return pattern.replaceAll('{u}', whole(settings.users)).replaceAll('{r}', whole(settings.spawnRate)).replaceAll('{t}', whole(settings.runTime));
+}
+
+export function writeHtmlReport(file: string, input: ReportInputs): void {
+  const path = resolve(file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderHtmlReport(reportData(input)));
+}
