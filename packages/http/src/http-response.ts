@@ -24,7 +24,8 @@ export interface HttpResponseInit {
 /**
  * The buffered response of one request. The body is read in full before the request is
  * recorded (as Locust does without `stream=True`); text and JSON are decoded on first use only,
- * since most load-test tasks never look at them.
+ * since most load-test tasks never look at them. Requests made with `stream: true` give a
+ * StreamedResponse instead, whose body is read as it arrives.
  */
 export class HttpResponse {
   /** HTTP status, or 0 when no response arrived (`error` says why). */

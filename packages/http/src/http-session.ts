@@ -7,6 +7,8 @@ import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } 
 import { HttpResponse, kCatching, kVerdict } from './http-response.ts';
 import { followRedirect, isRedirect, MAX_REDIRECTS } from './redirect.ts';
 import { ResponseReader } from './response-reader.ts';
+import { StreamReader } from './stream-reader.ts';
+import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
 import type { Base, Query, Target } from './url.ts';
 import { parseBase, resolveTarget } from './url.ts';
 import { UserConnections } from './user-connections.ts';
@@ -16,6 +18,9 @@ export type RequestHeaders = Record<string, string | string[] | undefined>;
 
 /** Judges a response: call `response.success()` or `response.failure(...)`, or throw. */
 export type CatchResponse = (response: HttpResponse) => unknown;
+
+/** Judges a streamed response, usually after reading its body; the request is recorded on return. */
+export type CatchStreamedResponse = (response: StreamedResponse) => unknown;
 
 export interface HttpRequestOptions {
   /** Serialised as the body; sets `content-type: application/json` unless a header sets one. */
@@ -34,6 +39,29 @@ export interface HttpRequestOptions {
   catchResponse?: CatchResponse;
   /** Merged over `user.context()` into the request event's context. */
   context?: Record<string, unknown>;
+  /**
+   * Resolve at the response headers with a StreamedResponse whose body is read as it arrives
+   * (`chunks()`, `lines()`, `events()`). The request is still recorded at the body's last byte.
+   * @default false
+   */
+  stream?: boolean;
+}
+
+/** The options of a streamed request: `stream: true`, and a callback that gets the stream. */
+export interface StreamRequestOptions extends Omit<HttpRequestOptions, 'stream' | 'catchResponse'> {
+  stream: true;
+  /**
+   * Decides success or failure, typically after reading the body. The request is recorded
+   * when it returns; the body it did not read is read to the end and dropped first.
+   */
+  catchResponse?: CatchStreamedResponse;
+}
+
+/** A response's status line and headers, and whether it failed: what redirects look at. */
+interface RedirectHop {
+  status: number;
+  headers: IncomingHttpHeaders;
+  error: Error | undefined;
 }
 
 const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
@@ -49,6 +77,8 @@ export class HttpSession {
   readonly #base: Base;
   readonly #user: User;
   #connections: UserConnections | undefined;
+  /** Streamed responses not recorded yet: closed (and recorded) when the session closes. */
+  readonly #streams = new Set<StreamedResponse>();
 
   constructor(baseUrl: string, user: User) {
     this.#base = parseBase(baseUrl);
@@ -56,39 +86,57 @@ export class HttpSession {
     this.#user = user;
   }
 
-  get(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('GET', url, options);
+  get(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  get(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  get(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('GET', url, options as HttpRequestOptions);
   }
 
-  post(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('POST', url, options);
+  post(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  post(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  post(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('POST', url, options as HttpRequestOptions);
   }
 
-  put(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PUT', url, options);
+  put(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  put(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  put(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('PUT', url, options as HttpRequestOptions);
   }
 
-  patch(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('PATCH', url, options);
+  patch(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  patch(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  patch(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('PATCH', url, options as HttpRequestOptions);
   }
 
-  delete(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('DELETE', url, options);
+  delete(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  delete(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  delete(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('DELETE', url, options as HttpRequestOptions);
   }
 
-  head(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('HEAD', url, options);
+  head(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  head(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  head(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('HEAD', url, options as HttpRequestOptions);
   }
 
-  options(url: string, options?: HttpRequestOptions): Promise<HttpResponse> {
-    return this.request('OPTIONS', url, options);
+  options(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  options(url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  options(url: string, options?: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    return this.request('OPTIONS', url, options as HttpRequestOptions);
   }
 
   /**
    * Sends a request and records it. Connection errors and timeouts do not throw: they give a
    * response with status 0 and `error` set. A URL with a scheme other than http(s) throws.
+   * With `stream: true` it resolves at the headers with a StreamedResponse, and the request is
+   * recorded when its body is over (see StreamedResponse).
    */
-  async request(method: string, url: string, options: HttpRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
+  request(method: string, url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
+  request(method: string, url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  async request(method: string, url: string, options: HttpRequestOptions | StreamRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     const user = this.#user;
     if (user.killed) throw new UserKilled();
     method = method.toUpperCase();
@@ -114,6 +162,8 @@ export class HttpSession {
       bodyTimeout: timeoutMs,
     };
 
+    if (options.stream) return this.#stream(method, name, requestUrl, context, target, dispatch, options as StreamRequestOptions);
+
     const startTime = Date.now() / 1000;
     const t0 = performance.now();
     let reader = await this.#send(dispatch);
@@ -122,7 +172,7 @@ export class HttpSession {
     if (!reader.error) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers);
+        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d));
         if (user.killed) throw new UserKilled();
       }
     }
@@ -140,7 +190,7 @@ export class HttpSession {
     let exception: unknown;
     let signal: unknown;
     if (options.catchResponse) {
-      signal = await judge(response, options.catchResponse);
+      signal = await judge(response, options.catchResponse as CatchResponse);
       const verdict = response[kVerdict];
       exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
       // The runner may have killed the user while an async callback ran.
@@ -158,6 +208,7 @@ export class HttpSession {
       exception,
       startTime,
       url: requestUrl,
+      scheduleLag: user.scheduleLag,
     });
     if (signal !== undefined) throw signal;
     return response;
@@ -169,6 +220,7 @@ export class HttpSession {
    * opens a new pool.
    */
   close(killed = false): void {
+    if (this.#streams.size > 0) this.#closeStreams(killed);
     const connections = this.#connections;
     this.#connections = undefined;
     if (!connections) return;
@@ -179,6 +231,127 @@ export class HttpSession {
 
   #send(dispatch: Dispatcher.DispatchOptions): Promise<ResponseReader> {
     return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch));
+  }
+
+  /**
+   * Sends a request whose body is read as it arrives; resolves at the headers. The connection
+   * stays counted as busy until the body is over (the dispatch promise is `settled`, not the
+   * headers), so other requests of the user go to other connections meanwhile.
+   */
+  #open(dispatch: Dispatcher.DispatchOptions): Promise<StreamReader> {
+    const reader = new StreamReader();
+    const connections = (this.#connections ??= new UserConnections());
+    connections
+      .dispatch(dispatch, (client) => reader.start(client, dispatch))
+      .catch((err: unknown) => reader.onResponseError(undefined, err instanceof Error ? err : new Error(String(err))));
+    return reader.headersReceived;
+  }
+
+  /** `request()` with `stream: true`: resolves at the headers (or after catchResponse). */
+  async #stream(
+    method: string,
+    name: string,
+    requestUrl: string,
+    context: Record<string, unknown>,
+    target: Target,
+    dispatch: Dispatcher.DispatchOptions,
+    options: StreamRequestOptions,
+  ): Promise<StreamedResponse> {
+    const user = this.#user;
+    // Read now: the event may fire after the task is over, when the user is in another task.
+    const scheduleLag = user.scheduleLag;
+    const startTime = Date.now() / 1000;
+    const start = performance.now();
+    let reader = await this.#open(dispatch);
+    let finalTarget = target;
+    if (!reader.error && !user.killed) {
+      this.#storeCookies(reader.headers, target);
+      if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
+        const next = (d: Dispatcher.DispatchOptions, previous: StreamReader) => {
+          previous.discard();
+          return this.#open(d);
+        };
+        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, next);
+      }
+    }
+    if (user.killed) {
+      reader.abort();
+      throw new UserKilled();
+    }
+    // No response: the connection failed before the headers, or the redirects never ended.
+    const noResponse = reader.error !== undefined && (reader.headersAt === 0 || reader.error instanceof TooManyRedirectsError);
+    if (noResponse && !reader.ended) reader.fail(reader.error!);
+
+    const streams = this.#streams;
+    const record = (response: StreamedResponse, background: boolean): void => {
+      streams.delete(response);
+      if (user.killed) return;
+      const verdict = response[kVerdict];
+      const exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
+      const event = {
+        requestType: method,
+        name,
+        responseTime: response.elapsed,
+        responseLength: response.size,
+        response,
+        context,
+        exception,
+        startTime,
+        url: requestUrl,
+        scheduleLag,
+      };
+      if (!background) {
+        user.environment.events.request.fire(event);
+        return;
+      }
+      try {
+        user.environment.events.request.fire(event);
+      } catch (err) {
+        // Only a control-flow signal gets here; with no task waiting on this body it cannot steer one.
+        user.environment.logger.warn(`a request listener threw ${describeError(err)} for a streamed body; it was ignored`);
+      }
+    };
+    const response = new StreamedResponse({
+      reader,
+      status: noResponse ? 0 : reader.status,
+      url: finalTarget.origin + finalTarget.path,
+      start,
+      user,
+      toError: (err) => toRequestError(err, options.timeout),
+      record,
+    });
+
+    if (options.catchResponse) {
+      response[kHold] = true;
+      const signal = await judge(response, options.catchResponse as CatchResponse);
+      if (!user.killed) await response[kSettle]();
+      if (user.killed) {
+        response.close();
+        throw signal ?? new UserKilled();
+      }
+      response[kHold] = false;
+      response[kRecord](false);
+      if (signal !== undefined) throw signal;
+      return response;
+    }
+    if (reader.ended) response[kRecord](false);
+    else streams.add(response);
+    return response;
+  }
+
+  /** Closes the streamed bodies still open: recorded as they are, unless the user was killed. */
+  #closeStreams(killed: boolean): void {
+    const open = [...this.#streams];
+    this.#streams.clear();
+    // A killed user records nothing; destroying its connections ends the bodies.
+    if (killed) return;
+    for (const response of open) {
+      try {
+        response.close();
+      } catch (err) {
+        this.#user.environment.logger.warn(`closing a streamed response failed: ${describeError(err)}`);
+      }
+    }
   }
 
   /** The request headers; the caller's object is passed through when nothing is added. */
@@ -198,13 +371,17 @@ export class HttpSession {
     if (setCookie !== undefined) this.cookies.store(setCookie, target.hostname, target.path);
   }
 
-  /** Follows redirects like requests: cookies are stored at every hop, the time covers all. */
-  async #followRedirects(
-    reader: ResponseReader,
+  /**
+   * Follows redirects like requests: cookies are stored at every hop, the time covers all.
+   * `send` sends the next hop (`previous` is the redirect response, whose body is no longer needed).
+   */
+  async #followRedirects<R extends RedirectHop>(
+    reader: R,
     target: Target,
     dispatch: Dispatcher.DispatchOptions,
     given: RequestHeaders | undefined,
-  ): Promise<[ResponseReader, Target]> {
+    send: (dispatch: Dispatcher.DispatchOptions, previous: R) => Promise<R>,
+  ): Promise<[R, Target]> {
     for (let hops = 1; ; hops++) {
       const next = followRedirect(reader, target, dispatch, given);
       if (!next) return [reader, target];
@@ -215,7 +392,7 @@ export class HttpSession {
       target = next.target;
       next.dispatch.headers = this.#headers(target, next.headers, next.contentType);
       dispatch = next.dispatch;
-      reader = await this.#send(dispatch);
+      reader = await send(dispatch, reader);
       if (reader.error) return [reader, target];
       this.#storeCookies(reader.headers, target);
       if (!isRedirect(reader.status)) return [reader, target];

@@ -11,6 +11,17 @@ export {
 } from './errors.ts';
 export { HttpResponse } from './http-response.ts';
 export { HttpSession } from './http-session.ts';
-export type { CatchResponse, HttpRequestOptions, RequestHeaders } from './http-session.ts';
+export type {
+  CatchResponse,
+  CatchStreamedResponse,
+  HttpRequestOptions,
+  RequestHeaders,
+  StreamRequestOptions,
+} from './http-session.ts';
 export { HttpUser } from './http-user.ts';
 export type { Query, QueryValue } from './url.ts';
+export { LineDecoder } from './line-decoder.ts';
+export { SseParser } from './sse-parser.ts';
+export type { ServerSentEvent } from './sse-parser.ts';
+export type { ResponseTimings } from './stream-reader.ts';
+export { StreamedResponse } from './streamed-response.ts';

@@ -26,7 +26,7 @@ export interface RedirectStep {
 
 /** The next request of a redirect, or undefined when the response is final. */
 export function followRedirect(
-  reader: ResponseReader,
+  reader: Pick<ResponseReader, 'status' | 'headers'>,
   from: Target,
   dispatch: Dispatcher.DispatchOptions,
   given: RequestHeaders | undefined,

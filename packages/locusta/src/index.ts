@@ -25,6 +25,7 @@ export {
   measure,
   parseTimespan,
   poisson,
+  seededRandom,
   sleep,
   tag,
   task,
@@ -43,5 +44,12 @@ export type {
   UserClass,
   WaitTimeFn,
 } from '@locusta/core';
-export { HttpSession, HttpUser, HttpResponse } from '@locusta/http';
-export type { CatchResponse, HttpRequestOptions } from '@locusta/http';
+export { HttpSession, HttpUser, HttpResponse, SseParser, StreamedResponse } from '@locusta/http';
+export type {
+  CatchResponse,
+  CatchStreamedResponse,
+  HttpRequestOptions,
+  ResponseTimings,
+  ServerSentEvent,
+  StreamRequestOptions,
+} from '@locusta/http';

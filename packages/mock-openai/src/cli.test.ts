@@ -24,8 +24,12 @@ describe('parseCliArgs', () => {
     const { options } = parseCliArgs([
       '--host', '0.0.0.0', '--port', '0', '--capacity', '8', '--speed', '2.5',
       '--error-rate', '0.1', '--seed', '7', '--fixed-latency-ms', '20',
+      '--token-budget', '800', '--ping-ms', '250', '--jitter', '0',
     ]);
-    expect(options).toEqual({ host: '0.0.0.0', port: 0, capacity: 8, speed: 2.5, errorRate: 0.1, seed: 7, fixedLatencyMs: 20 });
+    expect(options).toEqual({
+      host: '0.0.0.0', port: 0, capacity: 8, speed: 2.5, errorRate: 0.1, seed: 7, fixedLatencyMs: 20,
+      tokenBudget: 800, pingIntervalMs: 250, jitter: 0,
+    });
   });
 
   it.each([
@@ -35,6 +39,9 @@ describe('parseCliArgs', () => {
     [['--speed', '-1']],
     [['--error-rate', '2']],
     [['--seed', '1.5']],
+    [['--token-budget', '0']],
+    [['--ping-ms', '0']],
+    [['--jitter', '1']],
     [['--nope']],
     [['positional']],
   ])('rejects %j', (argv) => {
@@ -72,6 +79,9 @@ describe('runCli in-process', () => {
     const stdout = sink();
     expect(await runCli(['--help'], { stdout, handleSignals: false })).toBe(0);
     expect(stdout.text()).toMatch(/--error-rate/);
+    expect(stdout.text()).toMatch(/--token-budget/);
+    expect(stdout.text()).toMatch(/--ping-ms/);
+    expect(stdout.text()).toMatch(/--jitter/);
   });
 });
 

@@ -17,7 +17,7 @@ export interface CliIo {
 export const USAGE = `Usage: locusta-mock-openai [options]
 
 A mock OpenAI-compatible inference server (POST /v1/chat/completions, /v1/completions,
-GET /v1/models, /health, /stats).
+GET /v1/models, /health, /stats). "stream": true answers with server-sent events.
 
 Options:
   --host <host>            interface to listen on (default 127.0.0.1)
@@ -27,6 +27,11 @@ Options:
   --error-rate <p>         fraction of requests answered with 500, 0..1 (default 0)
   --seed <n>               seed for latency jitter and errors (default 1)
   --fixed-latency-ms <ms>  every request takes exactly this long
+  --token-budget <tok/s>   tokens/s the whole server decodes, shared by the streams
+                           decoding at once (scaled by --speed; default: no limit)
+  --ping-ms <ms>           send a ": ping" comment on open streams this often
+                           (default: never)
+  --jitter <x>             latency jitter, +-x (default 0.1); 0 = deterministic
   -h, --help               show this help
 `;
 
@@ -55,6 +60,9 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
         'error-rate': { type: 'string' },
         seed: { type: 'string' },
         'fixed-latency-ms': { type: 'string' },
+        'token-budget': { type: 'string' },
+        'ping-ms': { type: 'string' },
+        jitter: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -75,6 +83,12 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
   if (seed !== undefined) options.seed = seed;
   const fixed = num('fixed-latency-ms', values['fixed-latency-ms'], (n) => Number.isFinite(n) && n >= 0, 'a number >= 0');
   if (fixed !== undefined) options.fixedLatencyMs = fixed;
+  const budget = num('token-budget', values['token-budget'], (n) => Number.isFinite(n) && n > 0, 'a number > 0');
+  if (budget !== undefined) options.tokenBudget = budget;
+  const ping = num('ping-ms', values['ping-ms'], (n) => Number.isFinite(n) && n >= 1, 'a number >= 1');
+  if (ping !== undefined) options.pingIntervalMs = ping;
+  const jitter = num('jitter', values.jitter, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+  if (jitter !== undefined) options.jitter = jitter;
   return { help: values.help === true, options };
 }
 

@@ -1,5 +1,5 @@
 export { createMockServer } from './server.ts';
-export type { MockCounters, MockServer, MockServerOptions } from './server.ts';
+export type { MockCounters, MockServer, MockServerOptions, StreamCounters } from './server.ts';
 export { DEFAULT_MODELS, findModel } from './models.ts';
 export type { ModelSpec } from './models.ts';
 export {
@@ -11,10 +11,13 @@ export {
   jitterFactor,
   naturalOutputTokens,
   planGeneration,
+  streamTokenRate,
 } from './latency.ts';
-export type { GenerationPlan, PlanInput } from './latency.ts';
+export type { GenerationPlan, PlanInput, StreamRateInput } from './latency.ts';
 export { OLLAMA_BUSY_MESSAGE } from './protocol.ts';
 export type { ChatCompletion, ModelObject, OpenAIError, TextCompletion, Usage } from './protocol.ts';
+export { SSE_DONE, SSE_PING, tokenize } from './stream-chunks.ts';
+export type { ChatCompletionChunk, TextCompletionChunk } from './stream-chunks.ts';
 export { fillerText } from './text.ts';
 export { parseCliArgs, runCli, USAGE } from './cli.ts';
 export type { CliIo } from './cli.ts';

@@ -10,6 +10,7 @@ import {
   jitterFactor,
   naturalOutputTokens,
   planGeneration,
+  streamTokenRate,
 } from './index.ts';
 import type { ModelSpec, PlanInput } from './index.ts';
 
@@ -95,6 +96,37 @@ describe('planGeneration', () => {
     expect(p.totalMs).toBe(250);
     expect(p.ttftMs).toBeLessThanOrEqual(250);
     expect(p.ttftMs + p.interTokenMs * (p.completionTokens - 1)).toBeCloseTo(250, 9);
+  });
+});
+
+describe('streamTokenRate', () => {
+  const rate = (over: Partial<Parameters<typeof streamTokenRate>[0]> = {}) =>
+    streamTokenRate({ model: model('llama3.2:1b'), inFlight: 1, decoding: 1, speed: 1, ...over });
+
+  it("is the model's decode rate, slowed like a plain answer's by what is in flight", () => {
+    expect(rate()).toBeCloseTo(1000 / 8, 9);
+    expect(rate({ inFlight: 5 })).toBeCloseTo(1000 / (8 * concurrencySlowdown(5)), 9);
+    expect(rate({ speed: 50 })).toBeCloseTo((1000 / 8) * 50, 9);
+    expect(rate({ model: model('llama3.1:70b') })).toBeLessThan(rate());
+  });
+
+  it('caps each decoding stream at an equal share of the token budget', () => {
+    // 125 tok/s of its own; a 100 tok/s budget caps one stream, four share it as 25 each.
+    expect(rate({ tokenBudget: 100 })).toBe(100);
+    expect(rate({ tokenBudget: 100, decoding: 4, inFlight: 4 })).toBe(25);
+    // A budget above what the streams can use changes nothing.
+    expect(rate({ tokenBudget: 10_000, decoding: 2, inFlight: 2 })).toBeCloseTo(rate({ inFlight: 2 }), 9);
+    // The budget is in tokens/s at speed 1, like every other cost.
+    expect(rate({ tokenBudget: 100, decoding: 4, inFlight: 4, speed: 10 })).toBe(250);
+  });
+
+  it('slows every stream as streams are added under a budget', () => {
+    const rates = [1, 2, 4, 8, 16].map((n) => rate({ tokenBudget: 100, decoding: n, inFlight: n }));
+    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1]!);
+  });
+
+  it('is infinite for a model that decodes in no time', () => {
+    expect(rate({ model: { ...model('llama3.2:1b'), decodeMsPerToken: 0 } })).toBe(Infinity);
   });
 });
 

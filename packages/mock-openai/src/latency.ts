@@ -1,7 +1,7 @@
 /**
- * The latency and token model, kept apart from the HTTP layer so that the (future) SSE
- * streaming path can reuse the same plan: time to first token, then one token every
- * `interTokenMs`.
+ * The latency and token model, kept apart from the HTTP layer. A plain answer is sent after
+ * `totalMs`; a streamed one sends its first token after `ttftMs` and then decodes at
+ * `streamTokenRate`, which is recomputed as other requests come and go.
  *
  * Everything here is a pure function of its inputs; the only randomness is the `jitter`
  * multiplier, drawn by the server from a seeded generator (see `createRng`).
@@ -95,6 +95,31 @@ export interface GenerationPlan {
   interTokenMs: number;
   /** ttftMs + interTokenMs * (completionTokens - 1), or fixedLatencyMs. */
   totalMs: number;
+}
+
+export interface StreamRateInput {
+  model: ModelSpec;
+  /** Generation requests in flight now (streamed or not), this one included. */
+  inFlight: number;
+  /** Streams decoding now (past their first token), this one included. */
+  decoding: number;
+  speed: number;
+  /** Tokens per second the whole server can decode at speed 1; undefined = no shared limit. */
+  tokenBudget?: number | undefined;
+}
+
+/**
+ * Tokens per second one stream decodes at: the model's own rate at the current batch size
+ * (the same contention as `interTokenMs`), capped by an equal share of the server's token
+ * budget. With a budget, adding streams leaves the total at the budget and slows each one,
+ * as continuous batching does once the GPU is saturated. Infinite for a model that decodes
+ * in no time.
+ */
+export function streamTokenRate(input: StreamRateInput): number {
+  const decodeMs = input.model.decodeMsPerToken * concurrencySlowdown(input.inFlight);
+  const own = decodeMs > 0 ? (1000 * input.speed) / decodeMs : Infinity;
+  if (input.tokenBudget === undefined) return own;
+  return Math.min(own, (input.tokenBudget * input.speed) / Math.max(1, input.decoding));
 }
 
 export function planGeneration(input: PlanInput): GenerationPlan {

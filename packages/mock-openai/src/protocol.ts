@@ -79,6 +79,8 @@ export interface GenerationRequest {
   promptText: string;
   maxTokens: number | undefined;
   stream: boolean;
+  /** `stream_options.include_usage`: end the stream with a usage-only chunk. */
+  includeUsage: boolean;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -104,7 +106,7 @@ export function parseJsonObject(raw: string): JsonObject {
   return value;
 }
 
-function parseCommon(body: JsonObject): { model: string; maxTokens: number | undefined; stream: boolean } {
+function parseCommon(body: JsonObject): Omit<GenerationRequest, 'promptText'> {
   const model = body['model'];
   if (typeof model !== 'string' || model.length === 0) {
     throw invalid('you must provide a model parameter', 'model');
@@ -126,7 +128,23 @@ function parseCommon(body: JsonObject): { model: string; maxTokens: number | und
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
     throw invalid(`Invalid 'stream': expected a boolean, got ${JSON.stringify(stream)}.`, 'stream');
   }
-  return { model, maxTokens, stream: stream === true };
+  // Like Ollama, stream_options is read only when streaming (OpenAI would reject it otherwise).
+  const streamOptions = body['stream_options'];
+  let includeUsage = false;
+  if (streamOptions !== undefined && streamOptions !== null) {
+    if (!isObject(streamOptions)) {
+      throw invalid(`Invalid 'stream_options': expected an object, got ${JSON.stringify(streamOptions)}.`, 'stream_options');
+    }
+    const include = streamOptions['include_usage'];
+    if (include !== undefined && include !== null && typeof include !== 'boolean') {
+      throw invalid(
+        `Invalid 'stream_options.include_usage': expected a boolean, got ${JSON.stringify(include)}.`,
+        'stream_options.include_usage',
+      );
+    }
+    includeUsage = include === true;
+  }
+  return { model, maxTokens, stream: stream === true, includeUsage: stream === true && includeUsage };
 }
 
 function contentText(content: unknown, index: number): string {

@@ -144,11 +144,24 @@ describe('POST /v1/chat/completions', () => {
     expect(typeof json.error.message).toBe('string');
   });
 
-  it('answers 400 for stream: true (not implemented yet)', async () => {
+  it('answers 400 for a stream or stream_options of the wrong type', async () => {
     const server = await start();
-    const { status, json } = await post(server, '/v1/chat/completions', chat('hi', { stream: true }));
-    expect(status).toBe(400);
-    expect(json.error.param).toBe('stream');
+    const badStream = await post(server, '/v1/chat/completions', chat('hi', { stream: 'yes' }));
+    expect(badStream.status).toBe(400);
+    expect(badStream.json.error.param).toBe('stream');
+    const badOptions = await post(server, '/v1/chat/completions', chat('hi', { stream: true, stream_options: true }));
+    expect(badOptions.status).toBe(400);
+    expect(badOptions.json.error.param).toBe('stream_options');
+  });
+
+  it('counts the prompt and completion tokens of the answers it sends', async () => {
+    const server = await start();
+    const a = await post(server, '/v1/chat/completions', chat('first question'));
+    const b = await post(server, '/v1/completions', { model: 'llama3.2:1b', prompt: 'second', max_tokens: 3 });
+    const counters = server.counters();
+    expect(counters.promptTokens).toBe(a.json.usage.prompt_tokens + b.json.usage.prompt_tokens);
+    expect(counters.completionTokens).toBe(a.json.usage.completion_tokens + 3);
+    expect(counters.streams).toMatchObject({ started: 0, completed: 0, active: 0 });
   });
 
   it('answers 404 for an unknown model', async () => {

@@ -1,10 +1,11 @@
 /**
  * The HTTP server: routing, admission (capacity / error rate), counters. Timing and token
- * counts come from `latency.ts`; wire shapes from `protocol.ts`.
+ * counts come from `latency.ts`; wire shapes from `protocol.ts` and `stream-chunks.ts`;
+ * streamed answers are paced by `token-stream.ts`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRng, fnv1a, jitterFactor, planGeneration } from './latency.ts';
+import { createRng, DEFAULT_JITTER_SPREAD, fnv1a, jitterFactor, planGeneration, streamTokenRate } from './latency.ts';
 import type { GenerationPlan } from './latency.ts';
 import { DEFAULT_MODELS, findModel } from './models.ts';
 import type { ModelSpec } from './models.ts';
@@ -19,7 +20,9 @@ import {
   usage,
 } from './protocol.ts';
 import type { ChatCompletion, GenerationRequest, TextCompletion } from './protocol.ts';
+import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
+import { streamTokens } from './token-stream.ts';
 
 export interface MockServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -38,6 +41,19 @@ export interface MockServerOptions {
   fixedLatencyMs?: number;
   /** Replaces the model table. Default `DEFAULT_MODELS`. */
   models?: readonly ModelSpec[];
+  /**
+   * Tokens per second the whole server decodes at speed 1 (scaled by `speed`), shared equally
+   * by the streams decoding at once: each gets min(its model's rate, budget / streams).
+   * Default: no shared limit.
+   */
+  tokenBudget?: number;
+  /** Write a `: ping` comment to every open stream this often (ms). Default: never. */
+  pingIntervalMs?: number;
+  /**
+   * Spread of the seeded latency jitter: latencies vary by +-jitter (0.1 = +-10%, the default).
+   * 0 makes every latency and rate a function of the request alone (deterministic mode).
+   */
+  jitter?: number;
 }
 
 export interface MockCounters {
@@ -51,6 +67,27 @@ export interface MockCounters {
   inFlight: number;
   /** Highest `inFlight` seen. */
   maxInFlight: number;
+  /** Prompt tokens of the generation requests answered 200 (streams count when they start). */
+  promptTokens: number;
+  /** Completion tokens sent: those of plain answers, and each token a stream has written. */
+  completionTokens: number;
+  streams: StreamCounters;
+}
+
+export interface StreamCounters {
+  /** Streamed requests answered 200 (the stream started). */
+  started: number;
+  /** Streams that sent everything, `[DONE]` included. */
+  completed: number;
+  /** Streams whose client went away before the end (also counted as 499). */
+  abandoned: number;
+  /** Streams open now, and the most at once. */
+  active: number;
+  maxActive: number;
+  /** Streams past their first token now: those sharing the token budget. */
+  decoding: number;
+  /** Tokens per second each decoding stream may use under the budget now; null without a budget or stream. */
+  budgetShare: number | null;
 }
 
 export interface MockServer {
@@ -75,6 +112,9 @@ interface ResolvedOptions {
   errorRate: number;
   fixedLatencyMs: number | undefined;
   models: readonly ModelSpec[];
+  tokenBudget: number | undefined;
+  pingIntervalMs: number | undefined;
+  jitter: number;
 }
 
 function resolveOptions(options: MockServerOptions): ResolvedOptions {
@@ -94,7 +134,15 @@ function resolveOptions(options: MockServerOptions): ResolvedOptions {
   }
   const models = options.models ?? DEFAULT_MODELS;
   if (models.length === 0) throw new RangeError('models must not be empty');
-  return { capacity, speed, seed, errorRate, fixedLatencyMs, models };
+  const tokenBudget = options.tokenBudget;
+  if (tokenBudget !== undefined && !(tokenBudget > 0)) throw new RangeError(`tokenBudget must be a number > 0, got ${tokenBudget}`);
+  const pingIntervalMs = options.pingIntervalMs;
+  if (pingIntervalMs !== undefined && !(Number.isFinite(pingIntervalMs) && pingIntervalMs >= 1)) {
+    throw new RangeError(`pingIntervalMs must be a number >= 1, got ${pingIntervalMs}`);
+  }
+  const jitter = options.jitter ?? DEFAULT_JITTER_SPREAD;
+  if (!(jitter >= 0 && jitter < 1)) throw new RangeError(`jitter must be a number in [0, 1), got ${jitter}`);
+  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter };
 }
 
 function routeKey(method: string, path: string): string {
@@ -153,7 +201,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const timers = new Set<NodeJS.Timeout>();
   let sequence = 0;
 
-  const counters: MockCounters = { requests: 0, byStatus: {}, byRoute: {}, inFlight: 0, maxInFlight: 0 };
+  const counters: MockCounters = {
+    requests: 0,
+    byStatus: {},
+    byRoute: {},
+    inFlight: 0,
+    maxInFlight: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    streams: { started: 0, completed: 0, abandoned: 0, active: 0, maxActive: 0, decoding: 0, budgetShare: null },
+  };
 
   function count(route: string, status: number): void {
     if (route === ROUTE_STATS) return;
@@ -166,7 +223,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   function snapshot(): MockCounters {
     const byRoute: Record<string, Record<number, number>> = {};
     for (const [route, statuses] of Object.entries(counters.byRoute)) byRoute[route] = { ...statuses };
-    return { ...counters, byStatus: { ...counters.byStatus }, byRoute };
+    const streams = { ...counters.streams, budgetShare: budgetShare() };
+    return { ...counters, byStatus: { ...counters.byStatus }, byRoute, streams };
+  }
+
+  /** Each decoding stream's share of the token budget (tokens/s, speed included). */
+  function budgetShare(): number | null {
+    const decoding = counters.streams.decoding;
+    if (opts.tokenBudget === undefined || decoding === 0) return null;
+    return (opts.tokenBudget * opts.speed) / decoding;
   }
 
   function send(res: http.ServerResponse, route: string, status: number, body: unknown, contentType = 'application/json'): void {
@@ -184,10 +249,6 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     model: ModelSpec,
     kind: 'chat' | 'text',
   ): void {
-    if (parsed.stream) {
-      send(res, route, 400, errorBody("'stream': true is not supported by this mock server yet.", 'invalid_request_error', null, 'stream'));
-      return;
-    }
     if (counters.inFlight >= opts.capacity) {
       // Ollama answers at once when its queue is full. This is the body its /v1 routes send
       // (the OpenAI middleware wraps the scheduler's `{"error": "..."}` with openai.NewError).
@@ -201,13 +262,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
     counters.inFlight++;
     if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
+    const jitter = jitterFactor(jitterRng, opts.jitter);
     const plan: GenerationPlan = planGeneration({
       model,
       promptText: parsed.promptText,
       maxTokens: parsed.maxTokens,
       inFlight: counters.inFlight,
       speed: opts.speed,
-      jitter: jitterFactor(jitterRng),
+      jitter,
       fixedLatencyMs: opts.fixedLatencyMs,
     });
     if (plan.promptTokens > model.contextLength) {
@@ -218,6 +280,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
 
     const id = ++sequence;
+    if (parsed.stream) {
+      stream(res, route, parsed, model, kind, plan, jitter, id);
+      return;
+    }
     let finished = false;
     const finish = (): void => {
       if (finished) return;
@@ -228,7 +294,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     };
     const timer = setTimeout(() => {
       finish();
-      const text = fillerText(plan.completionTokens, fnv1a(`${model.id}\n${parsed.promptText}`));
+      const text = answerText(model, parsed, plan);
       const created = Math.floor(Date.now() / 1000);
       const u = usage(plan.promptTokens, plan.completionTokens);
       let body: ChatCompletion | TextCompletion;
@@ -255,6 +321,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
           content: text,
         };
       }
+      counters.promptTokens += plan.promptTokens;
+      counters.completionTokens += plan.completionTokens;
       send(res, route, 200, body);
     }, plan.totalMs);
     timers.add(timer);
@@ -264,6 +332,68 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       finish();
       count(route, 499);
     });
+  }
+
+  /** An admitted streamed request: its slot (inFlight) is freed when the stream ends. */
+  function stream(
+    res: http.ServerResponse,
+    route: string,
+    parsed: GenerationRequest,
+    model: ModelSpec,
+    kind: 'chat' | 'text',
+    plan: GenerationPlan,
+    jitter: number,
+    id: number,
+  ): void {
+    const streams = counters.streams;
+    streams.started++;
+    streams.active++;
+    if (streams.active > streams.maxActive) streams.maxActive = streams.active;
+    counters.promptTokens += plan.promptTokens;
+    const meta = {
+      id: kind === 'chat' ? `chatcmpl-mock${id}` : `cmpl-mock${id}`,
+      created: Math.floor(Date.now() / 1000),
+      model: parsed.model,
+      includeUsage: parsed.includeUsage,
+    };
+    // Recomputed at every step: other requests start and end while this one streams. The
+    // request's jitter scales its decode time, as it scales a plain answer's.
+    const rate = (): number => {
+      if (opts.fixedLatencyMs !== undefined) return plan.interTokenMs > 0 ? 1000 / plan.interTokenMs : Infinity;
+      const own = streamTokenRate({
+        model,
+        inFlight: counters.inFlight,
+        decoding: streams.decoding,
+        speed: opts.speed,
+        tokenBudget: opts.tokenBudget,
+      });
+      return own / jitter;
+    };
+    streamTokens({
+      res,
+      tokens: tokenize(answerText(model, parsed, plan)),
+      writer: kind === 'chat' ? chatChunks(meta) : textChunks(meta),
+      ttftMs: plan.ttftMs,
+      finishReason: plan.finishReason,
+      usage: usage(plan.promptTokens, plan.completionTokens),
+      pingMs: opts.pingIntervalMs,
+      rate,
+      onDecodeStart: () => void streams.decoding++,
+      onTokens: (count) => void (counters.completionTokens += count),
+      onEnd: (completed, decoding) => {
+        counters.inFlight--;
+        streams.active--;
+        if (decoding) streams.decoding--;
+        if (completed) streams.completed++;
+        else streams.abandoned++;
+        count(route, completed ? 200 : 499);
+      },
+    });
+  }
+
+  /** The answer's text: a function of the model and prompt, so the same request gets the same words. */
+  function answerText(model: ModelSpec, parsed: GenerationRequest, plan: GenerationPlan): string {
+    return fillerText(plan.completionTokens, fnv1a(`${model.id}\n${parsed.promptText}`));
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -289,6 +419,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
           send(res, route, 200, {
             ...snapshot(),
             capacity: opts.capacity === Infinity ? null : opts.capacity,
+            tokenBudget: opts.tokenBudget ?? null,
             uptimeMs: Date.now() - startedAt,
           });
           return;
