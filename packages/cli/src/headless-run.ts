@@ -18,7 +18,9 @@ import {
   stepsCsv,
 } from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
-import { htmlFileName, writeHtmlReport } from './html-report.ts';
+import type { ReportInputs } from './html-report.ts';
+import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
+import { renderHtmlReport } from '@locusta/report';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
@@ -33,6 +35,8 @@ export interface HeadlessRunner {
   start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void>;
   /** The open workload model: iterations at the plan's rate with up to `maxUsers` users. */
   startArrivals(plan: ArrivalPlan, maxUsers: number): Promise<void>;
+  /** Ends the test but keeps the runner (the web UI may start another). */
+  stop(): Promise<void>;
   quit(): Promise<void>;
 }
 
@@ -42,6 +46,14 @@ export interface HeadlessOptions {
   shape?: LoadTestShape;
   /** Runs before the ramp (a master waits for its workers here); false ends the run with exit code 1. */
   beforeStart?: () => Promise<boolean>;
+  /**
+   * With the web UI: tests start from the UI (or at once with autostart), the run time and the
+   * runner's own reasons stop the test rather than the process, and the process quits on a
+   * signal, on the UI's quit, or `autoquit` seconds after an autostarted test ended.
+   */
+  ui?: { autostart: boolean; autoquit: number };
+  /** Runs after every output is written (the web UI closes here). */
+  afterQuit?: () => Promise<void>;
   /** The user files, named in the HTML report. */
   userFiles?: string[];
   /** Extra lines for the final summary (a master lists the workers it lost). */
@@ -146,14 +158,21 @@ export class HeadlessRun {
         this.#hdrTimer = setInterval(() => this.#hdrLog?.writeInterval(), 1000);
         this.#hdrTimer.unref();
       }
-      if (!options['onlySummary']) {
+      const ui = this.#o.ui;
+      if (ui?.autostart && ui.autoquit >= 0) {
+        this.#env.events.testStop.addListener(() => {
+          this.#o.logger.info(`Quitting in ${ui.autoquit} seconds (--autoquit)`);
+          setTimeout(() => void this.shutdown('--autoquit time reached, shutting down'), ui.autoquit * 1000).unref();
+        });
+      }
+      if (!options['onlySummary'] && (!ui || options['printStats'])) {
         printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() }));
         this.#printer = setInterval(
           () => printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() })),
           CONSOLE_INTERVAL_MS,
         );
       }
-      void this.#begin();
+      if (!ui || ui.autostart) void this.begin();
       return await this.#done;
     } finally {
       process.off('SIGINT', onSignal);
@@ -161,7 +180,8 @@ export class HeadlessRun {
     }
   }
 
-  async #begin(): Promise<void> {
+  /** Starts the configured test: the shape, the steps, the arrivals, or -u users at -r. */
+  async begin(): Promise<void> {
     const { settings, logger, beforeStart } = this.#o;
     try {
       if (beforeStart && !(await beforeStart())) {
@@ -173,7 +193,9 @@ export class HeadlessRun {
       const useRunTime = !shape || (shape.constructor as typeof LoadTestShape).useCommonOptions;
       // The run time counts from the start of the test (ramp included), as in Locust.
       if (settings.runTime !== undefined && useRunTime && !this.#stopping) {
-        this.#runTimer = setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
+        this.#runTimer = this.#o.ui
+          ? setTimeout(() => void this.#stopTest('--run-time limit reached, stopping test'), settings.runTime * 1000)
+          : setTimeout(() => void this.shutdown('--run-time limit reached, shutting down'), settings.runTime * 1000);
       }
       if (shape) {
         shape.runner = this.#env.runner;
@@ -215,10 +237,44 @@ export class HeadlessRun {
   #failed = false;
   #driver: ShapeDriver | undefined;
 
-  /** Ends the run for a reason that is an error in itself (exit code 1 when nothing else failed). */
+  #reportInputs(slos: SloResult[]): ReportInputs {
+    return {
+      stats: this.#stats,
+      exceptions: this.#exceptions,
+      history: this.#history.rows,
+      host: this.#env.host ?? '',
+      userFiles: this.#o.userFiles ?? [],
+      startTime: this.#startTime,
+      slos,
+      steps: this.#steps?.results,
+      saturationSlo: this.#steps?.sloText,
+    };
+  }
+
+  /** The HTML report of the statistics so far (the web UI's /stats/report). */
+  htmlReport(): string {
+    const slos = this.#slo ? this.#slo.check() : [];
+    return renderHtmlReport(reportData(this.#reportInputs(slos)));
+  }
+
+  /**
+   * Ends the run for a reason that is an error in itself (exit code 1 when nothing else failed).
+   * With the web UI only the test stops; the UI stays up.
+   */
   fail(reason: string): Promise<number> {
     this.#failed = true;
+    if (this.#o.ui) {
+      void this.#stopTest(reason);
+      return this.#done;
+    }
     return this.shutdown(reason);
+  }
+
+  async #stopTest(reason: string): Promise<void> {
+    this.#o.logger.info(reason);
+    this.#driver?.stop();
+    this.#steps?.stop();
+    await this.runner.stop();
   }
 
   #onSignal(): void {
@@ -247,6 +303,7 @@ export class HeadlessRun {
       const code = this.#exitCode();
       logger.info(`Shutting down (exit code ${code})`);
       this.#writeOutputs();
+      await this.#o.afterQuit?.();
       this.#env.events.quit.fire({ exitCode: code });
       this.#resolveDone(code);
       return code;
@@ -302,18 +359,7 @@ export class HeadlessRun {
     this.#hdrLog?.writeInterval();
     if (steps && typeof options['csv'] === 'string' && options['csv']) writeFileSync(`${resolve(options['csv'])}_steps.csv`, stepsCsv(steps));
     if (typeof options['html'] === 'string' && options['html']) {
-      const settings = this.#o.settings;
-      writeHtmlReport(htmlFileName(options['html'], settings), {
-        stats,
-        exceptions: this.#exceptions,
-        history: this.#history.rows,
-        host: this.#env.host ?? '',
-        userFiles: this.#o.userFiles ?? [],
-        startTime: this.#startTime,
-        slos,
-        steps,
-        saturationSlo: this.#steps?.sloText,
-      });
+      writeHtmlReport(htmlFileName(options['html'], this.#o.settings), this.#reportInputs(slos));
     }
     const json = `${formatStatsJson(stats)}\n`;
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can

@@ -34,7 +34,7 @@ function formatLine(record: { time: number; level: number; name?: string; msg?: 
  * synchronously, so log lines and stats tables keep their order on stderr. With
  * `LOCUSTA_LOG_FORMAT=json` the records are written as pino's JSON instead.
  */
-function lineStream(logfile: string | undefined, json: boolean): Writable {
+function lineStream(logfile: string | undefined, json: boolean, taps: Array<(line: string) => void>): Writable {
   const host = hostname().split('.')[0] ?? 'localhost';
   return new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -42,6 +42,7 @@ function lineStream(logfile: string | undefined, json: boolean): Writable {
       const out = json ? text : formatLine(JSON.parse(text) as { time: number; level: number; name?: string; msg?: string }, host);
       if (logfile) appendFileSync(logfile, out);
       else writeSync(2, out);
+      for (const tap of taps) tap(out.trimEnd());
       done();
     },
   });
@@ -51,14 +52,18 @@ export interface RootLogger {
   root: pino.Logger;
   /** A child logger named like Locust's modules (`locusta.main`, `locusta.runners`). */
   named(name: string): Logger;
+  /** Also hands every written line to `tap` (the web UI's log view). */
+  tap(tap: (line: string) => void): void;
 }
 
 export function createLogger(options: { loglevel: string; logfile?: string }): RootLogger {
   const level = pinoLevel(options.loglevel) ?? 'info';
   const json = process.env['LOCUSTA_LOG_FORMAT'] === 'json';
-  const root = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.epochTime }, lineStream(options.logfile, json));
+  const taps: Array<(line: string) => void> = [];
+  const root = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.epochTime }, lineStream(options.logfile, json, taps));
   return {
     root,
+    tap: (tap) => void taps.push(tap),
     named(name: string): Logger {
       const child = root.child({ name });
       return {

@@ -7,6 +7,9 @@ import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { HeadlessRun } from './headless-run.ts';
+import { checkWebOptions, startWebUi } from './web-ui.ts';
+import type { LocalRunner, MasterRunner } from '@locusta/runner';
+import type { WebServer } from '@locusta/web';
 import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
@@ -90,6 +93,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const slos = repeatedValues(argv, 'slo');
   if (slos.length > 0) options['slo'] = slos;
   const runSettings = validateOptions(options);
+  if (!options['headless'] && !options['worker']) checkWebOptions(options);
 
   const classes = selectClasses(loaded.userClasses, positional.map(String), Boolean(options['equalWeights']));
   if (options['list']) {
@@ -159,9 +163,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
-    if (!options['headless'] && !options['autostart']) {
-      mainLog.info('The web UI is not available in this version: running headless, as with --headless');
-    }
+    const ui = !options['headless'];
     const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
     const exceptions = new ExceptionStats();
     const asMaster = Boolean(options['master']) || processes !== undefined;
@@ -200,8 +202,23 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       options,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
+      ui: ui ? { autostart: Boolean(options['autostart']), autoquit: Number(options['autoquit'] ?? -1) } : undefined,
+      afterQuit: async (): Promise<void> => web?.close(),
     });
     setup.connect(headless);
+    const web: WebServer | undefined = ui
+      ? await startWebUi({
+          runner: setup.runner as LocalRunner | MasterRunner,
+          run: headless,
+          options,
+          settings: runSettings,
+          custom: custom.options,
+          configured: Boolean(ShapeClass || runSettings.arrivals || runSettings.steps),
+          userFiles: loaded.files,
+          version: ctx.version,
+          log,
+        })
+      : undefined;
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
     return await headless.run();
   } finally {

@@ -1,1 +1,13 @@
-export {};
+export { WebServer, isLoopback, normalizeBasePath } from './web-server.ts';
+export type { WebServerOptions } from './web-server.ts';
+export { ACTIVE_WORKER_STATES } from './web-runner.ts';
+export type { TaskRatios, WebRunner, WebRunnerState, WebStartOptions, WebUserClass, WebWorker } from './web-runner.ts';
+export { adaptRunner, applyStartOptions, formHost } from './runner-adapter.ts';
+export { describeUserClasses, tasksReport } from './task-ratios.ts';
+export { DEFAULT_LOG_LINES, LogBuffer } from './log-buffer.ts';
+export { PERCENTILES_TO_CHART, StatsHistory } from './stats-history.ts';
+export type { HistoryPage, HistoryRow, StatsHistoryOptions } from './stats-history.ts';
+export type { WebCustomOption } from './custom-options.ts';
+export type { CsvSources, HtmlReportSource } from './routes/downloads.ts';
+export { METRICS_CONTENT_TYPE, RESPONSE_TIME_BUCKETS, escapeLabelValue, renderMetrics } from './metrics.ts';
+export { BasicAuth } from './basic-auth.ts';

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '@locusta/core';
+import type { LocalRunner, MasterRunner } from '@locusta/runner';
+import type { WebCustomOption } from '@locusta/web';
+import { LogBuffer, WebServer, adaptRunner, applyStartOptions, normalizeBasePath } from '@locusta/web';
+import { usageError } from './errors.ts';
+import type { HeadlessRun } from './headless-run.ts';
+import type { RootLogger } from './logger.ts';
+import type { CustomOption } from './parse-args.ts';
+import { camel } from './options.ts';
+import type { RunSettings } from './validate.ts';
+
+export interface WebUiOptions {
+  runner: LocalRunner | MasterRunner;
+  run: HeadlessRun;
+  options: Record<string, unknown>;
+  settings: RunSettings;
+  custom: readonly CustomOption[];
+  /** The run is set by a shape, steps or arrivals: the UI's start runs that instead of -u/-r. */
+  configured: boolean;
+  userFiles: string[];
+  version: string;
+  log: RootLogger;
+}
+
+/** The user file's custom options as the start form shows them, with this run's values. */
+function customFields(custom: readonly CustomOption[], options: Record<string, unknown>): WebCustomOption[] {
+  return custom
+    .filter((c) => !c.options.hidden)
+    .map((c) => ({
+      name: c.name,
+      default: options[camel(c.name)] ?? c.options.default,
+      help: typeof c.options.describe === 'string' ? c.options.describe : undefined,
+      type: (c.options.type as WebCustomOption['type']) ?? 'string',
+      choices: c.options.choices as WebCustomOption['choices'],
+    }));
+}
+
+function tlsOf(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
+  const cert = options['tlsCert'];
+  const key = options['tlsKey'];
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw usageError('--tls-cert and --tls-key go together');
+  try {
+    return { cert: readFileSync(String(cert)), key: readFileSync(String(key)) };
+  } catch (err) {
+    throw usageError(`cannot read the TLS certificate or key: ${(err as Error).message}`);
+  }
+}
+
+/** Checks the web UI's options before anything starts; each problem is a one-line usage error. */
+export function checkWebOptions(options: Record<string, unknown>): void {
+  const auth = options['webAuth'];
+  if (auth !== undefined && !/^[^:]+:.+$/.test(String(auth))) throw usageError("argument --web-auth: expected 'user:password'");
+  try {
+    normalizeBasePath(String(options['webBasePath'] ?? ''));
+  } catch (err) {
+    throw usageError(`argument --web-base-path: ${(err as Error).message}`);
+  }
+  if (Number(options['autoquit']) >= 0 && !options['autostart']) {
+    throw usageError('--autoquit is only meaningful in combination with --autostart');
+  }
+}
+
+/**
+ * Serves the web UI and Locust's REST API around the runner. Tests start from the UI's form
+ * (or at once with --autostart); the process ends on a signal, on the UI's quit, or with
+ * --autoquit, and writes every output then, as a headless run does.
+ */
+export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
+  const { options, settings, run } = o;
+  const logs = new LogBuffer();
+  o.log.tap((line) => logs.push(line));
+  const logger: Logger = o.log.named('locusta.web');
+  const base = adaptRunner(o.runner);
+  const env = o.runner.environment;
+  const web = new WebServer({
+    runner: o.configured
+      ? {
+          ...base,
+          // A shape, the steps or the arrivals set the load: the form's numbers do not apply.
+          async start(users, spawnRate, startOptions) {
+            applyStartOptions(env, users, spawnRate, startOptions);
+            await run.begin();
+          },
+        }
+      : base,
+    host: String(options['webHost'] ?? ''),
+    port: Number(options['webPort'] ?? 8089),
+    basePath: normalizeBasePath(String(options['webBasePath'] ?? '')),
+    auth: options['webAuth'] === undefined ? undefined : String(options['webAuth']),
+    tls: tlsOf(options),
+    logger,
+    logs,
+    htmlReport: () => run.htmlReport(),
+    customOptions: customFields(o.custom, options),
+    defaults: {
+      users: options['users'] === undefined ? undefined : settings.users,
+      spawnRate: options['spawnRate'] === undefined ? undefined : settings.spawnRate,
+      runTime: options['runTime'] === undefined ? undefined : String(options['runTime']),
+      host: settings.host,
+    },
+    userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
+    version: o.version,
+    onQuitRequested: () => void run.shutdown('Quit requested from the web UI, shutting down'),
+  });
+  try {
+    const { url } = await web.listen();
+    logger.info(`Starting web interface at ${url}`);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw usageError(
+      e.code === 'EADDRINUSE'
+        ? `the web UI port ${String(options['webPort'] ?? 8089)} is in use (choose another with --web-port)`
+        : `cannot start the web UI: ${e.message}`,
+    );
+  }
+  return web;
+}

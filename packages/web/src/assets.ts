@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { uplotAssets } from '@locusta/report';
+import { APP_JS } from './ui/app-script.ts';
+import { APP_CSS } from './ui/styles.ts';
+
+/** A static file of the UI, served from memory with an ETag. */
+export interface Asset {
+  type: string;
+  body: string;
+  etag: string;
+}
+
+function asset(type: string, body: string): Asset {
+  return { type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+let cached: Map<string, Asset> | undefined;
+
+/** The files under `/assets/`, by name. Built once per process. */
+export function uiAssets(): Map<string, Asset> {
+  if (!cached) {
+    const uplot = uplotAssets();
+    cached = new Map([
+      ['app.js', asset('text/javascript; charset=utf-8', APP_JS)],
+      ['app.css', asset('text/css; charset=utf-8', APP_CSS)],
+      ['uplot.js', asset('text/javascript; charset=utf-8', uplot.js)],
+      ['uplot.css', asset('text/css; charset=utf-8', uplot.css)],
+    ]);
+  }
+  return cached;
+}

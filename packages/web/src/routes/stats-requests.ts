@@ -1,0 +1,73 @@
+import type { StatsEntry, StatsError } from '@locusta/stats';
+import { properRound } from '../rounding.ts';
+import { PERCENTILES_TO_CHART } from '../stats-history.ts';
+import type { WebRunner } from '../web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '../web-runner.ts';
+
+/** Locust caps the entries and errors it sends (more rows made its UI unusable, issue #1059). */
+export const MAX_ROWS = 500;
+
+/** Locust's PERCENTILES_TO_STATISTICS: the per-row percentile columns. */
+const PERCENTILES_TO_STATISTICS = [0.95, 0.99] as const;
+
+/** One row of `/stats/requests`, Locust's StatsEntry.to_dict(), keys in Locust's order. */
+export function entryDict(e: StatsEntry): Record<string, string | number> {
+  // One walk of the histogram for the median and both percentile columns.
+  const [median, p95, p99] = e.responseTimePercentiles([0.5, ...PERCENTILES_TO_STATISTICS]);
+  return {
+    method: e.method,
+    name: e.name,
+    num_requests: e.numRequests,
+    num_failures: e.numFailures,
+    min_response_time: e.minResponseTime === null ? 0 : properRound(e.minResponseTime),
+    max_response_time: properRound(e.maxResponseTime),
+    current_rps: e.currentRps,
+    current_fail_per_sec: e.currentFailPerSec,
+    avg_response_time: e.avgResponseTime,
+    median_response_time: median ?? 0,
+    total_rps: e.totalRps,
+    total_fail_per_sec: e.totalFailPerSec,
+    'response_time_percentile_0.95': p95 ?? 0,
+    'response_time_percentile_0.99': p99 ?? 0,
+    avg_content_length: e.avgContentLength,
+  };
+}
+
+/** Locust's StatsErrorDict: seen times are unix seconds. */
+export function errorDict(e: StatsError): Record<string, string | number> {
+  return { name: e.name, method: e.method, error: e.error, occurrences: e.occurrences, first_seen: e.firstSeen, last_seen: e.lastSeen };
+}
+
+/**
+ * The body of Locust's `/stats/requests`: the first 500 entries sorted by (name, method) plus
+ * Aggregated, the first 500 failure groups in the order they occurred, the totals, the
+ * current response time percentiles of the charts, the workers on a master, state and users.
+ */
+export function requestsReport(runner: WebRunner): Record<string, unknown> {
+  const stats = runner.stats;
+  const total = stats.total;
+  const rows = stats.entries().slice(0, MAX_ROWS).map(entryDict);
+  const totalRow = entryDict(total);
+  rows.push(totalRow);
+  const current = total.currentResponseTimePercentiles(PERCENTILES_TO_CHART);
+  const report: Record<string, unknown> = {
+    stats: rows,
+    errors: stats.errors('logged').slice(0, MAX_ROWS).map(errorDict),
+    current_rps: totalRow['current_rps'],
+    current_fail_per_sec: totalRow['current_fail_per_sec'],
+    total_rps: totalRow['total_rps'],
+    total_fail_per_sec: totalRow['total_fail_per_sec'],
+    fail_ratio: total.failRatio,
+    current_response_time_percentiles: Object.fromEntries(
+      PERCENTILES_TO_CHART.map((p, i) => [`response_time_percentile_${p}`, current?.[i] ?? null]),
+    ),
+  };
+  if (runner.workers) {
+    const workers = runner.workers();
+    report['workers'] = workers.map((w) => ({ id: w.id, state: w.state, user_count: w.userCount, cpu_usage: w.cpu, memory_usage: w.memory }));
+    report['worker_count'] = workers.filter((w) => ACTIVE_WORKER_STATES.has(w.state)).length;
+  }
+  report['state'] = runner.state();
+  report['user_count'] = runner.userCount();
+  return report;
+}

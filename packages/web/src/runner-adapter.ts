@@ -1,0 +1,65 @@
+import type { Environment } from '@locusta/core';
+import type { LocalRunner } from '@locusta/runner';
+import { MasterRunner } from '@locusta/runner';
+import { describeUserClasses } from './task-ratios.ts';
+import type { WebRunner, WebStartOptions } from './web-runner.ts';
+
+function camel(name: string): string {
+  return name.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Applies what the form posted to the environment before a start: the host override and the
+ * options, under both their declared and camelCase names (yargs gives user files both), so
+ * users spawned from now on, and a master's workers with the next spawn message, see them.
+ */
+export function applyStartOptions(env: Environment, users: number, spawnRate: number, options: WebStartOptions): void {
+  if (options.host !== undefined) env.host = options.host === '' ? undefined : options.host;
+  const parsed = env.parsedOptions;
+  parsed['users'] = users;
+  parsed['spawnRate'] = spawnRate;
+  parsed['spawn-rate'] = spawnRate;
+  if (options.host !== undefined) parsed['host'] = options.host;
+  for (const [name, value] of Object.entries(options.custom)) {
+    parsed[name] = value;
+    parsed[camel(name)] = value;
+  }
+}
+
+/** The host the start form offers: `--host`, or the host every class declares, or ''. */
+export function formHost(env: Environment): string {
+  if (env.host) return env.host;
+  const hosts = new Set(env.userClasses.map((c) => c.host ?? ''));
+  return hosts.size === 1 ? ([...hosts][0] ?? '') : '';
+}
+
+/**
+ * A WebRunner over a LocalRunner or a MasterRunner. A master also lists its workers. Override
+ * members by spreading: `{ ...adaptRunner(runner), start: startShape }`.
+ */
+export function adaptRunner(runner: LocalRunner | MasterRunner): WebRunner {
+  const env = runner.environment;
+  const adapter: WebRunner = {
+    state: () => runner.state,
+    userCount: () => runner.userCount,
+    async start(users, spawnRate, options) {
+      applyStartOptions(env, users, spawnRate, options);
+      await runner.start(users, spawnRate);
+    },
+    stop: () => runner.stop(),
+    resetStats() {
+      runner.stats.reset();
+      runner.exceptions.reset();
+      env.events.resetStats.fire();
+    },
+    stats: runner.stats,
+    exceptions: runner.exceptions,
+    userClasses: () => describeUserClasses(env.userClasses, runner.userClassesCount()),
+    host: () => formHost(env),
+  };
+  if (runner instanceof MasterRunner) {
+    adapter.workers = () =>
+      [...runner.workers.values()].map((w) => ({ id: w.id, state: w.state, userCount: w.userCount, cpu: w.cpu, memory: w.memory }));
+  }
+  return adapter;
+}
