@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '@locusta/core';
 import { renderHtmlReport } from '@locusta/report';
 import type { ReportData, ReportEntry } from '@locusta/report';
 import type { Browser } from 'playwright-core';
@@ -16,16 +17,7 @@ const ARTIFACTS = join(ROOT, 'test/artifacts');
 const XSS_NAME = '/search?q=</script><img src=x onerror=alert(1)>';
 
 /** Deterministic random numbers, so the report looks the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function logNormal(rand: () => number, medianMs: number, sigma: number, n: number): number[] {
   const out: number[] = [];

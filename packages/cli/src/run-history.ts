@@ -1,15 +1,8 @@
+import type { ReportHistoryRow } from '@locusta/report';
 import type { RequestStats } from '@locusta/stats';
 
 /** One second of a run, Aggregated: what the report's charts draw. */
-export interface HistoryRow {
-  time: number;
-  users: number;
-  rps: number;
-  failPerSec: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+export type HistoryRow = ReportHistoryRow;
 
 /** Sampled once a second; a day-long run is 86,400 small rows. */
 const SAMPLE_MS = 1000;

@@ -6,6 +6,7 @@
  * Everything here is a pure function of its inputs; the only randomness is the `jitter`
  * multiplier, drawn by the server from a seeded generator (see `createRng`).
  */
+import { seededRandom } from '@locusta/core';
 import type { ModelSpec } from './models.ts';
 
 /** `max_tokens` when the request does not give one. */
@@ -51,17 +52,8 @@ export function concurrencySlowdown(inFlight: number): number {
   return 1 + BATCH_CONTENTION * Math.max(0, inFlight - 1);
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning numbers in [0, 1). */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seedable PRNG returning numbers in [0, 1): the one user files get from locusta. */
+export const createRng: (seed: number) => () => number = seededRandom;
 
 /** A multiplier in [1 - spread, 1 + spread). */
 export function jitterFactor(rng: () => number, spread: number = DEFAULT_JITTER_SPREAD): number {
