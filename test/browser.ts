@@ -46,3 +46,20 @@ export async function openOffline(browser: Browser, file: string): Promise<Watch
   await page.goto(pathToFileURL(file).href);
   return w;
 }
+
+/** Pixels of a canvas close to `rgb`: a chart line of that colour was drawn. */
+export function countColour(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
+  return page.evaluate(
+    ({ selector, rgb }) => {
+      const canvas = document.querySelector(selector) as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } | null;
+      if (!canvas || canvas.width === 0) return 0;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i]! - rgb[0]) < 40 && Math.abs(data[i + 1]! - rgb[1]) < 40 && Math.abs(data[i + 2]! - rgb[2]) < 40 && data[i + 3]! > 200) n++;
+      }
+      return n;
+    },
+    { selector, rgb },
+  );
+}

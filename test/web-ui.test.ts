@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { User, constant, task } from '@locusta/core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { STATS_CSV_HEADER } from '@locusta/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiUser, HOSTILE, HostileUser, startFixture } from '../packages/web/test-support/web-fixture.ts';
-import { CHROMIUM, launchChromium } from './browser.ts';
+import { CHROMIUM, countColour, launchChromium } from './browser.ts';
 import { ROOT } from './helpers.ts';
 
 // Callbacks given to page.evaluate run in the browser. The repository compiles without the DOM
@@ -18,21 +18,6 @@ declare const window: any;
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 
 /** Pixels of a canvas close to a colour, counted in the page. */
-function countColour(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
-  return page.evaluate(
-    ({ selector, rgb }) => {
-      const canvas = document.querySelector(selector) as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } | null;
-      if (!canvas || canvas.width === 0) return 0;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i]! - rgb[0]) < 40 && Math.abs(data[i + 1]! - rgb[1]) < 40 && Math.abs(data[i + 2]! - rgb[2]) < 40 && data[i + 3]! > 200) n++;
-      }
-      return n;
-    },
-    { selector, rgb },
-  );
-}
 
 /** 600 distinct names: more than the 500 rows the API sends. */
 class ManyNamesUser extends User {
