@@ -146,8 +146,8 @@ export function readCsv(path: string): string[][] {
 
 /** The rows of the last stats table printed (the final summary), keyed by name. */
 export function finalSummary(stderr: string): Map<string, { requests: number; failures: number }> {
-  // The last table with a '# fails' column; percentile tables (plain, corrected) follow it.
-  const header = stderr.lastIndexOf('# fails');
+  // The last table with a '# fails |' column; percentile and other tables follow it.
+  const header = stderr.lastIndexOf('# fails |');
   const start = stderr.lastIndexOf('Type     Name', header);
   const pct = stderr.indexOf('Response time percentiles', start);
   const table = stderr.slice(start, pct > 0 ? pct : stderr.length);

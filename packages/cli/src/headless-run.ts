@@ -17,6 +17,7 @@ import {
   formatStepsTable,
   stepsCsv,
 } from '@locusta/stats';
+import { formatLlmTable, llmCsv, llmReportSection, llmStatsOf } from '@locusta/llm';
 import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
 import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
@@ -138,6 +139,7 @@ export class HeadlessRun {
       env.events.spawningComplete.addListener(() => {
         o.logger.info('Resetting stats');
         stats.reset();
+        llmStatsOf(env).reset();
       });
     }
   }
@@ -248,6 +250,7 @@ export class HeadlessRun {
       slos,
       steps: this.#steps?.results,
       saturationSlo: this.#steps?.sloText,
+      extraSections: llmStatsOf(this.#env).total.requests > 0 ? [llmReportSection(llmStatsOf(this.#env))] : undefined,
     };
   }
 
@@ -342,6 +345,9 @@ export class HeadlessRun {
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
     }
     if (stats.schedule.active) printErr(stats.schedule.summary());
+    const llm = llmStatsOf(this.#env);
+    const llmTable = formatLlmTable(llm);
+    if (llmTable) printErr(llmTable);
     if (this.#o.options['histogram']) printErr(formatHistogram(stats.total));
     const slos = this.#finalSlos();
     if (slos.length > 0) printErr(formatSloTable(slos));
@@ -358,6 +364,7 @@ export class HeadlessRun {
     if (this.#hdrTimer) clearInterval(this.#hdrTimer);
     this.#hdrLog?.writeInterval();
     if (steps && typeof options['csv'] === 'string' && options['csv']) writeFileSync(`${resolve(options['csv'])}_steps.csv`, stepsCsv(steps));
+    if (typeof options['csv'] === 'string' && options['csv'] && llm.total.requests > 0) writeFileSync(`${resolve(options['csv'])}_llm.csv`, llmCsv(llm));
     if (typeof options['html'] === 'string' && options['html']) {
       writeHtmlReport(htmlFileName(options['html'], this.#o.settings), this.#reportInputs(slos));
     }

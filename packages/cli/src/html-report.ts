@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ReportData, ReportEntry } from '@locusta/report';
+import type { ReportData, ReportEntry, ReportExtraSection } from '@locusta/report';
 import { renderHtmlReport } from '@locusta/report';
 import type { ExceptionStats, RequestStats, SloResult, StatsEntry, StepResult } from '@locusta/stats';
 import { PERCENTILES_TO_REPORT, forEachRecorded, formatSlo } from '@locusta/stats';
@@ -17,6 +17,8 @@ export interface ReportInputs {
   slos?: readonly SloResult[];
   steps?: readonly StepResult[];
   saturationSlo?: string;
+  /** Sections of other features (the LLM token metrics). */
+  extraSections?: ReportExtraSection[];
 }
 
 function entryOf(e: StatsEntry): ReportEntry {
@@ -70,6 +72,7 @@ export function reportData(input: ReportInputs): ReportData {
       lag: { percentiles: ps.map((p, i) => [p, values[i] ?? 0]), histogram: lag, max: schedule.maxLag, count: schedule.iterations },
     };
   }
+  if (input.extraSections) data.extraSections = input.extraSections;
   if (input.slos && input.slos.length > 0) {
     data.slos = input.slos.map((r) => ({ expression: formatSlo(r.slo), value: r.value, pass: r.pass }));
   }

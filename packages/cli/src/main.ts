@@ -7,6 +7,7 @@ import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { HeadlessRun } from './headless-run.ts';
+import { attachLlmStats, parseGoodput } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
 import type { WebServer } from '@locusta/web';
@@ -92,6 +93,13 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const { _: positional, $0: _script, ...options } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
   const slos = repeatedValues(argv, 'slo');
   if (slos.length > 0) options['slo'] = slos;
+  if (options['goodput'] !== undefined) {
+    try {
+      parseGoodput(options['goodput'] as string[]);
+    } catch (err) {
+      throw usageError(`argument --goodput: ${(err as Error).message}`);
+    }
+  }
   const runSettings = validateOptions(options);
   if (!options['headless'] && !options['worker']) checkWebOptions(options);
 
@@ -161,6 +169,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (isWorker) {
       // A `-f -` worker runs the master's own files: it says so instead of hashing the bundle.
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
+      attachLlmStats(environment, { role: 'worker' });
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
     const ui = !options['headless'];
@@ -171,6 +180,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const setup = asMaster
       ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
+    attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options['goodput'] as string[] | undefined });
     if (processes !== undefined) {
       // Without --worker, this process is the master of its forked workers.
       const host = String(options['masterBindHost'] ?? '*');

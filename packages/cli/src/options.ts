@@ -85,6 +85,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'arrival-spacing', type: 'string', default: 'even', env: 'LOCUSTA_ARRIVAL_SPACING', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
   { name: 'seed', type: 'number', env: 'LOCUSTA_SEED', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
   { name: 'slo', type: 'array', env: 'LOCUSTA_SLO', group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
+  { name: 'goodput', type: 'array', env: 'LOCUSTA_GOODPUT', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
   { name: 'slo-abort', type: 'boolean', default: false, env: 'LOCUSTA_SLO_ABORT', group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
   { name: 'slo-grace', type: 'string', default: '0', env: 'LOCUSTA_SLO_GRACE', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },
   { name: 'step-users', type: 'number', env: 'LOCUSTA_STEP_USERS', group: SLO, describe: 'Saturation search: add this many users per step, up to -u, judging every step on its own window with --slo' },

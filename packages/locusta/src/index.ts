@@ -53,3 +53,5 @@ export type {
   ServerSentEvent,
   StreamRequestOptions,
 } from '@locusta/http';
+export { OpenAIUser, chatBody, completionBody, llmStatsOf, loadPrompts, syntheticPrompts, weightedModels } from '@locusta/llm';
+export type { LlmRequestOptions, LlmResult } from '@locusta/llm';

@@ -44,3 +44,4 @@ export type { StepResult } from './steps-report.ts';
 export { WindowEntry } from './window-entry.ts';
 export type { WindowEntryInit } from './window-entry.ts';
 export { forEachRecorded } from './histogram.ts';
+export { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';

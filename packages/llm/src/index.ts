@@ -1,0 +1,18 @@
+export { AGGREGATED, LlmStats, timePerOutputToken } from './llm-stats.ts';
+export type { LlmStatsData } from './llm-stats.ts';
+export { LlmEntry } from './llm-entry.ts';
+export type { LatencyMetric, LlmEntryData, LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
+export { GoodputError, formatGoodput, meetsGoodput, parseGoodput } from './goodput.ts';
+export type { GoodputSample, GoodputSpec } from './goodput.ts';
+export { REPORT_KEY, attachLlmStats, llmStatsOf } from './attach.ts';
+export type { AttachOptions } from './attach.ts';
+export { OpenAIUser, isShed } from './openai-user.ts';
+export type { EmbeddingResult, LlmCatchResponse, LlmRequestOptions, LlmResult, LlmTimings, OpenAIBody } from './openai-user.ts';
+export { parseAnswer, parseChunk } from './openai-chunks.ts';
+export type { GenerationKind, ParsedChunk, Usage } from './openai-chunks.ts';
+export { chatBody, completionBody, loadPrompts, sampleLength, syntheticPrompts, weightedModels } from './traffic.ts';
+export type { ChatMessage, LengthDistribution, Prompt, SyntheticPrompt, SyntheticPromptOptions } from './traffic.ts';
+export { formatLlmTable } from './llm-table.ts';
+export { LLM_CSV_HEADER, llmCsv } from './llm-csv.ts';
+export { llmReportSection } from './llm-report-section.ts';
+export type { ReportSection } from './llm-report-section.ts';

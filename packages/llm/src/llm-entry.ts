@@ -1,0 +1,221 @@
+import type { Histogram } from './histograms.ts';
+import { addHistogramData, histogramData, msToMicros, newHistogram, percentiles, record } from './histograms.ts';
+
+/** Where a request's token counts came from: the server's `usage`, content chunks counted, or nowhere. */
+export type TokenSource = 'usage' | 'chunks' | 'none';
+
+/** How a request ended, as LlmStats counts it. */
+export type LlmOutcome = 'success' | 'shed' | 'failure';
+
+/** One chat or completion request, as OpenAIUser measured it (times in ms). */
+export interface LlmSample {
+  /** The stats entry name (the `name` option, else the path). */
+  name: string;
+  model: string;
+  outcome: LlmOutcome;
+  /** A shed response carried a Retry-After header. */
+  retryAfter?: boolean;
+  /** Unix time in ms at which the request was sent. */
+  startTime: number;
+  /** Sent to last byte (streamed: to `[DONE]` or the end of the body). */
+  e2e: number;
+  /** Sent to the first content chunk; streamed requests only. */
+  ttft?: number;
+  /** The gaps between consecutive content chunks; streamed requests only. */
+  itl?: readonly number[];
+  inputTokens?: number;
+  outputTokens?: number;
+  tokenSource: TokenSource;
+}
+
+/** An entry's plain-data form: what a worker sends and a master merges. */
+export interface LlmEntryData {
+  name: string;
+  model: string;
+  requests: number;
+  successes: number;
+  shed: number;
+  retryAfter: number;
+  failures: number;
+  /** Successes that met every goodput bound (0 when no goodput was set). */
+  good: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Successful requests whose output tokens came from `usage`, from chunks, or from nowhere. */
+  sources: Record<TokenSource, number>;
+  /** Unix ms of the first request sent and the last one finished; null before any. */
+  firstStart: number | null;
+  lastEnd: number | null;
+  /** Histogram buckets (`[index, count, ...]`): latencies in µs, token counts, tokens/s × 1000. */
+  ttft: number[];
+  itl: number[];
+  tpot: number[];
+  e2e: number[];
+  inputTokensPerRequest: number[];
+  outputTokensPerRequest: number[];
+  outputTokensPerSecond: number[];
+}
+
+/** The latency metrics an entry holds, by name. */
+export type LatencyMetric = 'ttft' | 'itl' | 'tpot' | 'e2e';
+
+/** The histograms of an entry, by their key in LlmEntryData. */
+const HISTOGRAMS = ['ttft', 'itl', 'tpot', 'e2e', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
+type HistogramKey = (typeof HISTOGRAMS)[number];
+
+/** Per-request tokens/s are kept in thousandths, so slow answers keep 3 significant digits. */
+const RATE_SCALE = 1000;
+
+/** The token metrics of one (endpoint name, model), or of all of them (the Aggregated entry). */
+export class LlmEntry {
+  readonly name: string;
+  readonly model: string;
+  requests = 0;
+  successes = 0;
+  /** 503 and 429 responses: the server refused the load (apart from other failures). */
+  shed = 0;
+  /** Shed responses that carried Retry-After. */
+  retryAfter = 0;
+  /** Other failures: connection errors, timeouts, other statuses, broken streams. */
+  failures = 0;
+  good = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  sources: Record<TokenSource, number> = { usage: 0, chunks: 0, none: 0 };
+  firstStart = Infinity;
+  lastEnd = -Infinity;
+  readonly histograms: Record<HistogramKey, Histogram>;
+
+  constructor(name: string, model: string) {
+    this.name = name;
+    this.model = model;
+    this.histograms = fresh();
+  }
+
+  /** Counts a request; `good` says it met the goodput bounds. Latencies and tokens count for successes only. */
+  record(sample: LlmSample, tpot: number | undefined, good: boolean): void {
+    this.requests++;
+    this.firstStart = Math.min(this.firstStart, sample.startTime);
+    this.lastEnd = Math.max(this.lastEnd, sample.startTime + sample.e2e);
+    if (sample.outcome === 'shed') {
+      this.shed++;
+      if (sample.retryAfter) this.retryAfter++;
+      return;
+    }
+    if (sample.outcome === 'failure') {
+      this.failures++;
+      return;
+    }
+    this.successes++;
+    if (good) this.good++;
+    const h = this.histograms;
+    record(h.e2e, msToMicros(sample.e2e));
+    if (sample.ttft !== undefined) record(h.ttft, msToMicros(sample.ttft));
+    if (sample.itl) for (const gap of sample.itl) record(h.itl, msToMicros(gap));
+    if (tpot !== undefined) record(h.tpot, msToMicros(tpot));
+    this.sources[sample.tokenSource]++;
+    if (sample.inputTokens !== undefined) {
+      this.inputTokens += sample.inputTokens;
+      record(h.inputTokensPerRequest, sample.inputTokens);
+    }
+    if (sample.outputTokens !== undefined) {
+      this.outputTokens += sample.outputTokens;
+      record(h.outputTokensPerRequest, sample.outputTokens);
+      if (sample.e2e > 0) record(h.outputTokensPerSecond, (sample.outputTokens / (sample.e2e / 1000)) * RATE_SCALE);
+    }
+  }
+
+  /** Latency percentiles in ms (`ps` are fractions in [0, 1]). */
+  latency(metric: LatencyMetric, ps: readonly number[]): number[] {
+    return percentiles(this.histograms[metric], ps).map((us) => us / 1000);
+  }
+
+  /** Percentiles of the per-request output tokens/s. */
+  requestTokensPerSecond(ps: readonly number[]): number[] {
+    return percentiles(this.histograms.outputTokensPerSecond, ps).map((v) => v / RATE_SCALE);
+  }
+
+  /** Samples in a latency histogram (ITL has one per gap, not per request). */
+  count(metric: LatencyMetric): number {
+    return this.histograms[metric].totalCount;
+  }
+
+  /** Seconds from the first request sent to the last one finished; 0 before any. */
+  get wallSeconds(): number {
+    return this.requests === 0 ? 0 : Math.max(this.lastEnd - this.firstStart, 0) / 1000;
+  }
+
+  /** Output tokens over the wall time: the throughput the server delivered. */
+  get outputTokensPerSecond(): number {
+    const s = this.wallSeconds;
+    return s > 0 ? this.outputTokens / s : 0;
+  }
+
+  /** Good requests over all requests sent (shed and failed ones included). */
+  get goodputRatio(): number {
+    return this.requests === 0 ? 0 : this.good / this.requests;
+  }
+
+  /** Good requests per second of wall time. */
+  get goodputRate(): number {
+    const s = this.wallSeconds;
+    return s > 0 ? this.good / s : 0;
+  }
+
+  /** `usage`, `chunks` or `none` when every success agrees, else e.g. `usage 90% / chunks 10%`. */
+  get tokenSource(): string {
+    const total = this.sources.usage + this.sources.chunks + this.sources.none;
+    if (total === 0) return '';
+    const used = (Object.keys(this.sources) as TokenSource[]).filter((s) => this.sources[s] > 0);
+    if (used.length === 1) return used[0]!;
+    return used.map((s) => `${s} ${Math.round((100 * this.sources[s]) / total)}%`).join(' / ');
+  }
+
+  serialize(): LlmEntryData {
+    const h = this.histograms;
+    return {
+      name: this.name,
+      model: this.model,
+      requests: this.requests,
+      successes: this.successes,
+      shed: this.shed,
+      retryAfter: this.retryAfter,
+      failures: this.failures,
+      good: this.good,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      sources: { ...this.sources },
+      firstStart: Number.isFinite(this.firstStart) ? this.firstStart : null,
+      lastEnd: Number.isFinite(this.lastEnd) ? this.lastEnd : null,
+      ttft: histogramData(h.ttft),
+      itl: histogramData(h.itl),
+      tpot: histogramData(h.tpot),
+      e2e: histogramData(h.e2e),
+      inputTokensPerRequest: histogramData(h.inputTokensPerRequest),
+      outputTokensPerRequest: histogramData(h.outputTokensPerRequest),
+      outputTokensPerSecond: histogramData(h.outputTokensPerSecond),
+    };
+  }
+
+  /** Adds another entry's serialized counts and histograms: the result is as if it had recorded them. */
+  merge(data: LlmEntryData): void {
+    this.requests += data.requests;
+    this.successes += data.successes;
+    this.shed += data.shed;
+    this.retryAfter += data.retryAfter;
+    this.failures += data.failures;
+    this.good += data.good;
+    this.inputTokens += data.inputTokens;
+    this.outputTokens += data.outputTokens;
+    for (const source of Object.keys(this.sources) as TokenSource[]) this.sources[source] += data.sources[source] ?? 0;
+    if (data.firstStart !== null) this.firstStart = Math.min(this.firstStart, data.firstStart);
+    if (data.lastEnd !== null) this.lastEnd = Math.max(this.lastEnd, data.lastEnd);
+    for (const key of HISTOGRAMS) addHistogramData(this.histograms[key], data[key]);
+  }
+}
+
+function fresh(): Record<HistogramKey, Histogram> {
+  const out = {} as Record<HistogramKey, Histogram>;
+  for (const key of HISTOGRAMS) out[key] = newHistogram();
+  return out;
+}

@@ -1,0 +1,40 @@
+import { formatGoodput } from './goodput.ts';
+import type { Column } from './llm-rows.ts';
+import { cellText, COLUMNS, columnsFor, rowsOf } from './llm-rows.ts';
+import type { LlmStats } from './llm-stats.ts';
+
+// The console table leaves out what the CSV adds (successes, Retry-After, per-request tokens/s)
+// to stay within a wide terminal.
+const CONSOLE_HEADERS = new Set([
+  'Name', 'Model', 'Requests', 'Shed', 'Failures', 'TTFT p50 (ms)', 'TTFT p95 (ms)', 'TTFT p99 (ms)', 'ITL p50 (ms)',
+  'ITL p99 (ms)', 'TPOT p50 (ms)', 'TPOT p99 (ms)', 'E2E p50 (ms)', 'E2E p99 (ms)', 'Output tokens/s', 'Input tokens',
+  'Output tokens', 'Token source',
+]);
+const CONSOLE_COLUMNS = COLUMNS.filter((c) => CONSOLE_HEADERS.has(c.header));
+
+/**
+ * The LLM metrics as a console table (times in ms), one row per endpoint name and model and an
+ * Aggregated row, in the style of the request statistics tables; ends with a blank line.
+ * Empty string when nothing was recorded.
+ */
+export function formatLlmTable(stats: LlmStats): string {
+  if (stats.total.requests === 0) return '';
+  const columns = columnsFor(stats, CONSOLE_COLUMNS);
+  const rows = rowsOf(stats).map((entry) => columns.map((c) => cellText(c.value(entry), c)));
+  const widths = columns.map((c, i) => Math.max(c.short.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((text, i) => pad(text, widths[i]!, columns[i]!)).join('  ').trimEnd();
+  const separator = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = ['LLM metrics (ms; ITL and TPOT as vLLM bench serve defines them)', line(columns.map((c) => c.short)), separator];
+  rows.forEach((row, i) => {
+    if (i === rows.length - 1) out.push(separator);
+    out.push(line(row));
+  });
+  if (stats.goodput !== undefined) out.push(`goodput: ${formatGoodput(stats.goodput)}`);
+  return out.join('\n') + '\n\n';
+}
+
+// Names and texts align left, numbers right.
+function pad(text: string, width: number, column: Column): string {
+  const left = column.header === 'Name' || column.header === 'Model' || column.header === 'Token source';
+  return left ? text.padEnd(width) : text.padStart(width);
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { LocustaError, seededRandom } from '@locusta/core';
+import type { OpenAIBody } from './openai-user.ts';
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+/** A prompt of a dataset: chat messages or completion text, with an optional output length. */
+export type Prompt = { messages: ChatMessage[]; max_tokens?: number } | { prompt: string; max_tokens?: number };
+
+/**
+ * A picker of models by weight: `weightedModels([['small', 6], ['large', 1]], random)()` gives
+ * `small` six times as often. Pass `seededRandom(seed)` for a repeatable mix.
+ */
+export function weightedModels(pairs: ReadonlyArray<readonly [string, number]>, random: () => number = Math.random): () => string {
+  if (pairs.length === 0) throw new LocustaError('LOCUSTA_ERR_USAGE', 'weightedModels needs at least one [model, weight] pair');
+  let total = 0;
+  const bounds: number[] = [];
+  for (const [model, weight] of pairs) {
+    if (!(Number.isFinite(weight) && weight >= 0)) {
+      throw new LocustaError('LOCUSTA_ERR_USAGE', `the weight of model '${model}' must be a number >= 0, got ${weight}`);
+    }
+    total += weight;
+    bounds.push(total);
+  }
+  if (total <= 0) throw new LocustaError('LOCUSTA_ERR_USAGE', 'weightedModels needs a weight > 0');
+  return () => {
+    const r = random() * total;
+    for (let i = 0; i < bounds.length; i++) if (r < bounds[i]!) return pairs[i]![0];
+    return pairs[pairs.length - 1]![0];
+  };
+}
+
+/**
+ * Reads a JSONL dataset: one JSON object a line, with `messages` (chat) or `prompt` (text),
+ * and optionally `max_tokens`. Blank lines are skipped; a bad line throws, naming its number.
+ */
+export function loadPrompts(path: string): Prompt[] {
+  const prompts: Prompt[] = [];
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${path}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: not JSON`);
+    }
+    prompts.push(toPrompt(value, where));
+  });
+  if (prompts.length === 0) throw new LocustaError('LOCUSTA_ERR_USAGE', `${path}: no prompts`);
+  return prompts;
+}
+
+function toPrompt(value: unknown, where: string): Prompt {
+  if (typeof value !== 'object' || value === null) throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: expected an object`);
+  const { messages, prompt, max_tokens: maxTokens } = value as { messages?: unknown; prompt?: unknown; max_tokens?: unknown };
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && (maxTokens as number) > 0)) {
+    throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: max_tokens must be an integer > 0`);
+  }
+  const extra = maxTokens === undefined ? {} : { max_tokens: maxTokens as number };
+  if (Array.isArray(messages)) {
+    for (const m of messages) {
+      if (typeof m !== 'object' || m === null || typeof m.role !== 'string' || typeof m.content !== 'string') {
+        throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: every message needs a string role and content`);
+      }
+    }
+    return { messages: messages as ChatMessage[], ...extra };
+  }
+  if (typeof prompt === 'string') return { prompt, ...extra };
+  throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: expected "messages" (an array) or "prompt" (a string)`);
+}
+
+/** A token length: a fixed number, or a distribution sampled per request. */
+export type LengthDistribution =
+  | number
+  | { dist: 'normal'; mean: number; stddev: number; min?: number; max?: number }
+  | { dist: 'uniform'; min: number; max: number };
+
+/** One length drawn from `dist`: an integer, at least `min` (default 1) and at most `max`. */
+export function sampleLength(dist: LengthDistribution, random: () => number): number {
+  if (typeof dist === 'number') return Math.max(1, Math.round(dist));
+  if (dist.dist === 'uniform') {
+    const lo = Math.ceil(Math.max(dist.min, 1));
+    const hi = Math.floor(Math.max(dist.max, lo));
+    return lo + Math.floor(random() * (hi - lo + 1));
+  }
+  // Box-Muller; 1 - random() keeps the logarithm's argument in (0, 1].
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const value = Math.round(dist.mean + dist.stddev * z);
+  return Math.min(Math.max(value, dist.min ?? 1, 1), dist.max ?? Infinity);
+}
+
+export interface SyntheticPromptOptions {
+  /** Prompt length in tokens (one word each; see syntheticPrompts). */
+  inputTokens: LengthDistribution;
+  /** `max_tokens` of each request. */
+  outputTokens: LengthDistribution;
+  /** Seed of the lengths and words, so a run can be repeated. @default 1 */
+  seed?: number;
+}
+
+/** A generated prompt, as chat messages and as completion text. */
+export interface SyntheticPrompt {
+  messages: ChatMessage[];
+  prompt: string;
+  /** The words in the prompt: the length drawn. */
+  inputTokens: number;
+  max_tokens: number;
+}
+
+// Short, common words: most tokenizers give each a single token.
+const WORDS = (
+  'the of and to in is that for it as with was on be by at this are from or an but not what all were when we there can ' +
+  'more if no out so said up its about into than them only other new some time could these two may then first any ' +
+  'like now over such our man me even most made after also did many before must through back years where much your way'
+).split(' ');
+
+/**
+ * A generator of prompts with seeded input and output lengths (llmperf's and GuideLLM's
+ * synthetic data). A prompt of N input tokens is N common words: the mock server counts one
+ * token a word; real tokenizers come close for such words, and the server's `usage` gives the
+ * exact count in LlmStats.
+ */
+export function syntheticPrompts(options: SyntheticPromptOptions): () => SyntheticPrompt {
+  const random = seededRandom(options.seed ?? 1);
+  return () => {
+    const inputTokens = sampleLength(options.inputTokens, random);
+    const maxTokens = sampleLength(options.outputTokens, random);
+    const words: string[] = [];
+    for (let i = 0; i < inputTokens; i++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
+    const prompt = words.join(' ');
+    return { messages: [{ role: 'user', content: prompt }], prompt, inputTokens, max_tokens: maxTokens };
+  };
+}
+
+/**
+ * A chat completions body for a prompt: its messages (a text prompt becomes one user message)
+ * and `max_tokens`, over `extra` (`stream`, `temperature`...).
+ */
+export function chatBody(model: string, prompt: Prompt | SyntheticPrompt, extra: OpenAIBody = {}): OpenAIBody {
+  const messages = 'messages' in prompt ? prompt.messages : [{ role: 'user', content: prompt.prompt }];
+  const body: OpenAIBody = { ...extra, model, messages };
+  if (prompt.max_tokens !== undefined) body['max_tokens'] = prompt.max_tokens;
+  return body;
+}
+
+/** A completions body for a prompt: its text (chat messages joined by newlines) and `max_tokens`. */
+export function completionBody(model: string, prompt: Prompt | SyntheticPrompt, extra: OpenAIBody = {}): OpenAIBody {
+  const text = 'prompt' in prompt ? prompt.prompt : prompt.messages.map((m) => m.content).join('\n');
+  const body: OpenAIBody = { ...extra, model, prompt: text };
+  if (prompt.max_tokens !== undefined) body['max_tokens'] = prompt.max_tokens;
+  return body;
+}
