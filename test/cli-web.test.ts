@@ -19,7 +19,8 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 describe('locusta with the web UI (no --headless)', () => {
   it('serves the UI and the REST API; a test started with POST /swarm runs, stops, and Ctrl-C writes the outputs', async () => {
     const target = await startServer();
-    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '--web-auth', 'ops:s3cret']);
+    // -s lets the requests in flight at the stop finish, so every one the target saw is counted.
+    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '--web-auth', 'ops:s3cret', '-s', '5']);
     const url = await webUrl(run);
     const auth = { authorization: `Basic ${Buffer.from('ops:s3cret').toString('base64')}` };
     expect((await fetch(`${url}/stats/requests`)).status).toBe(401);

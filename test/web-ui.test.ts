@@ -186,4 +186,37 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(await page.locator('#stats-table tbody tr:last-child td:nth-child(2)').textContent()).toBe('Aggregated');
     await page.close();
   });
+
+  it('shows an extra table in a tab of its own once it has rows, every value as text', async () => {
+    let rows: Array<Array<string | number | null>> = [];
+    const f = await startFixture({
+      server: { pollMs: 300, extraTables: () => [{ id: 'x', title: HOSTILE, columns: ['Name', HOSTILE, 'Count'], rows, lastRowIsTotal: true }] },
+    });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${f.url}/`);
+    await page.waitForFunction(() => document.getElementById('m-state')!.textContent !== '-');
+    // No rows, no tab.
+    expect(await page.locator('.tabs button[data-tab="extra-x"]').count()).toBe(0);
+    rows = [[HOSTILE, 'a', 1], ['Aggregated', null, 2]];
+    const tab = page.locator('.tabs button[data-tab="extra-x"]');
+    await tab.waitFor({ state: 'visible' });
+    expect(await tab.textContent()).toBe(HOSTILE);
+    await tab.click();
+    await page.waitForFunction(() => document.querySelectorAll('#tab-extra-x tbody tr').length === 2);
+    expect(await page.locator('#tab-extra-x thead th').allTextContents()).toEqual(['Name', HOSTILE, 'Count']);
+    expect(await page.locator('#tab-extra-x tbody tr:first-child td').allTextContents()).toEqual([HOSTILE, 'a', '1']);
+    // Aggregated in bold as the total; null shows as '-'; numbers align right.
+    expect(await page.locator('#tab-extra-x tbody tr.total td').allTextContents()).toEqual(['Aggregated', '-', '2']);
+    expect(await page.locator('#tab-extra-x tbody tr:first-child td:nth-child(3)').getAttribute('class')).toBe('num');
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    expect(await page.locator('.tabs img, .tabs script, #tab-extra-x img, #tab-extra-x script').count()).toBe(0);
+    // Later polls update the cells.
+    rows = [[HOSTILE, 'b', 3], ['Aggregated', null, 4]];
+    await page.waitForFunction(() => document.querySelector('#tab-extra-x tbody tr.total td:nth-child(3)')!.textContent === '4');
+    expect(await page.locator('#tab-extra-x tbody tr:first-child td').allTextContents()).toEqual([HOSTILE, 'b', '3']);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });

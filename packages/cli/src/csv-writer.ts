@@ -3,11 +3,24 @@ import { dirname, resolve } from 'node:path';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
 
+/**
+ * A history file besides Locust's, written on the same ticks: `PREFIX_<suffix>.csv`. Made on the
+ * first tick whose rows are not empty (header, then those rows), so a run that records nothing
+ * of its kind gets no file; later rows are appended.
+ */
+export interface ExtraHistoryCsv {
+  suffix: string;
+  header(): string;
+  /** This tick's rows, '' for none. */
+  rows(): string;
+}
+
 /** Locust's CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second. */
 export const CSV_INTERVAL_MS = 1000;
 
 /**
- * Writes `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv` and `_exceptions.csv`.
+ * Writes `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv` and `_exceptions.csv`, and
+ * the `extraHistory` files other packages add.
  * Every second the three snapshot files are rewritten whole and a history row is appended;
  * `final()` writes them once more from the final statistics, so the files agree with the
  * final console summary (Locust's own files can lag it by up to a second).
@@ -18,6 +31,7 @@ export class CsvWriter {
   readonly #exceptions: ExceptionStats;
   readonly #fullHistory: boolean;
   readonly #userCount: () => number;
+  readonly #extraHistory: ReadonlyArray<{ csv: ExtraHistoryCsv; file: string; made: boolean }>;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: {
@@ -26,12 +40,14 @@ export class CsvWriter {
     exceptions: ExceptionStats;
     fullHistory: boolean;
     userCount: () => number;
+    extraHistory?: readonly ExtraHistoryCsv[];
   }) {
     this.#prefix = resolve(options.prefix);
     this.#stats = options.stats;
     this.#exceptions = options.exceptions;
     this.#fullHistory = options.fullHistory;
     this.#userCount = options.userCount;
+    this.#extraHistory = (options.extraHistory ?? []).map((csv) => ({ csv, file: `${this.#prefix}_${csv.suffix}.csv`, made: false }));
   }
 
   get files(): string[] {
@@ -50,6 +66,13 @@ export class CsvWriter {
   tick(): void {
     this.#snapshot();
     appendFileSync(`${this.#prefix}_stats_history.csv`, historyCsvRows(this.#stats, { userCount: this.#userCount(), fullHistory: this.#fullHistory }));
+    for (const extra of this.#extraHistory) {
+      const rows = extra.csv.rows();
+      if (rows === '') continue;
+      if (extra.made) appendFileSync(extra.file, rows);
+      else writeFileSync(extra.file, extra.csv.header() + rows);
+      extra.made = true;
+    }
   }
 
   /** Stops the timer and writes everything from the final statistics (synchronously). */

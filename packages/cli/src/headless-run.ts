@@ -17,7 +17,8 @@ import {
   formatStepsTable,
   stepsCsv,
 } from '@locusta/stats';
-import { formatLlmTable, llmCsv, llmReportSection, llmStatsOf } from '@locusta/llm';
+import { LlmHistoryCsv, formatLlmTable, llmCsv, llmReportSection, llmStatsOf } from '@locusta/llm';
+import type { ExtraHistoryCsv } from './csv-writer.ts';
 import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
 import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
@@ -117,6 +118,7 @@ export class HeadlessRun {
             exceptions,
             fullHistory: Boolean(o.options['csvFullHistory']),
             userCount: () => this.runner.userCount,
+            extraHistory: [llmHistory(env, Boolean(o.options['csvFullHistory']))],
           })
         : undefined;
     this.#history = new RunHistory(stats, () => this.runner.userCount);
@@ -374,4 +376,10 @@ export class HeadlessRun {
     if (options['json']) process.stdout.write(json);
     if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
   }
+}
+
+/** PREFIX_llm_history.csv: the LLM rates every second, once the run has LLM requests. */
+function llmHistory(env: Environment, fullHistory: boolean): ExtraHistoryCsv {
+  const csv = new LlmHistoryCsv({ fullHistory });
+  return { suffix: 'llm_history', header: () => csv.header(), rows: () => csv.rows(llmStatsOf(env)) };
 }

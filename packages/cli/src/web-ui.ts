@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@locusta/core';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
+import { llmPrometheus, llmStatsOf, llmTableData } from '@locusta/llm';
 import type { WebCustomOption } from '@locusta/web';
 import { LogBuffer, WebServer, adaptRunner, applyStartOptions, normalizeBasePath } from '@locusta/web';
 import { usageError } from './errors.ts';
@@ -103,6 +104,9 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
     version: o.version,
     onQuitRequested: () => void run.shutdown('Quit requested from the web UI, shutting down'),
+    // The LLM token metrics: a tab once a run has LLM requests, and families on /metrics.
+    extraTables: () => [{ id: 'llm', title: 'LLM metrics', ...llmTableData(llmStatsOf(env)), lastRowIsTotal: true }],
+    extraMetrics: () => llmPrometheus(llmStatsOf(env)),
   });
   try {
     const { url } = await web.listen();

@@ -16,3 +16,8 @@ export { formatLlmTable } from './llm-table.ts';
 export { LLM_CSV_HEADER, llmCsv } from './llm-csv.ts';
 export { llmReportSection } from './llm-report-section.ts';
 export type { ReportSection } from './llm-report-section.ts';
+export { llmTableData } from './llm-table-data.ts';
+export type { LlmTableData } from './llm-table-data.ts';
+export { LLM_HISTORY_CSV_HEADER, LlmHistoryCsv } from './llm-history-csv.ts';
+export { LLM_LATENCY_BUCKETS, llmPrometheus } from './llm-prometheus.ts';
+export type { CountTotals, RateWindow, SecondCounts } from './per-second.ts';

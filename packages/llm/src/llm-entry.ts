@@ -1,5 +1,7 @@
 import type { Histogram } from './histograms.ts';
 import { addHistogramData, histogramData, msToMicros, newHistogram, percentiles, record } from './histograms.ts';
+import type { CountTotals, RateWindow, SecondCounts } from './per-second.ts';
+import { PerSecondCounts, rateWindow } from './per-second.ts';
 
 /** Where a request's token counts came from: the server's `usage`, content chunks counted, or nowhere. */
 export type TokenSource = 'usage' | 'chunks' | 'none';
@@ -54,6 +56,8 @@ export interface LlmEntryData {
   inputTokensPerRequest: number[];
   outputTokensPerRequest: number[];
   outputTokensPerSecond: number[];
+  /** Requests, shed and output tokens per unix second in which requests finished. */
+  perSecond: SecondCounts[];
 }
 
 /** The latency metrics an entry holds, by name. */
@@ -85,18 +89,29 @@ export class LlmEntry {
   firstStart = Infinity;
   lastEnd = -Infinity;
   readonly histograms: Record<HistogramKey, Histogram>;
+  readonly #perSecond = new PerSecondCounts();
+  readonly #window: () => RateWindow | null;
 
-  constructor(name: string, model: string) {
+  /**
+   * `window` gives the seconds the current rates average over; LlmStats passes the window of
+   * its Aggregated entry so every row covers the same seconds (as Locust's current RPS does).
+   * By default, the entry's own.
+   */
+  constructor(name: string, model: string, window?: () => RateWindow | null) {
     this.name = name;
     this.model = model;
     this.histograms = fresh();
+    this.#window = window ?? (() => rateWindow(this.firstStart, this.lastEnd));
   }
 
   /** Counts a request; `good` says it met the goodput bounds. Latencies and tokens count for successes only. */
   record(sample: LlmSample, tpot: number | undefined, good: boolean): void {
     this.requests++;
     this.firstStart = Math.min(this.firstStart, sample.startTime);
-    this.lastEnd = Math.max(this.lastEnd, sample.startTime + sample.e2e);
+    const end = sample.startTime + sample.e2e;
+    this.lastEnd = Math.max(this.lastEnd, end);
+    const tokens = sample.outcome === 'success' ? (sample.outputTokens ?? 0) : 0;
+    this.#perSecond.add(Math.floor(end / 1000), 1, sample.outcome === 'shed' ? 1 : 0, tokens);
     if (sample.outcome === 'shed') {
       this.shed++;
       if (sample.retryAfter) this.retryAfter++;
@@ -151,6 +166,30 @@ export class LlmEntry {
     return s > 0 ? this.outputTokens / s : 0;
   }
 
+  /** Per-second means of requests, shed responses and output tokens over the current window; 0 before it has a second. */
+  currentRates(): CountTotals {
+    const w = this.#window();
+    if (w === null) return { requests: 0, shed: 0, outputTokens: 0 };
+    const sums = this.#perSecond.sum(w.from, w.to);
+    const seconds = Math.max(w.to - w.from, 1);
+    return { requests: sums.requests / seconds, shed: sums.shed / seconds, outputTokens: sums.outputTokens / seconds };
+  }
+
+  /** Requests finished per second, shed and failed ones included, over the current window. */
+  get currentRequestsPerSecond(): number {
+    return this.currentRates().requests;
+  }
+
+  /** 503 and 429 answers per second over the current window. */
+  get currentShedPerSecond(): number {
+    return this.currentRates().shed;
+  }
+
+  /** Output tokens of successful requests per second over the current window (counted when each finished). */
+  get currentOutputTokensPerSecond(): number {
+    return this.currentRates().outputTokens;
+  }
+
   /** Good requests over all requests sent (shed and failed ones included). */
   get goodputRatio(): number {
     return this.requests === 0 ? 0 : this.good / this.requests;
@@ -194,6 +233,7 @@ export class LlmEntry {
       inputTokensPerRequest: histogramData(h.inputTokensPerRequest),
       outputTokensPerRequest: histogramData(h.outputTokensPerRequest),
       outputTokensPerSecond: histogramData(h.outputTokensPerSecond),
+      perSecond: this.#perSecond.serialize(),
     };
   }
 
@@ -211,6 +251,8 @@ export class LlmEntry {
     if (data.firstStart !== null) this.firstStart = Math.min(this.firstStart, data.firstStart);
     if (data.lastEnd !== null) this.lastEnd = Math.max(this.lastEnd, data.lastEnd);
     for (const key of HISTOGRAMS) addHistogramData(this.histograms[key], data[key]);
+    // Absent from the reports of a worker that predates the per-second counts.
+    this.#perSecond.merge(data.perSecond ?? []);
   }
 }
 

@@ -51,6 +51,13 @@ export const COLUMNS: readonly Column[] = [
   { header: 'Token source', short: 'source', value: (e) => e.tokenSource },
 ];
 
+/** The current rates (Locust's current RPS window): what the live views add to the totals. */
+export const CURRENT_COLUMNS: readonly Column[] = [
+  { header: 'Current requests/s', short: 'req/s', value: (e) => e.currentRequestsPerSecond, decimals: true },
+  { header: 'Current shed/s', short: 'shed/s', value: (e) => e.currentShedPerSecond, decimals: true },
+  { header: 'Current output tokens/s', short: 'cur tok/s', value: (e) => e.currentOutputTokensPerSecond, decimals: true },
+];
+
 /** The goodput columns, present when bounds were set. */
 export const GOODPUT_COLUMNS: readonly Column[] = [
   { header: 'Good requests', short: '# good', value: (e) => e.good },

@@ -2,6 +2,8 @@ import type { GoodputSpec } from './goodput.ts';
 import { meetsGoodput } from './goodput.ts';
 import type { LlmEntryData, LlmSample } from './llm-entry.ts';
 import { LlmEntry } from './llm-entry.ts';
+import type { RateWindow } from './per-second.ts';
+import { rateWindow } from './per-second.ts';
 
 /** The name of the entry that sums all the others, as in the request statistics. */
 export const AGGREGATED = 'Aggregated';
@@ -25,7 +27,7 @@ export class LlmStats {
   /** Goodput bounds; set before the test, as a request is judged when it is recorded. */
   goodput: GoodputSpec | undefined;
   #entries = new Map<string, LlmEntry>();
-  #total = new LlmEntry(AGGREGATED, '');
+  #total = this.#newTotal();
 
   constructor(goodput?: GoodputSpec) {
     this.goodput = goodput;
@@ -67,14 +69,26 @@ export class LlmStats {
   /** Forgets every sample; the goodput bounds stay. */
   reset(): void {
     this.#entries = new Map();
-    this.#total = new LlmEntry(AGGREGATED, '');
+    this.#total = this.#newTotal();
+  }
+
+  /**
+   * The seconds the current rates of every entry average over: Locust's current RPS window,
+   * anchored on the last request any entry finished. Null before any request.
+   */
+  currentWindow(): RateWindow | null {
+    return rateWindow(this.#total.firstStart, this.#total.lastEnd);
+  }
+
+  #newTotal(): LlmEntry {
+    return new LlmEntry(AGGREGATED, '', () => this.currentWindow());
   }
 
   #entry(name: string, model: string): LlmEntry {
     const k = key(name, model);
     let entry = this.#entries.get(k);
     if (entry === undefined) {
-      entry = new LlmEntry(name, model);
+      entry = new LlmEntry(name, model, () => this.currentWindow());
       this.#entries.set(k, entry);
     }
     return entry;

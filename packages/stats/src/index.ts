@@ -45,3 +45,5 @@ export { WindowEntry } from './window-entry.ts';
 export type { WindowEntryInit } from './window-entry.ts';
 export { forEachRecorded } from './histogram.ts';
 export { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
+export { PrometheusText, escapeLabelValue } from './prometheus-text.ts';
+export type { PrometheusLabels } from './prometheus-text.ts';

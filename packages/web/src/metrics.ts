@@ -1,4 +1,5 @@
 import type { StatsEntry } from '@locusta/stats';
+import { PrometheusText, escapeLabelValue } from '@locusta/stats';
 import type { WebRunner } from './web-runner.ts';
 import { ACTIVE_WORKER_STATES } from './web-runner.ts';
 
@@ -10,83 +11,9 @@ export const RESPONSE_TIME_BUCKETS: readonly number[] = Object.freeze([
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ]);
 
-/** A label value as the exposition format wants it: backslash, double quote and newline escaped. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** HELP text escaping: backslash and newline only. */
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-/** A sample value in the format's float syntax. */
-export function formatValue(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return '+Inf';
-  if (n === -Infinity) return '-Inf';
-  return String(n);
-}
-
-function labels(pairs: ReadonlyArray<readonly [string, string]>): string {
-  return `{${pairs.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;
-}
-
-// What the histogram behind StatsEntry.histogram() offers beyond the library's public
-// interface (which has no per-bucket counts): the JS HdrHistogram's counts array.
-interface CountsArray {
-  readonly countsArrayLength: number;
-  readonly maxValue: number;
-  getCountAtIndex(index: number): number;
-  valueFromIndex(index: number): number;
-  countsArrayIndex(value: number): number;
-}
-
-function hasCounts(h: unknown): h is CountsArray {
-  const c = h as Partial<CountsArray>;
-  return typeof c.getCountAtIndex === 'function' && typeof c.valueFromIndex === 'function' && typeof c.countsArrayIndex === 'function';
-}
-
-/**
- * Cumulative counts of samples at or below each bucket bound, from the HdrHistogram of µs. A
- * histogram bucket is placed by its lowest value, so a sample of exactly a bound (5 ms) counts
- * as `le="0.005"`; the error is the histogram's resolution (0.1 %). Null if the histogram
- * cannot be walked.
- */
-export function cumulativeBucketCounts(entry: StatsEntry, boundsSeconds: readonly number[]): number[] | null {
-  const h: unknown = entry.histogram();
-  if (!hasCounts(h)) return null;
-  const bounds = boundsSeconds.map((s) => Math.round(s * 1e6));
-  const counts = new Array<number>(bounds.length).fill(0);
-  const last = Math.min(h.countsArrayIndex(h.maxValue), h.countsArrayLength - 1);
-  let b = 0;
-  for (let i = 0; i <= last; i++) {
-    const c = h.getCountAtIndex(i);
-    if (c === 0) continue;
-    const us = h.valueFromIndex(i);
-    while (b < bounds.length && us > (bounds[b] ?? Infinity)) b++;
-    if (b === bounds.length) break; // the rest only counts for +Inf
-    counts[b] = (counts[b] ?? 0) + c;
-  }
-  for (let i = 1; i < counts.length; i++) counts[i] = (counts[i] ?? 0) + (counts[i - 1] ?? 0);
-  return counts;
-}
-
-class Exposition {
-  #out = '';
-
-  family(name: string, type: 'counter' | 'gauge' | 'histogram', help: string): void {
-    this.#out += `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
-  }
-
-  sample(name: string, pairs: ReadonlyArray<readonly [string, string]>, value: number): void {
-    this.#out += `${name}${pairs.length ? labels(pairs) : ''} ${formatValue(value)}\n`;
-  }
-
-  text(): string {
-    return this.#out;
-  }
-}
+// The exposition format is written by @locusta/stats, which other packages' metrics share
+// (see `extraMetrics`); the label escaping stays exported here for this package's users.
+export { escapeLabelValue };
 
 /**
  * The runner's statistics in the Prometheus text exposition format: request and failure
@@ -95,7 +22,7 @@ class Exposition {
  * rate() treats as a counter reset.
  */
 export function renderMetrics(runner: WebRunner): string {
-  const m = new Exposition();
+  const m = new PrometheusText();
   const entries = runner.stats.entries();
   const key = (e: StatsEntry) => [['method', e.method], ['name', e.name]] as const;
 
@@ -107,15 +34,7 @@ export function renderMetrics(runner: WebRunner): string {
   m.family('locusta_response_time_seconds', 'histogram', 'Response times of requests that have one.');
   for (const e of entries) {
     const count = e.numRequests - e.numNoneRequests;
-    const cumulative = cumulativeBucketCounts(e, RESPONSE_TIME_BUCKETS);
-    if (cumulative) {
-      RESPONSE_TIME_BUCKETS.forEach((le, i) => {
-        m.sample('locusta_response_time_seconds_bucket', [...key(e), ['le', formatValue(le)]], cumulative[i] ?? 0);
-      });
-    }
-    m.sample('locusta_response_time_seconds_bucket', [...key(e), ['le', '+Inf']], count);
-    m.sample('locusta_response_time_seconds_sum', key(e), e.totalResponseTime / 1000);
-    m.sample('locusta_response_time_seconds_count', key(e), count);
+    m.histogram('locusta_response_time_seconds', key(e), e.histogram(), RESPONSE_TIME_BUCKETS, { count, sumSeconds: e.totalResponseTime / 1000 });
   }
 
   const workers = runner.workers?.() ?? [];

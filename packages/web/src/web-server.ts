@@ -15,6 +15,8 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { RunControl } from './run-control.ts';
 import type { CsvSources, DownloadContext, HtmlReportSource } from './routes/downloads.ts';
 import { csvDownload, defaultCsvSources, reportDownload } from './routes/downloads.ts';
+import type { ExtraTable } from './routes/extra-tables.ts';
+import { extraTablesReport } from './routes/extra-tables.ts';
 import { exceptionsReport, logsReport, tasksInfo, workerCount } from './routes/info.ts';
 import { requestsReport } from './routes/stats-requests.ts';
 import { NO_WORKERS, isRefusal, parseSwarmForm } from './routes/swarm.ts';
@@ -53,6 +55,13 @@ export interface WebServerOptions {
   version?: string;
   /** When set, the UI shows a Quit button and `POST /quit` calls this. */
   onQuitRequested?: () => void;
+  /**
+   * Tables the UI shows in a tab each (when they have rows), polled with the statistics from
+   * `/stats/extra`: how another package's metrics reach the page without it knowing them.
+   */
+  extraTables?: () => ExtraTable[];
+  /** More Prometheus text exposition (whole families) appended to `/metrics`. */
+  extraMetrics?: () => string;
   /** How long `/stats/requests` answers from cache (Locust memoizes it for 2 s). @default 1000 */
   statsCacheMs?: number;
   /** Interval of the server-side chart history. @default 2000 */
@@ -80,7 +89,8 @@ export function isLoopback(host: string): boolean {
 
 /**
  * The web UI and Locust's REST API on node:http (or node:https): the page and its assets,
- * `/swarm`, `/stop`, the statistics, CSV and report downloads, `/tasks`, `/logs`, `/metrics`.
+ * `/swarm`, `/stop`, the statistics (and `/stats/extra`), CSV and report downloads, `/tasks`,
+ * `/logs`, `/metrics`.
  */
 export class WebServer {
   /** The chart history; the CLI can hand its rows to the HTML report. */
@@ -174,6 +184,7 @@ export class WebServer {
       ['/stats/reset', { GET: () => this.#reset(), action: true }],
       ['/stats/requests', { GET: () => this.#statsRequests() }],
       ['/stats/history', { GET: (_req, url) => jsonReply(this.#historyPage(url.searchParams)) }],
+      ['/stats/extra', json(() => extraTablesReport(this.#opts.extraTables))],
       ['/stats/requests/csv', { GET: () => csvDownload(dl, 'stats') }],
       ['/stats/requests_full_history/csv', { GET: () => csvDownload(dl, 'history') }],
       ['/stats/failures/csv', { GET: () => csvDownload(dl, 'failures') }],
@@ -183,7 +194,7 @@ export class WebServer {
       ['/tasks', json(() => tasksInfo(runner))],
       ['/logs', json(() => logsReport(this.#opts.logs, this.#opts.workerLogs))],
       ['/worker-count', json(() => workerCount(runner))],
-      ['/metrics', { GET: () => textReply(renderMetrics(runner), 200, METRICS_CONTENT_TYPE) }],
+      ['/metrics', { GET: () => textReply(this.#metrics(), 200, METRICS_CONTENT_TYPE) }],
     ];
     if (this.#opts.onQuitRequested) routes.push(['/quit', { POST: () => this.#quit(), action: true }]);
     return new Map(routes);
@@ -258,6 +269,7 @@ export class WebServer {
       hasReport: this.#opts.htmlReport !== undefined,
       hasFullHistory: this.#downloads.csv.history !== undefined,
       pollMs: this.#opts.pollMs ?? 2000,
+      hasExtraTables: this.#opts.extraTables !== undefined,
     });
     return {
       status: 200,
@@ -314,6 +326,12 @@ export class WebServer {
       this.#statsCache = { text, until: now + Math.max(this.#opts.statsCacheMs ?? 1000, 2 * took) };
     }
     return { status: 200, headers: { 'content-type': 'application/json' }, body: this.#statsCache.text };
+  }
+
+  /** The runner's families, then the extra ones; the exposition must end with a newline. */
+  #metrics(): string {
+    const extra = this.#opts.extraMetrics?.() ?? '';
+    return renderMetrics(this.#runner) + (extra === '' || extra.endsWith('\n') ? extra : `${extra}\n`);
   }
 
   #historyPage(query: URLSearchParams): ReturnType<StatsHistory['read']> {

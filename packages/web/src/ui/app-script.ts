@@ -191,23 +191,33 @@ export const APP_JS: string = String.raw`(function () {
   // ---- tabs ----------------------------------------------------------------------------------
   var activeTab = 'stats';
   var TABS = ['stats', 'charts', 'failures', 'exceptions', 'workers', 'ratios', 'download', 'logs'];
+  // The tabs of the server's extra tables, by tab name ('extra-' + table id); see below.
+  var extraTabs = {};
+  // An extra tab the address asked for before its table arrived: shown once it has rows.
+  var wantedTab = null;
   function showTab(name) {
-    if (TABS.indexOf(name) < 0) name = 'stats';
+    if (TABS.indexOf(name) < 0 && !extraTabs[name]) {
+      if (name.indexOf('extra-') === 0) wantedTab = name;
+      name = 'stats';
+    }
     activeTab = name;
     Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
       b.classList.toggle('active', b.dataset.tab === name);
     });
     TABS.forEach(function (t) { $('tab-' + t).hidden = t !== name; });
+    Object.keys(extraTabs).forEach(function (t) { extraTabs[t].section.hidden = t !== name; });
     if (name === 'charts') resizeCharts();
     renderActive();
     if (name === 'logs' || name === 'ratios' || name === 'exceptions') refreshSoon();
   }
-  Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), function (b) {
+  function bindTab(b) {
     b.addEventListener('click', function () {
+      wantedTab = null;
       if (history.replaceState) history.replaceState(null, '', '#' + b.dataset.tab);
       showTab(b.dataset.tab);
     });
-  });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('.tabs button'), bindTab);
 
   // ---- tables --------------------------------------------------------------------------------
   var STAT_COLUMNS = [
@@ -358,6 +368,80 @@ export const APP_JS: string = String.raw`(function () {
     else if (activeTab === 'failures') renderFailures();
     else if (activeTab === 'exceptions') renderExceptions();
     else if (activeTab === 'workers') renderWorkers();
+    else if (extraTabs[activeTab]) renderExtra(extraTabs[activeTab]);
+  }
+
+  // ---- extra tables --------------------------------------------------------------------------
+  // Tables the server adds (the CLI's LLM metrics), a tab each before Download data, made when
+  // a table first has rows and hidden while it has none. Made with DOM APIs, so a table's id and
+  // title never go into markup; filled with fillTable like the tables above.
+  function extraTabFor(table) {
+    var name = 'extra-' + table.id;
+    if (extraTabs[name]) return extraTabs[name];
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.tab = name;
+    bindTab(button);
+    var download = document.querySelector('.tabs button[data-tab="download"]');
+    download.parentNode.insertBefore(button, download);
+    var section = document.createElement('section');
+    section.className = 'tab';
+    section.id = 'tab-' + name;
+    section.hidden = true;
+    var wrap = document.createElement('div');
+    wrap.className = 'table-wrap';
+    var el = document.createElement('table');
+    el.createTHead();
+    el.createTBody();
+    wrap.appendChild(el);
+    section.appendChild(wrap);
+    $('tab-download').parentNode.insertBefore(section, $('tab-download'));
+    extraTabs[name] = { name: name, button: button, section: section, table: el, head: '', data: null };
+    return extraTabs[name];
+  }
+
+  function renderExtra(tab) {
+    var t = tab.data;
+    if (!t) return;
+    // A column is numeric (aligned right) when its first value is a number.
+    var cols = t.columns.map(function (_, j) {
+      for (var i = 0; i < t.rows.length; i++) {
+        var v = t.rows[i][j];
+        if (v !== null && v !== undefined) return { cls: typeof v === 'number' ? 'num' : '' };
+      }
+      return { cls: '' };
+    });
+    var head = '<tr>' + t.columns.map(function (c, j) { return '<th class="' + cols[j].cls + '">' + esc(c) + '</th>'; }).join('') + '</tr>';
+    if (tab.head !== head) {
+      // New columns or alignments: the rows are made again rather than reused.
+      tab.head = head;
+      tab.table.tHead.innerHTML = head;
+      tab.table.tBodies[0].innerHTML = '';
+    }
+    var texts = t.rows.map(function (r) {
+      return r.map(function (v) { return v === null || v === undefined ? '-' : String(v); });
+    });
+    var classes = texts.map(function (_, i) { return t.lastRowIsTotal && i === texts.length - 1 ? 'total' : ''; });
+    fillTable(tab.table.tBodies[0], cols, texts, classes, 'No data yet');
+  }
+
+  function applyExtra(tables) {
+    var seen = {};
+    tables.forEach(function (t) {
+      var name = 'extra-' + t.id;
+      seen[name] = true;
+      if (!extraTabs[name] && !t.rows.length) return;
+      var tab = extraTabFor(t);
+      tab.data = t;
+      if (tab.button.textContent !== t.title) tab.button.textContent = t.title;
+    });
+    Object.keys(extraTabs).forEach(function (name) {
+      var tab = extraTabs[name];
+      if (!seen[name] && tab.data) tab.data = { id: tab.data.id, title: tab.data.title, columns: tab.data.columns, rows: [] };
+      var empty = !tab.data || !tab.data.rows.length;
+      tab.button.hidden = empty && activeTab !== name;
+      if (wantedTab === name && !empty) { wantedTab = null; showTab(name); }
+    });
   }
 
   // ---- charts --------------------------------------------------------------------------------
@@ -521,6 +605,16 @@ export const APP_JS: string = String.raw`(function () {
     });
   }
 
+  var lastExtraText = '';
+  function refreshExtra() {
+    return fetchJsonText('/stats/extra').then(function (text) {
+      if (text === lastExtraText) return;
+      lastExtraText = text;
+      applyExtra(JSON.parse(text).tables || []);
+      if (extraTabs[activeTab] && !document.hidden) renderExtra(extraTabs[activeTab]);
+    });
+  }
+
   function refreshRatios() {
     return fetchJsonText('/tasks').then(function (text) {
       var data = JSON.parse(text);
@@ -537,6 +631,7 @@ export const APP_JS: string = String.raw`(function () {
     busy = true;
     again = false;
     var work = [refreshStats(), refreshHistory()];
+    if (cfg.hasExtraTables) work.push(refreshExtra());
     if (activeTab === 'exceptions' || cycle % 3 === 0) work.push(refreshExceptions());
     if (activeTab === 'logs') work.push(refreshLogs());
     if (activeTab === 'ratios') work.push(refreshRatios());

@@ -16,6 +16,8 @@ export interface PageConfig {
   hasReport: boolean;
   hasFullHistory: boolean;
   pollMs: number;
+  /** The server has extra tables: the page polls `/stats/extra` and adds a tab per table. */
+  hasExtraTables: boolean;
 }
 
 /** The Content-Security-Policy of the page: its own scripts only, nothing inline runs. */

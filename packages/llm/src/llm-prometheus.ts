@@ -1,0 +1,37 @@
+import type { PrometheusLabels } from '@locusta/stats';
+import { PrometheusText } from '@locusta/stats';
+import type { LlmEntry } from './llm-entry.ts';
+import type { LlmStats } from './llm-stats.ts';
+
+/** Upper bounds (seconds) of the TTFT and E2E histograms' buckets; generations run to minutes. */
+export const LLM_LATENCY_BUCKETS: readonly number[] = Object.freeze([
+  0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300,
+]);
+
+/**
+ * The LLM metrics in the Prometheus text exposition format, per endpoint name and model:
+ * request, shed, failure and token counters, and TTFT and E2E histograms of the successes
+ * (`_sum` from the histogram's buckets, within its 0.1 % resolution). Meant to follow the
+ * request metrics on `/metrics`; empty before any LLM request. Counters restart from 0 when a
+ * test starts or the statistics are reset.
+ */
+export function llmPrometheus(stats: LlmStats): string {
+  if (stats.total.requests === 0) return '';
+  const m = new PrometheusText();
+  const entries = stats.entries();
+  const key = (e: LlmEntry): PrometheusLabels => [['name', e.name], ['model', e.model]];
+  const counter = (name: string, help: string, value: (e: LlmEntry) => number) => {
+    m.family(name, 'counter', help);
+    for (const e of entries) m.sample(name, key(e), value(e));
+  };
+  counter('locusta_llm_requests_total', 'Generation requests finished, shed and failed ones included.', (e) => e.requests);
+  counter('locusta_llm_shed_total', 'Requests the server refused with 503 or 429 (shed load).', (e) => e.shed);
+  counter('locusta_llm_failures_total', 'Other failed requests: errors, timeouts, other statuses, broken streams.', (e) => e.failures);
+  counter('locusta_llm_input_tokens_total', 'Prompt tokens of successful requests.', (e) => e.inputTokens);
+  counter('locusta_llm_output_tokens_total', 'Output tokens of successful requests.', (e) => e.outputTokens);
+  m.family('locusta_llm_ttft_seconds', 'histogram', 'Time to first token of successful streamed requests.');
+  for (const e of entries) m.histogram('locusta_llm_ttft_seconds', key(e), e.histograms.ttft, LLM_LATENCY_BUCKETS);
+  m.family('locusta_llm_e2e_seconds', 'histogram', 'Request sent to the end of the answer, successful requests.');
+  for (const e of entries) m.histogram('locusta_llm_e2e_seconds', key(e), e.histograms.e2e, LLM_LATENCY_BUCKETS);
+  return m.text();
+}
