@@ -56,7 +56,10 @@ export function renderHtmlReport(data: ReportData): string {
   if (data.slos) sections.push({ id: 'slos', title: 'Service level objectives', html: sloTable(data.slos) });
   if (data.steps || data.saturation) sections.push({ id: 'steps', title: 'Steps', html: stepsTable(data.steps ?? [], data.saturation) });
   if (data.corrected) sections.push({ id: 'corrected', title: 'Corrected latencies', html: correctedSection(charts, data.corrected) });
-  (data.extraSections ?? []).forEach((extra, i) => sections.push({ id: `extra-${i + 1}`, title: extra.title, html: extra.html }));
+  // Other features' tables can be wide: they scroll sideways, their cells kept on one line.
+  (data.extraSections ?? []).forEach((extra, i) =>
+    sections.push({ id: `extra-${i + 1}`, title: extra.title, html: `<div class="table-wrap extra">${extra.html}</div>` }),
+  );
 
   const nav = sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   const assets = uplotAssets();

@@ -26,6 +26,7 @@ nav a:hover { text-decoration: underline; }
 .card.bad .card-value { color: var(--fail); }
 .card.good .card-value { color: var(--pass); }
 .table-wrap { overflow-x: auto; }
+.extra td, .extra th { white-space: nowrap; overflow-wrap: normal; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
