@@ -23,13 +23,16 @@ const { values } = parseArgs({
     'spawn-rate': { type: 'string', default: '2000' },
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
+    'memory-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(`node bench/run.mjs [--duration 10] [--warmup 2] [--rounds 3] [--users 32]
   [--server raw|http] [--memory-users 1,1000,10000] [--spawn-rate 2000] [--profile | --no-profile]
+  [--memory-only]
   --profile always runs Locusta once more under node --cpu-prof (by default only when it misses the target).
+  --memory-only skips the throughput rounds, prints the memory rows and leaves bench/RESULTS.md as it is.
 `);
   process.exit(0);
 }
@@ -81,7 +84,9 @@ const ROTATION = [
 ];
 const runs = { undici: [], autocannon: [], locusta: [], all: [] };
 const order = [];
-for (let round = 1; round <= opts.rounds; round++) {
+// A memory-only run (for iterating on per-user memory) has no throughput to report.
+const memoryOnly = values['memory-only'];
+for (let round = 1; !memoryOnly && round <= opts.rounds; round++) {
   const names = ROTATION[(round - 1) % ROTATION.length];
   order.push(names);
   for (const client of names) {
@@ -91,13 +96,18 @@ for (let round = 1; round <= opts.rounds; round++) {
     log(`round ${round} ${client}: ${Math.round(r.rps)} req/s, ${r.cpuSeconds.toFixed(2)} CPU s, ${Math.round(r.requests / r.cpuSeconds)} req/CPU-s, target ${Math.round((r.serverCpu ?? NaN) * 100)} % busy, ${r.errors} errors`);
   }
 }
-const summary = summarise({ undici: runs.undici, autocannon: runs.autocannon, locusta: runs.locusta });
+const summary = memoryOnly ? undefined : summarise({ undici: runs.undici, autocannon: runs.autocannon, locusta: runs.locusta });
 
 const memory = [];
 for (const users of memoryUsers) {
   const m = await runMemory(o, users, spawnRate);
   memory.push(m);
   log(`memory ${users} users: ${m.atSpawnedMb.toFixed(1)} MB at spawned, peak ${m.peakMb.toFixed(1)} MB, VmHWM ${m.hwmMb.toFixed(1)} MB, ${m.failures} failures`);
+}
+if (memoryOnly) {
+  await stop(server);
+  process.stdout.write(`${JSON.stringify(memory, null, 2)}\n`);
+  process.exit(0);
 }
 
 let profile;

@@ -59,7 +59,7 @@ describe('locusta with the web UI (no --headless)', () => {
     const target = await startServer();
     const r = await startLocusta([
       '-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0',
-      '--autostart', '-u', '2', '-r', '10', '-t', '2', '--autoquit', '1',
+      '--autostart', '-u', '2', '-r', '10', '-t', '2', '--autoquit', '1', '-s', '5',
     ]).done;
     expect(r.stderr).toContain('Starting web interface at');
     expect(r.stderr).toContain('--run-time limit reached, stopping test');

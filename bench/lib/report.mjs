@@ -87,6 +87,8 @@ export function renderResults({ machine, opts, command, pinned, summary, runs, m
   p();
   p(`bench/locustfiles/waiting.ts: an HttpUser whose task does one GET, then \`constant(30)\` wait, so every user is waiting during the sampling. Spawned with \`-r ${memory[0]?.rate}\`; VmRSS from /proc/PID/status when "All users spawned" is logged and every 250 ms for the next few seconds.`);
   p();
+  p('The process runs with the V8 heap settings the `locusta` command applies to itself on every run (packages/locusta/bin/heap.js): the old generation grows by 20 % of the live heap between full collections, and the young generation stops growing at 16 MB. No node flag is passed.');
+  p();
   p('| Users | RSS at all spawned | RSS a few s later | peak sampled RSS | VmHWM (lifetime peak) | requests / failures |');
   p('|---|---|---|---|---|---|');
   for (const m of memory) {

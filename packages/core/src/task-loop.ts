@@ -53,15 +53,6 @@ function pacingLagOf(holder: TaskHolder): number | undefined {
 
 type Spawner = (cls: TaskDef['fn'], parent: TaskHolder) => TaskHolder & { run(): Promise<void> };
 
-/** Runs one task: calls the function, or runs a nested TaskSet until it is interrupted. */
-async function execute(holder: TaskHolder, task: TaskDef, spawn: Spawner): Promise<void> {
-  if (task.isTaskSet) {
-    await spawn(task.fn, holder).run();
-  } else {
-    await task.fn.call(holder);
-  }
-}
-
 /**
  * The task loop of Locust's TaskSet.run, shared by a User's default task set and by TaskSets:
  * pick or dequeue a task, run it, wait. RescheduleTaskImmediately skips the wait; any other error
@@ -77,7 +68,9 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
       if (!task) throw new StopUser(`${holder.constructor.name} has no tasks`);
       internals.checkStopping();
       try {
-        await execute(holder, task, spawn);
+        // Run the task: call the function, or run a nested TaskSet until it is interrupted. Awaited
+        // here rather than in an async helper, which cost a generator and a promise per task.
+        await (task.isTaskSet ? spawn(task.fn, holder).run() : task.fn.call(holder));
       } catch (err) {
         if (err instanceof RescheduleTaskImmediately) continue;
         if (isControlFlow(err) && !(err instanceof RescheduleTask)) throw err;

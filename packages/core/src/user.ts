@@ -26,6 +26,11 @@ export interface UserClass {
 
 const INTERNALS = Symbol('locusta.user.internals');
 
+type CleanupHook = (killed: boolean) => void;
+
+/** Set in User's static block, which runs before any user exists. */
+let Internals: new (user: User) => UserInternals;
+
 /**
  * A simulated user (Locust's User). Subclass it, declare tasks with `@task` or a static `tasks`
  * list, set `waitTime`, and override `onStart`/`onStop`. Framework state lives in #private
@@ -49,7 +54,8 @@ export class User implements TaskHolder {
   #state: UserState = 'idle';
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   #rejectWait: ((err: Error) => void) | undefined;
-  #cleanups: Array<(killed: boolean) => void> | undefined;
+  /** One hook, or several: nearly every user has exactly one (its HTTP session's). */
+  #cleanups: CleanupHook | CleanupHook[] | undefined;
   #killed = false;
   #scheduleLag: number | undefined;
   /** Set by the runner in arrival-rate mode: arrivals, not the wait time, start the tasks. */
@@ -111,13 +117,17 @@ export class User implements TaskHolder {
    * when the runner kills the user (`killed` true: abort in-flight work) or after `onStop`.
    */
   protected addCleanup(hook: (killed: boolean) => void): void {
-    (this.#cleanups ??= []).push(hook);
+    const hooks = this.#cleanups;
+    if (hooks === undefined) this.#cleanups = hook;
+    else if (typeof hooks === 'function') this.#cleanups = [hooks, hook];
+    else hooks.push(hook);
   }
 
   #cleanup(killed: boolean): void {
     const hooks = this.#cleanups;
     this.#cleanups = undefined;
-    for (const hook of hooks ?? []) {
+    if (hooks === undefined) return;
+    for (const hook of typeof hooks === 'function' ? [hooks] : hooks) {
       try {
         hook(killed);
       } catch (err) {
@@ -129,11 +139,28 @@ export class User implements TaskHolder {
   /** Sleeps `seconds` on the user's clock; a kill ends the sleep at once. */
   sleep(seconds: number): Promise<void> {
     if (this.#killed) return Promise.reject(new UserKilled());
+    return this.#sleep(seconds, false, undefined);
+  }
+
+  /**
+   * The sleep itself. For the wait between tasks (`waiting`), the timer callback also ends the
+   * waiting state, so that the task loop awaits this promise directly: an async wrapper would
+   * stay suspended, with its own promise, through the whole wait of every idle user.
+   * `pacingLag` (ms) is set when the wait time keeps a schedule (see UserInternals.wait).
+   */
+  #sleep(seconds: number, waiting: boolean, pacingLag: number | undefined): Promise<void> {
+    const due = pacingLag === undefined ? 0 : performance.now() + seconds * 1000;
     return new Promise<void>((resolve, reject) => {
       this.#rejectWait = reject;
       const done = () => {
         this.#timer = undefined;
         this.#rejectWait = undefined;
+        if (waiting) {
+          if (this.#state === 'stopping') return reject(new StopUser());
+          this.#state = 'running';
+          // A scheduled wait: the task is late by what the last one ran over plus the timer's lateness.
+          if (pacingLag !== undefined) this.#onSchedule(pacingLag + performance.now() - due);
+        }
         resolve();
       };
       // A zero wait still yields to the event loop so a task without I/O cannot starve it.
@@ -178,14 +205,20 @@ export class User implements TaskHolder {
     this.environment.events.scheduleLag.fire({ lag: this.#scheduleLag });
   }
 
-  /** Parks the user until its gate hands it the next arrival; resolves with that arrival's intended start. */
-  #park(gate: TaskGate): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /**
+   * Parks the waiting user until its gate hands it the next arrival, then ends the waiting state
+   * (in the gate's callback, for the reason given at #sleep).
+   */
+  #park(gate: TaskGate): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.#rejectWait = reject;
       gate.park(this, (intended) => {
         if (this.#killed) return;
         this.#rejectWait = undefined;
-        resolve(intended);
+        if (this.#state === 'stopping') return reject(new StopUser());
+        this.#state = 'running';
+        this.#onSchedule(performance.now() - intended);
+        resolve();
       });
     });
   }
@@ -205,36 +238,42 @@ export class User implements TaskHolder {
   }
 
   get [INTERNALS](): UserInternals {
-    const user = this;
-    return {
-      checkStopping() {
+    return new Internals(this);
+  }
+
+  static {
+    /**
+     * The loop hooks of one user. A class declared in User's body, so that it may read the
+     * private state, with its methods on its prototype: an object literal of methods cost three
+     * closures per user, which its suspended task loop kept for the user's whole life.
+     */
+    Internals = class implements UserInternals {
+      readonly #user: User;
+
+      constructor(user: User) {
+        this.#user = user;
+      }
+
+      checkStopping(): void {
+        const user = this.#user;
         if (user.#killed) throw new UserKilled();
         if (user.#state === 'stopping') throw new StopUser();
-      },
-      async wait(seconds: number, pacingLag: number | undefined) {
-        if (user.#killed) throw new UserKilled();
-        if (user.#state === 'stopping') throw new StopUser();
+      }
+
+      wait(seconds: number, pacingLag: number | undefined): Promise<void> {
+        const user = this.#user;
+        if (user.#killed) return Promise.reject(new UserKilled());
+        if (user.#state === 'stopping') return Promise.reject(new StopUser());
         user.#state = 'waiting';
         const gate = user[TASK_GATE];
-        if (gate) {
-          const intended = await user.#park(gate);
-          if ((user.#state as UserState) === 'stopping') throw new StopUser();
-          user.#state = 'running';
-          user.#onSchedule(performance.now() - intended);
-          return;
-        }
-        const due = pacingLag === undefined ? 0 : performance.now() + seconds * 1000;
-        await user.sleep(seconds);
-        if ((user.#state as UserState) === 'stopping') throw new StopUser();
-        user.#state = 'running';
-        // A scheduled wait: the task is late by what the last one ran over plus the timer's lateness.
-        if (pacingLag !== undefined) user.#onSchedule(pacingLag + performance.now() - due);
-      },
-      reportError(err: unknown, where: TaskHolder) {
-        const env = user.environment;
+        return gate ? user.#park(gate) : user.#sleep(seconds, true, pacingLag);
+      }
+
+      reportError(err: unknown, where: TaskHolder): void {
+        const env = this.#user.environment;
         env.events.userError.fire({ userInstance: where, exception: err, tb: stackOf(err) });
         env.logger.error(`${where.constructor.name}: ${describeError(err)}`);
-      },
+      }
     };
   }
 }

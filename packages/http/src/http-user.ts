@@ -21,7 +21,8 @@ export class HttpUser extends User {
     if (this.#client === undefined) {
       // Throws LocustaError LOCUSTA_ERR_HOST with checkConfig's message when the host is unusable.
       const client = new HttpSession(hostOf(this) ?? '', this);
-      this.addCleanup((killed) => client.close(killed));
+      // A bound method rather than an arrow: no closure context kept per user.
+      this.addCleanup(client.close.bind(client));
       this.#client = client;
     }
     return this.#client;

@@ -2,7 +2,11 @@
 // The `locusta` command. User files import 'locusta'; the CLI points those imports at this
 // package's own entry, so a user file anywhere on disk shares this process's classes and events.
 import { readFileSync } from 'node:fs';
-import { main } from '@locusta/cli';
+import { tuneHeap } from './heap.js';
+
+// Before anything else is loaded: the heap settings must be in place while the heap is small.
+tuneHeap();
+const { main } = await import('@locusta/cli');
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const code = await main(process.argv.slice(2), {
