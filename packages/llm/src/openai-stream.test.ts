@@ -76,6 +76,21 @@ describe('streamed chat', () => {
     expect(JSON.parse(s.requests[0]!.body)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
+  it('measures TTFT to the first content chunk, not to the headers or the role chunk', async () => {
+    // The headers and the role chunk go out at once; the first content waits 150 ms on the
+    // server, so no correct TTFT can be shorter, however fast the machine.
+    const s = await server((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sseBody([{ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }]));
+      setTimeout(() => res.end(sseBody([chunk('late'), chunk(' answer'), '[DONE]'])), 150);
+    });
+    const { user, llm } = client(s.url);
+    const result = await user.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    expect(result.text).toBe('late answer');
+    expect(result.timings.ttft).toBeGreaterThanOrEqual(150);
+    expect(llm.get('/v1/chat/completions', 'm')!.latency('ttft', [0.5])[0]).toBeGreaterThanOrEqual(149.9);
+  });
+
   it('leaves a stream_options the body sets alone, and counts chunks without usage', async () => {
     const s = await server((res) => stream(res, sseBody([chunk('a'), chunk('b'), '[DONE]'])));
     const { user } = client(s.url);
