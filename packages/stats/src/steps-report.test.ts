@@ -91,4 +91,14 @@ describe('stepResult', () => {
     expect(steps[2]).toMatchObject({ start: T + 20, end: T + 30, failures: 0, failRatio: 0 });
     expect(formatSaturation(steps, 'p99<1000')).toBe('Saturation: p99<1000 first failed at 30 users (last passing step: 20 users)');
   });
+
+  it('fails a step that made no request instead of passing it on no data', () => {
+    let now = T;
+    const stats = new RequestStats({ clock: () => now });
+    const window = new StatsWindow(stats);
+    now += 10;
+    const result = stepResult(1, 10, window.next(), parseSlos('p99<1000'));
+    expect([result.requests, result.pass, result.failed]).toEqual([0, false, ['no requests']]);
+    expect(formatSaturation([result], 'p99<1000')).toBe('Saturation: p99<1000 not found: step 1 (10 users) made no requests');
+  });
 });

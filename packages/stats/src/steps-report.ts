@@ -35,7 +35,8 @@ export const STEPS_CSV_HEADER: readonly string[] = Object.freeze([
 export function stepResult(step: number, users: number, window: WindowStats, slos: readonly Slo[] = []): StepResult {
   const t = window.total;
   const [p50 = 0, p95 = 0, p99 = 0] = t.responseTimePercentiles([0.5, 0.95, 0.99]);
-  const failed = slos.filter((slo) => !evaluateSlo(slo, window).pass).map(formatSlo);
+  // A step that made no request cannot be judged: it fails rather than passing on no data.
+  const failed = t.numRequests === 0 ? ['no requests'] : slos.filter((slo) => !evaluateSlo(slo, window).pass).map(formatSlo);
   return {
     step, users, start: window.start, end: window.end, requests: t.numRequests, failures: t.numFailures, rps: t.rps,
     p50, p95, p99, failRatio: t.failRatio, pass: failed.length === 0, failed,
@@ -94,7 +95,12 @@ export function formatSaturation(steps: readonly StepResult[], sloText?: string)
   if (steps.length === 0) return `${label} no steps were run`;
   const wanted = sloText === undefined ? null : canonical(sloText);
   const fails = (s: StepResult) => (wanted === null ? !s.pass : s.failed.some((f) => canonical(f) === wanted));
+  const silent = steps.find((s) => s.requests === 0);
   const first = steps.findIndex(fails);
+  // A step without requests ends the search before the SLO could be judged there.
+  if (silent && (first < 0 || steps.indexOf(silent) < first)) {
+    return `${label} not found: step ${silent.step} (${silent.users} users) made no requests`;
+  }
   if (first < 0) return `${label} never failed up to ${Math.max(...steps.map((s) => s.users))} users`;
   const failing = steps[first] as StepResult;
   const before = steps[first - 1];
