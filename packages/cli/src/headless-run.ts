@@ -7,6 +7,7 @@ import type { Logger } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
   HdrLogWriter,
+  checkSlos,
   formatErrorReport,
   formatHistogram,
   formatPercentilesTable,
@@ -258,7 +259,8 @@ export class HeadlessRun {
 
   /** The HTML report of the statistics so far (the web UI's /stats/report). */
   htmlReport(): string {
-    const slos = this.#slo ? this.#slo.check() : [];
+    // Evaluated for the report only: the monitor's check would log and could abort the run.
+    const slos = this.#slo ? checkSlos(this.#slo.slos, this.#stats) : [];
     return renderHtmlReport(reportData(this.#reportInputs(slos)));
   }
 

@@ -1,5 +1,6 @@
 import type { Histogram } from './histograms.ts';
-import { addHistogramData, histogramData, msToMicros, newHistogram, percentiles, record } from './histograms.ts';
+import { addBuckets, createHistogram, toBuckets, toMicros, valuesAtPercentiles } from '@locusta/stats';
+import { record } from './histograms.ts';
 import type { CountTotals, RateWindow, SecondCounts } from './per-second.ts';
 import { PerSecondCounts, rateWindow } from './per-second.ts';
 
@@ -124,10 +125,10 @@ export class LlmEntry {
     this.successes++;
     if (good) this.good++;
     const h = this.histograms;
-    record(h.e2e, msToMicros(sample.e2e));
-    if (sample.ttft !== undefined) record(h.ttft, msToMicros(sample.ttft));
-    if (sample.itl) for (const gap of sample.itl) record(h.itl, msToMicros(gap));
-    if (tpot !== undefined) record(h.tpot, msToMicros(tpot));
+    record(h.e2e, toMicros(sample.e2e));
+    if (sample.ttft !== undefined) record(h.ttft, toMicros(sample.ttft));
+    if (sample.itl) for (const gap of sample.itl) record(h.itl, toMicros(gap));
+    if (tpot !== undefined) record(h.tpot, toMicros(tpot));
     this.sources[sample.tokenSource]++;
     if (sample.inputTokens !== undefined) {
       this.inputTokens += sample.inputTokens;
@@ -142,12 +143,12 @@ export class LlmEntry {
 
   /** Latency percentiles in ms (`ps` are fractions in [0, 1]). */
   latency(metric: LatencyMetric, ps: readonly number[]): number[] {
-    return percentiles(this.histograms[metric], ps).map((us) => us / 1000);
+    return valuesAtPercentiles(this.histograms[metric], ps).map((us) => us / 1000);
   }
 
   /** Percentiles of the per-request output tokens/s. */
   requestTokensPerSecond(ps: readonly number[]): number[] {
-    return percentiles(this.histograms.outputTokensPerSecond, ps).map((v) => v / RATE_SCALE);
+    return valuesAtPercentiles(this.histograms.outputTokensPerSecond, ps).map((v) => v / RATE_SCALE);
   }
 
   /** Samples in a latency histogram (ITL has one per gap, not per request). */
@@ -226,13 +227,13 @@ export class LlmEntry {
       sources: { ...this.sources },
       firstStart: Number.isFinite(this.firstStart) ? this.firstStart : null,
       lastEnd: Number.isFinite(this.lastEnd) ? this.lastEnd : null,
-      ttft: histogramData(h.ttft),
-      itl: histogramData(h.itl),
-      tpot: histogramData(h.tpot),
-      e2e: histogramData(h.e2e),
-      inputTokensPerRequest: histogramData(h.inputTokensPerRequest),
-      outputTokensPerRequest: histogramData(h.outputTokensPerRequest),
-      outputTokensPerSecond: histogramData(h.outputTokensPerSecond),
+      ttft: toBuckets(h.ttft),
+      itl: toBuckets(h.itl),
+      tpot: toBuckets(h.tpot),
+      e2e: toBuckets(h.e2e),
+      inputTokensPerRequest: toBuckets(h.inputTokensPerRequest),
+      outputTokensPerRequest: toBuckets(h.outputTokensPerRequest),
+      outputTokensPerSecond: toBuckets(h.outputTokensPerSecond),
       perSecond: this.#perSecond.serialize(),
     };
   }
@@ -250,7 +251,7 @@ export class LlmEntry {
     for (const source of Object.keys(this.sources) as TokenSource[]) this.sources[source] += data.sources[source] ?? 0;
     if (data.firstStart !== null) this.firstStart = Math.min(this.firstStart, data.firstStart);
     if (data.lastEnd !== null) this.lastEnd = Math.max(this.lastEnd, data.lastEnd);
-    for (const key of HISTOGRAMS) addHistogramData(this.histograms[key], data[key]);
+    for (const key of HISTOGRAMS) addBuckets(this.histograms[key], data[key]);
     // Absent from the reports of a worker that predates the per-second counts.
     this.#perSecond.merge(data.perSecond ?? []);
   }
@@ -258,6 +259,6 @@ export class LlmEntry {
 
 function fresh(): Record<HistogramKey, Histogram> {
   const out = {} as Record<HistogramKey, Histogram>;
-  for (const key of HISTOGRAMS) out[key] = newHistogram();
+  for (const key of HISTOGRAMS) out[key] = createHistogram();
   return out;
 }

@@ -1,6 +1,7 @@
 import { seededRandom } from '@locusta/core';
 import { describe, expect, it } from 'vitest';
-import { newHistogram, percentiles, record } from './histograms.ts';
+import { createHistogram as newHistogram, valuesAtPercentiles as percentiles } from '@locusta/stats';
+import { record } from './histograms.ts';
 import type { LlmSample } from './llm-entry.ts';
 import { LlmStats, timePerOutputToken } from './llm-stats.ts';
 

@@ -44,6 +44,6 @@ export type { StepResult } from './steps-report.ts';
 export { WindowEntry } from './window-entry.ts';
 export type { WindowEntryInit } from './window-entry.ts';
 export { forEachRecorded } from './histogram.ts';
-export { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
+export { createHistogram, recordMicros, toMicros, valuesAtPercentiles } from './histogram.ts';
 export { PrometheusText, escapeLabelValue } from './prometheus-text.ts';
 export type { PrometheusLabels } from './prometheus-text.ts';
