@@ -66,6 +66,8 @@ export interface HeadlessOptions {
   logger: Logger;
   /** Set when an event listener threw: exit code 2 if nothing else failed (as Locust). */
   hadUnhandledError: () => boolean;
+  /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
+  hadUncaughtError?: () => boolean;
 }
 
 /** Width of the name column: Locust's STATS_NAME_WIDTH (80 without a terminal). */
@@ -328,7 +330,7 @@ export class HeadlessRun {
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
-    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
+    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0 || this.#o.hadUncaughtError?.()) return Number(this.#o.options['exitCodeOnError'] ?? 1);
     if (this.#failed) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;

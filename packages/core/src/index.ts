@@ -36,6 +36,7 @@ export type { TaskDef, TaskSource } from './task-list.ts';
 export { SequentialTaskSet, TaskSet } from './task-set.ts';
 export { parseTimespan } from './timespan.ts';
 export { User, describeError, stackOf } from './user.ts';
+export { currentUser, runAsUser } from './user-context.ts';
 export type { UserClass, UserState } from './user.ts';
 export { seededRandom } from './random.ts';
 export { PACING_LAG, TASK_GATE } from './task-gate.ts';
