@@ -35,3 +35,19 @@ describe('errors of user code outside the task promise chain', () => {
     }
   }
 });
+
+describe('a request a task did not await', () => {
+  it('is warned about once, naming the task, and counted in the summary', async () => {
+    // The server holds /forgotten for 200 ms, so the task always returns before its response.
+    const server = await startServer((req, res) => (req.url === '/forgotten' ? setTimeout(() => res.end('late'), 200) : res.end('ok')));
+    const r = await runLocusta(['-f', join(FIXTURES, 'missing-await.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '2s']);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('still in flight when the task returned'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('ForgetfulUser.browse');
+    const m = /(\d+) requests were still in flight when their task returned/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![1])).toBeLessThanOrEqual(server.counts.get('GET /forgotten') ?? 0);
+    expect(r.stderr).not.toContain('careful: ');
+  });
+});

@@ -362,7 +362,8 @@ export class HeadlessRun {
       printErr(formatStepsTable(steps));
       printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
     }
-    const notes = this.#o.summaryNotes?.() ?? [];
+    const unawaited = this.#env.unawaitedRequests.summary();
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : [])];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;

@@ -8,6 +8,7 @@ import { runTaskLoop } from './task-loop.ts';
 import { spawnTaskSet } from './task-set.ts';
 import type { TaskGate } from './task-gate.ts';
 import { TASK_GATE } from './task-gate.ts';
+import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 
 export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
 
@@ -60,6 +61,9 @@ export class User implements TaskHolder {
   #scheduleLag: number | undefined;
   /** Set by the runner in arrival-rate mode: arrivals, not the wait time, start the tasks. */
   declare [TASK_GATE]: TaskGate | undefined;
+  /** Requests sent and not settled yet (kept by the HTTP client; see PENDING_REQUESTS). */
+  [PENDING_REQUESTS] = 0;
+  [TASK_SEQ] = 0;
 
   constructor(environment: Environment) {
     this.environment = environment;
