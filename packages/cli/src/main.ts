@@ -20,6 +20,7 @@ import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
+import { watchParent } from './parent-watch.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
@@ -119,6 +120,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
+  const stopWatchingParent = watchParent(mainLog);
   let unhandled = false;
   EventHook.onListenerError = (err, hook) => {
     unhandled = true;
@@ -240,6 +242,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
     return await headless.run();
   } finally {
+    stopWatchingParent();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
   }
