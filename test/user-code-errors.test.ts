@@ -51,3 +51,18 @@ describe('a request a task did not await', () => {
     expect(r.stderr).not.toContain('careful: ');
   });
 });
+
+describe('a task that blocks the event loop', () => {
+  it('is named by the watchdog, which writes the summary and ends the process', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    const r = await runLocusta(['-f', join(FIXTURES, 'blocking.ts'), '-H', server.url, '--headless', '-u', '1', '-r', '1', '-t', '2s', '--csv', join(dir, 'b')], {
+      env: { LOCUSTA_BLOCKED_LIMIT: '2' },
+    });
+    expect(r.signal).toBe('SIGKILL');
+    expect(r.stderr).toMatch(/locusta: error: the event loop has been blocked for \d+ s.*BlockingUser\.spin/);
+    expect(server.total()).toBe(5);
+    expect(csvTotal(join(dir, 'b_stats.csv'))).toBe(5);
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(5);
+  }, 30_000);
+});

@@ -21,6 +21,7 @@ import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
+import { Watchdog, blockedLimit } from './watchdog.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
@@ -121,6 +122,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
   const stopWatchingParent = watchParent(mainLog);
+  const limit = blockedLimit(envVars);
+  const watchdog = limit > 0 ? new Watchdog(limit) : undefined;
   let unhandled = false;
   EventHook.onListenerError = (err, hook) => {
     unhandled = true;
@@ -222,6 +225,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       logger: mainLog,
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,
+      watchdog,
       ui: ui ? { autostart: Boolean(options['autostart']), autoquit: Number(options['autoquit'] ?? -1) } : undefined,
       afterQuit: async (): Promise<void> => web?.close(),
     });
@@ -243,6 +247,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     return await headless.run();
   } finally {
     stopWatchingParent();
+    watchdog?.stop();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
   }

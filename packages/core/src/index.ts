@@ -37,6 +37,7 @@ export { SequentialTaskSet, TaskSet } from './task-set.ts';
 export { parseTimespan } from './timespan.ts';
 export { User, describeError, stackOf } from './user.ts';
 export { currentUser, runAsUser } from './user-context.ts';
+export { runningTaskBuffer, taskNames } from './running-task.ts';
 export { PENDING_REQUESTS, TASK_SEQ, UnawaitedRequests } from './unawaited-requests.ts';
 export type { UserClass, UserState } from './user.ts';
 export { seededRandom } from './random.ts';

@@ -9,6 +9,7 @@ import {
 } from './errors.ts';
 import type { TaskDef } from './task-list.ts';
 import { PACING_LAG } from './task-gate.ts';
+import { taskStarted } from './running-task.ts';
 import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 import type { User } from './user.ts';
 
@@ -71,6 +72,7 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
       const user = holder.user;
       user[TASK_SEQ]++;
       user[PENDING_REQUESTS] = 0;
+      taskStarted(task.id ?? 0);
       try {
         // Run the task: call the function, or run a nested TaskSet until it is interrupted. Awaited
         // here rather than in an async helper, which cost a generator and a promise per task.

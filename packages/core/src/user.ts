@@ -1,3 +1,4 @@
+import { taskId } from './running-task.ts';
 import type { Environment } from './environment.ts';
 import { StopTest, StopUser, UserKilled } from './errors.ts';
 import type { TaskSource } from './task-list.ts';
@@ -107,7 +108,7 @@ export class User implements TaskHolder {
 
   /** Queues a task to run next (or after the queued ones). */
   scheduleTask(task: TaskDef['fn'], first = false): void {
-    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false };
+    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false, id: taskId(`${this.constructor.name}.${task.name}`) };
     if (first) this.queue.unshift(def);
     else this.queue.push(def);
   }
