@@ -17,7 +17,7 @@ describe('errors of user code outside the task promise chain', () => {
       it(`${mode}: ${cls} is counted in the exceptions table, the run goes on, exit code 1`, async () => {
         const server = await startServer();
         const dir = tempDir();
-        const common = ['-f', join(FIXTURES, 'uncaught.ts'), cls, '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '2s', '--csv', join(dir, 'r')];
+        const common = ['-f', join(FIXTURES, 'uncaught.ts'), cls, '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '2s', '-s', '5', '--csv', join(dir, 'r')];
         const r = await runLocusta(mode === 'local' ? common : [...common, '--processes', '2', '--master-bind-port', '0']);
         expect(r.stderr).not.toContain('Node.js v');
         expect(r.stderr).toContain(`${cls}: uncaught`);
@@ -34,6 +34,20 @@ describe('errors of user code outside the task promise chain', () => {
       });
     }
   }
+});
+
+describe('errors escaping user code with several user classes', () => {
+  it('are blamed on the class whose user started the failing code', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    const r = await runLocusta(['-f', join(FIXTURES, 'uncaught.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '4', '-t', '2s', '-s', '5', '--csv', join(dir, 'r')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/TimerThrowUser: uncaught .*thrown in a timer callback/);
+    expect(r.stderr).toMatch(/FloatingRejectionUser: uncaught .*rejected and never awaited/);
+    const messages = readCsv(join(dir, 'r_exceptions.csv')).map((row) => row[1]);
+    expect(messages).toContain('thrown in a timer callback');
+    expect(messages).toContain('rejected and never awaited');
+  });
 });
 
 describe('a request a task did not await', () => {

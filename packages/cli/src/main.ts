@@ -147,7 +147,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const onUncaught = (err: unknown) => {
     uncaught = true;
     const user = currentUser();
-    mainLog.error(`${user ? user.constructor.name : 'User code'}: uncaught error outside a task's promise chain (a callback, or a promise nothing awaits): ${describeError(err)}`);
+    // One class: the pool does not track the current user (see UserPool), the class is known.
+    const who = user?.constructor.name ?? (classes.length === 1 ? classes[0]!.name : 'User code');
+    mainLog.error(`${who}: uncaught error outside a task's promise chain (a callback, or a promise nothing awaits): ${describeError(err)}`);
     environment.events.userError.fire({ userInstance: user, exception: err, tb: stackOf(err) });
   };
   process.on('uncaughtException', onUncaught);
