@@ -28,6 +28,7 @@ import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
 import type { RunSettings } from './validate.ts';
+import type { Watchdog } from './watchdog.ts';
 
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
 const CONSOLE_INTERVAL_MS = 2000;
@@ -66,6 +67,10 @@ export interface HeadlessOptions {
   logger: Logger;
   /** Set when an event listener threw: exit code 2 if nothing else failed (as Locust). */
   hadUnhandledError: () => boolean;
+  /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
+  hadUncaughtError?: () => boolean;
+  /** Handed the summary every second, to print it if user code blocks the event loop. */
+  watchdog?: Pick<Watchdog, 'update'>;
 }
 
 /** Width of the name column: Locust's STATS_NAME_WIDTH (80 without a terminal). */
@@ -97,6 +102,7 @@ export class HeadlessRun {
   readonly #hdrLog: HdrLogWriter | undefined;
   #hdrTimer: NodeJS.Timeout | undefined;
   #printer: NodeJS.Timeout | undefined;
+  #watchdogTimer: NodeJS.Timeout | undefined;
   #runTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<number> | undefined;
   #resolveDone!: (code: number) => void;
@@ -159,6 +165,11 @@ export class HeadlessRun {
       this.#csv?.start();
       this.#history.start();
       this.#slo?.start();
+      const watchdog = this.#o.watchdog;
+      if (watchdog) {
+        this.#watchdogTimer = setInterval(() => watchdog.update({ summary: this.#summaryTables() }), 1000);
+        this.#watchdogTimer.unref();
+      }
       if (this.#hdrLog) {
         this.#hdrTimer = setInterval(() => this.#hdrLog?.writeInterval(), 1000);
         this.#hdrTimer.unref();
@@ -328,22 +339,29 @@ export class HeadlessRun {
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
-    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
+    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0 || this.#o.hadUncaughtError?.()) return Number(this.#o.options['exitCodeOnError'] ?? 1);
     if (this.#failed) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;
+  }
+
+  /** The statistics, percentiles and errors tables of the final summary, from the stats so far. */
+  #summaryTables(): string {
+    const width = nameWidth();
+    const stats = this.#stats;
+    const errors = formatErrorReport(stats, { nameWidth: width });
+    const tables = [formatStatsTable(stats, { current: false, nameWidth: width }), formatPercentilesTable(stats, { nameWidth: width })];
+    return [...tables, ...(errors ? [errors] : [])].map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
   }
 
   #written = false;
   #writeOutputs(): void {
     if (this.#written) return;
     this.#written = true;
+    if (this.#watchdogTimer) clearInterval(this.#watchdogTimer);
     const width = nameWidth();
     const stats = this.#stats;
-    printErr(formatStatsTable(stats, { current: false, nameWidth: width }));
-    printErr(formatPercentilesTable(stats, { nameWidth: width }));
-    const errors = formatErrorReport(stats, { nameWidth: width });
-    if (errors) printErr(errors);
+    printErr(this.#summaryTables());
     if (stats.corrected) {
       printErr('Corrected for coordinated omission: response times from the intended start of each task');
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
@@ -360,7 +378,8 @@ export class HeadlessRun {
       printErr(formatStepsTable(steps));
       printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
     }
-    const notes = this.#o.summaryNotes?.() ?? [];
+    const unawaited = this.#env.unawaitedRequests.summary();
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : [])];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;

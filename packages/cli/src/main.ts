@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, describeError, events } from '@locusta/core';
+import { Environment, EventHook, LocustaError, currentUser, describeError, events, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
@@ -20,6 +20,8 @@ import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
+import { watchParent } from './parent-watch.ts';
+import { Watchdog, blockedLimit } from './watchdog.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
@@ -119,16 +121,14 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
+  const stopWatchingParent = watchParent(mainLog);
+  const limit = blockedLimit(envVars);
+  const watchdog = limit > 0 ? new Watchdog(limit) : undefined;
   let unhandled = false;
   EventHook.onListenerError = (err, hook) => {
     unhandled = true;
     mainLog.error(`Uncaught error in ${hook} event listener: ${describeError(err)}`);
   };
-  const onRejection = (err: unknown) => {
-    unhandled = true;
-    mainLog.error(`Unhandled promise rejection: ${describeError(err)}`);
-  };
-  process.on('unhandledRejection', onRejection);
 
   const environment = new Environment({
     userClasses: classes,
@@ -140,6 +140,20 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     logger: log.named('locusta.runners'),
     nodeId: 'local',
   });
+  // An error that escaped user code (a throw in a callback, a rejection nothing awaits) is a
+  // task error: it joins the exceptions table (and so reaches the master from a worker), the run
+  // goes on, and the exit code is --exit-code-on-error. Node's default would end the process.
+  let uncaught = false;
+  const onUncaught = (err: unknown) => {
+    uncaught = true;
+    const user = currentUser();
+    // One class: the pool does not track the current user (see UserPool), the class is known.
+    const who = user?.constructor.name ?? (classes.length === 1 ? classes[0]!.name : 'User code');
+    mainLog.error(`${who}: uncaught error outside a task's promise chain (a callback, or a promise nothing awaits): ${describeError(err)}`);
+    environment.events.userError.fire({ userInstance: user, exception: err, tb: stackOf(err) });
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
   const isWorker = Boolean(options['worker']);
   // A worker gets its host from the master, with the spawn message.
   for (const cls of isWorker ? [] : classes) {
@@ -212,6 +226,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       options,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
+      hadUncaughtError: () => uncaught,
+      watchdog,
       ui: ui ? { autostart: Boolean(options['autostart']), autoquit: Number(options['autoquit'] ?? -1) } : undefined,
       afterQuit: async (): Promise<void> => web?.close(),
     });
@@ -232,7 +248,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
     return await headless.run();
   } finally {
-    process.off('unhandledRejection', onRejection);
+    stopWatchingParent();
+    watchdog?.stop();
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
   }
 }
 

@@ -1,3 +1,4 @@
+import { UnawaitedRequests } from './unawaited-requests.ts';
 import type { Events, RunnerHandle } from './events.ts';
 import { events as globalEvents } from './events.ts';
 import type { Logger } from './logger.ts';
@@ -41,6 +42,8 @@ export class Environment {
   stats: unknown;
   /** When set, the process exits with this code (Locust's process_exit_code). */
   processExitCode: number | undefined;
+  /** Requests found in flight when their task returned (forgotten awaits). */
+  readonly unawaitedRequests = new UnawaitedRequests();
 
   constructor(options: EnvironmentOptions = {}) {
     this.events = options.events ?? globalEvents;

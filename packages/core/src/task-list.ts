@@ -1,3 +1,4 @@
+import { taskId } from './running-task.ts';
 import { LocustaError } from './errors.ts';
 import { tagsOf, taskWeightOf } from './task.ts';
 
@@ -17,6 +18,8 @@ export interface TaskDef {
   /** The function to call with `this` bound to the user or TaskSet, or a TaskSet class to run. */
   readonly fn: AnyFn;
   readonly isTaskSet: boolean;
+  /** Names the task to the watchdog of a blocked event loop (see running-task.ts). */
+  readonly id?: number;
 }
 
 export function isTaskSetClass(fn: unknown): boolean {
@@ -33,7 +36,8 @@ function def(fn: AnyFn, weight: number, cls: { name: string }): TaskDef {
   if (!Number.isInteger(weight) || weight < 0) {
     throw new LocustaError('LOCUSTA_ERR_TASKS', `${cls.name}: task ${fn.name} has weight ${weight}; need an integer >= 0`);
   }
-  return { name: fn.name || '<anonymous>', weight, fn, isTaskSet: isTaskSetClass(fn) };
+  const name = fn.name || '<anonymous>';
+  return { name, weight, fn, isTaskSet: isTaskSetClass(fn), id: taskId(`${cls.name}.${name}`) };
 }
 
 /**

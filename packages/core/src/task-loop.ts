@@ -9,6 +9,8 @@ import {
 } from './errors.ts';
 import type { TaskDef } from './task-list.ts';
 import { PACING_LAG } from './task-gate.ts';
+import { taskStarted } from './running-task.ts';
+import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 import type { User } from './user.ts';
 
 /** What the loop needs of a User (its default task set) or of a TaskSet. */
@@ -67,6 +69,10 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
       const task = holder.queue.shift() ?? holder.nextTask();
       if (!task) throw new StopUser(`${holder.constructor.name} has no tasks`);
       internals.checkStopping();
+      const user = holder.user;
+      user[TASK_SEQ]++;
+      user[PENDING_REQUESTS] = 0;
+      taskStarted(task.id ?? 0);
       try {
         // Run the task: call the function, or run a nested TaskSet until it is interrupted. Awaited
         // here rather than in an async helper, which cost a generator and a promise per task.
@@ -75,6 +81,14 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
         if (err instanceof RescheduleTaskImmediately) continue;
         if (isControlFlow(err) && !(err instanceof RescheduleTask)) throw err;
         if (!(err instanceof RescheduleTask)) internals.reportError(err, holder);
+      }
+      // One number compared per task: the HTTP client keeps the count. Reset once noted, so that
+      // a TaskSet's own task does not note again what its last inner task left.
+      const pending = user[PENDING_REQUESTS];
+      if (pending > 0) {
+        user[PENDING_REQUESTS] = 0;
+        user[TASK_SEQ]++;
+        user.environment.unawaitedRequests.note(`${holder.constructor.name}.${task.name}`, pending, user.environment.logger);
       }
       const seconds = waitTimeOf(holder);
       await internals.wait(seconds, pacingLagOf(holder));

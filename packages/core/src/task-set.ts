@@ -1,3 +1,4 @@
+import { taskId } from './running-task.ts';
 import { InterruptTaskSet } from './errors.ts';
 import type { TaskDef, TaskSource } from './task-list.ts';
 import { TASKSET_BRAND, activeTasks, pickerFor } from './task-list.ts';
@@ -47,7 +48,7 @@ export class TaskSet<TUser extends User = User> implements TaskHolder {
   }
 
   scheduleTask(task: TaskDef['fn'], first = false): void {
-    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false };
+    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false, id: taskId(`${this.constructor.name}.${task.name}`) };
     if (first) this.queue.unshift(def);
     else this.queue.push(def);
   }

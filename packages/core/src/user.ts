@@ -1,3 +1,4 @@
+import { taskId } from './running-task.ts';
 import type { Environment } from './environment.ts';
 import { StopTest, StopUser, UserKilled } from './errors.ts';
 import type { TaskSource } from './task-list.ts';
@@ -8,6 +9,7 @@ import { runTaskLoop } from './task-loop.ts';
 import { spawnTaskSet } from './task-set.ts';
 import type { TaskGate } from './task-gate.ts';
 import { TASK_GATE } from './task-gate.ts';
+import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 
 export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
 
@@ -60,6 +62,9 @@ export class User implements TaskHolder {
   #scheduleLag: number | undefined;
   /** Set by the runner in arrival-rate mode: arrivals, not the wait time, start the tasks. */
   declare [TASK_GATE]: TaskGate | undefined;
+  /** Requests sent and not settled yet (kept by the HTTP client; see PENDING_REQUESTS). */
+  [PENDING_REQUESTS] = 0;
+  [TASK_SEQ] = 0;
 
   constructor(environment: Environment) {
     this.environment = environment;
@@ -103,7 +108,7 @@ export class User implements TaskHolder {
 
   /** Queues a task to run next (or after the queued ones). */
   scheduleTask(task: TaskDef['fn'], first = false): void {
-    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false };
+    const def: TaskDef = { name: task.name, weight: 1, fn: task, isTaskSet: false, id: taskId(`${this.constructor.name}.${task.name}`) };
     if (first) this.queue.unshift(def);
     else this.queue.push(def);
   }

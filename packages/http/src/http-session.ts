@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { User } from '@locusta/core';
-import { describeError, isControlFlow, UserKilled } from '@locusta/core';
+import { describeError, isControlFlow, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
@@ -138,80 +138,87 @@ export class HttpSession {
   request(method: string, url: string, options?: HttpRequestOptions): Promise<HttpResponse>;
   async request(method: string, url: string, options: HttpRequestOptions | StreamRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     const user = this.#user;
-    if (user.killed) throw new UserKilled();
-    method = method.toUpperCase();
-    const target = resolveTarget(this.#base, url, options.query);
-    const name = options.name ?? target.path;
-    const requestUrl = target.origin + target.path;
-    const userContext = user.context();
-    const context = options.context ? { ...userContext, ...options.context } : userContext;
-    let body = options.body;
-    let contentType: string | undefined;
-    if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      contentType = 'application/json';
-    }
-    const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
-    const dispatch: Dispatcher.DispatchOptions = {
-      origin: target.origin,
-      path: target.path,
-      method: method as Dispatcher.HttpMethod,
-      headers: this.#headers(target, options.headers, contentType),
-      body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    };
-
-    if (options.stream) return this.#stream(method, name, requestUrl, context, target, dispatch, options as StreamRequestOptions);
-
-    const startTime = Date.now() / 1000;
-    const t0 = performance.now();
-    let reader = await this.#send(dispatch);
-    if (user.killed) throw new UserKilled();
-    let finalTarget = target;
-    if (!reader.error) {
-      this.#storeCookies(reader.headers, target);
-      if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d));
-        if (user.killed) throw new UserKilled();
+    // Counted until settled: the task loop warns when a task returns with requests in flight.
+    const task = user[TASK_SEQ];
+    user[PENDING_REQUESTS]++;
+    try {
+      if (user.killed) throw new UserKilled();
+      method = method.toUpperCase();
+      const target = resolveTarget(this.#base, url, options.query);
+      const name = options.name ?? target.path;
+      const requestUrl = target.origin + target.path;
+      const userContext = user.context();
+      const context = options.context ? { ...userContext, ...options.context } : userContext;
+      let body = options.body;
+      let contentType: string | undefined;
+      if (options.json !== undefined) {
+        body = JSON.stringify(options.json);
+        contentType = 'application/json';
       }
-    }
-    const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
-    const response = new HttpResponse({
-      status: error ? 0 : reader.status,
-      reason: reader.reason,
-      headers: reader.headers,
-      url: finalTarget.origin + finalTarget.path,
-      body: error ? undefined : reader.body,
-      elapsed: reader.end - t0,
-      error,
-    });
+      const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
+      const dispatch: Dispatcher.DispatchOptions = {
+        origin: target.origin,
+        path: target.path,
+        method: method as Dispatcher.HttpMethod,
+        headers: this.#headers(target, options.headers, contentType),
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      };
 
-    let exception: unknown;
-    let signal: unknown;
-    if (options.catchResponse) {
-      signal = await judge(response, options.catchResponse as CatchResponse);
-      const verdict = response[kVerdict];
-      exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
-      // The runner may have killed the user while an async callback ran.
-      if (user.killed) throw signal ?? new UserKilled();
-    } else {
-      exception = statusException(response, name);
+      if (options.stream) return await this.#stream(method, name, requestUrl, context, target, dispatch, options as StreamRequestOptions);
+
+      const startTime = Date.now() / 1000;
+      const t0 = performance.now();
+      let reader = await this.#send(dispatch);
+      if (user.killed) throw new UserKilled();
+      let finalTarget = target;
+      if (!reader.error) {
+        this.#storeCookies(reader.headers, target);
+        if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
+          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d));
+          if (user.killed) throw new UserKilled();
+        }
+      }
+      const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
+      const response = new HttpResponse({
+        status: error ? 0 : reader.status,
+        reason: reader.reason,
+        headers: reader.headers,
+        url: finalTarget.origin + finalTarget.path,
+        body: error ? undefined : reader.body,
+        elapsed: reader.end - t0,
+        error,
+      });
+
+      let exception: unknown;
+      let signal: unknown;
+      if (options.catchResponse) {
+        signal = await judge(response, options.catchResponse as CatchResponse);
+        const verdict = response[kVerdict];
+        exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
+        // The runner may have killed the user while an async callback ran.
+        if (user.killed) throw signal ?? new UserKilled();
+      } else {
+        exception = statusException(response, name);
+      }
+      user.environment.events.request.fire({
+        requestType: method,
+        name,
+        responseTime: response.elapsed,
+        responseLength: response.body.length,
+        response,
+        context,
+        exception,
+        startTime,
+        url: requestUrl,
+        scheduleLag: user.scheduleLag,
+      });
+      if (signal !== undefined) throw signal;
+      return response;
+    } finally {
+      if (user[TASK_SEQ] === task) user[PENDING_REQUESTS]--;
     }
-    user.environment.events.request.fire({
-      requestType: method,
-      name,
-      responseTime: response.elapsed,
-      responseLength: response.body.length,
-      response,
-      context,
-      exception,
-      startTime,
-      url: requestUrl,
-      scheduleLag: user.scheduleLag,
-    });
-    if (signal !== undefined) throw signal;
-    return response;
   }
 
   /**

@@ -1,0 +1,47 @@
+import type { Logger } from './logger.ts';
+
+/**
+ * The requests a user's current task sent and that are not settled yet, kept by the HTTP client
+ * on the user under this key. The task loop reads it when a task returns: a request still in
+ * flight then was not awaited (a forgotten `await`), and a user that forgets it in every task
+ * sends requests without pause. The loop sets it back to 0 and bumps TASK_SEQ at each task, so
+ * that a late request of an earlier task does not count against the next one.
+ */
+export const PENDING_REQUESTS: unique symbol = Symbol('locusta.pendingRequests');
+
+/** The number of the user's current task: a request settles its count only within its own task. */
+export const TASK_SEQ: unique symbol = Symbol('locusta.taskSeq');
+
+/**
+ * The requests found in flight when their task returned, for the whole run: one warning per
+ * task, and a total for the final summary, since such a run's load is not what its users say.
+ */
+export class UnawaitedRequests {
+  #total = 0;
+  readonly #tasks = new Set<string>();
+
+  get total(): number {
+    return this.#total;
+  }
+
+  /** The tasks that returned with requests in flight, as `Class.task`, in the order found. */
+  get tasks(): string[] {
+    return [...this.#tasks];
+  }
+
+  /** `count` requests of `task` were in flight when it returned. */
+  note(task: string, count: number, logger: Logger): void {
+    this.#total += count;
+    if (this.#tasks.has(task)) return;
+    this.#tasks.add(task);
+    logger.warn(
+      `${task}: ${count} request(s) still in flight when the task returned: a missing await? Those requests are not paced by the wait time, so the load is not what the users say (warned once per task)`,
+    );
+  }
+
+  /** The final summary's line, or undefined when every request was awaited. */
+  summary(): string | undefined {
+    if (this.#total === 0) return undefined;
+    return `WARNING: ${this.#total} requests were still in flight when their task returned (a missing await in ${this.tasks.join(', ')}): the load of this run cannot be trusted`;
+  }
+}

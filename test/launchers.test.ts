@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FIXTURES, ROOT, readCsv, startServer, tempDir } from './helpers.ts';
+
+/**
+ * `npx locusta` runs npm, which runs `sh -c locusta ...`, which runs node: npm passes SIGTERM to
+ * the shell only, and the locusta process is left running without its parent.
+ */
+describe('a launcher that dies', () => {
+  for (const launcher of [['npx', 'locusta'], ['npm', 'exec', '--', 'locusta']]) {
+    it(`${launcher.join(' ')}: SIGTERM to the launcher stops the load and writes the outputs`, async () => {
+      const server = await startServer();
+      const dir = tempDir();
+      const [cmd, ...pre] = launcher;
+      // Its own process group, so that whatever is left can be killed when the test ends.
+      const child = spawn(cmd!, [...pre, '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--csv', join(dir, 'o')], {
+        cwd: ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      onTestFinished(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // The group is gone already: nothing left to clean up.
+        }
+      });
+      let stderr = '';
+      child.stdout!.resume();
+      const closed = new Promise<void>((resolve) => child.stderr!.on('end', resolve));
+      const spawned = new Promise<void>((resolve) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('All users spawned')) resolve();
+        });
+      });
+      await spawned;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      child.kill('SIGTERM');
+      // The pipe ends when every process holding it (the locusta process included) has exited.
+      await closed;
+      expect(stderr).toContain('parent process');
+      expect(stderr).toContain('Shutting down');
+      const count = server.total();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(server.total()).toBe(count);
+      expect(existsSync(join(dir, 'o_stats.csv'))).toBe(true);
+      const total = Number(readCsv(join(dir, 'o_stats.csv')).find((row) => row[1] === 'Aggregated')![2]);
+      expect(total).toBe(count);
+    }, 30_000);
+  }
+});
+
+describe('a --processes master that dies', () => {
+  it('its forked workers notice and stop their load at once', async () => {
+    const server = await startServer();
+    const child = spawn(process.execPath, [join(ROOT, 'packages/locusta/bin/locusta.js'), '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--processes', '2', '--master-bind-port', '0'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already: nothing left to clean up.
+      }
+    });
+    let stderr = '';
+    child.stdout!.resume();
+    // The workers share the master's stderr: the pipe ends when the last of them has exited.
+    const closed = new Promise<void>((resolve) => child.stderr!.on('end', resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('All users spawned')) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    // Without the check, the workers would try to reconnect for 60 s before giving up.
+    await closed;
+    expect(stderr.split('The parent process').length - 1).toBe(2);
+    const count = server.total();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.total()).toBe(count);
+  }, 30_000);
+});
