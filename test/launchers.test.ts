@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { FIXTURES, ROOT, readCsv, startServer, tempDir } from './helpers.ts';
@@ -85,5 +85,38 @@ describe('a --processes master that dies', () => {
     const count = server.total();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(server.total()).toBe(count);
+  }, 30_000);
+});
+
+describe('a command started in the background of a shell', () => {
+  it('outlives the shell, as with nohup: only launchers that drop signals are watched', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    const env = { ...process.env };
+    delete env['npm_command'];
+    delete env['LOCUSTA_FORKED_BY'];
+    const bin = join(ROOT, 'packages/locusta/bin/locusta.js');
+    const cmd = `"${process.execPath}" "${bin}" -f "${join(FIXTURES, 'simple.ts')}" -H ${server.url} --headless -u 1 -r 1 -t 4s --csv "${join(dir, 'o')}" 2>"${join(dir, 'log')}" & echo $!`;
+    const shell = spawn('sh', ['-c', cmd], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let pid = '';
+    shell.stdout!.on('data', (d: Buffer) => (pid += d.toString()));
+    await new Promise((resolve) => shell.on('close', resolve));
+    onTestFinished(() => {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // It has finished on its own.
+      }
+    });
+    // The shell is gone at once; the run goes on to its run time and writes its outputs.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(dir, 'o_stats.csv')) || !readFileSync(join(dir, 'log'), 'utf8').includes('Shutting down')) {
+      if (Date.now() > deadline) throw new Error(`no outputs: ${readFileSync(join(dir, 'log'), 'utf8')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const log = readFileSync(join(dir, 'log'), 'utf8');
+    expect(log).not.toContain('parent process');
+    expect(log).toContain('--run-time limit reached');
   }, 30_000);
 });

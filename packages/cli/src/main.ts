@@ -121,7 +121,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
-  const stopWatchingParent = watchParent(mainLog);
+  const stopWatchingParent = watchParent(mainLog, envVars);
   const limit = blockedLimit(envVars);
   const watchdog = limit > 0 ? new Watchdog(limit) : undefined;
   let unhandled = false;

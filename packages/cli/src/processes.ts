@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Logger } from '@locusta/core';
 import { usageError } from './errors.ts';
+import { FORKED_BY_ENV } from './parent-watch.ts';
 
 /** `--processes N`: how many children, `-1` meaning one per core (Locust's rule). */
 export function processCount(value: unknown): number {
@@ -33,7 +34,7 @@ export function forkWorkers(count: number, workerArgs: string[], logger: Logger,
   for (let i = 0; i < count; i++) {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...workerArgs], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env,
+      env: { ...env, [FORKED_BY_ENV]: String(process.pid) },
     });
     children.push(child);
   }
