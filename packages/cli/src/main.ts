@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, describeError, events } from '@locusta/core';
+import { Environment, EventHook, LocustaError, describeError, events, missingTasks } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
@@ -19,6 +19,8 @@ import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, setting
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
+import { prepareOutputs } from './output-paths.ts';
+import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
@@ -116,6 +118,15 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     out(taskRatioJson(classes, options['users'] as number | undefined));
     return 0;
   }
+
+  // A worker runs the classes its master checked, with the master's tags.
+  const tags = options['tags'] as unknown[] | undefined;
+  const excludeTags = options['excludeTags'] as unknown[] | undefined;
+  if (!options['worker']) {
+    const problem = missingTasks(classes, tags?.map(String), excludeTags?.map(String));
+    if (problem) throw fileError(problem);
+  }
+  prepareOutputs(options, runSettings);
 
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
@@ -244,7 +255,7 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
   const pick = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
   const files = await fetchUserFiles({
     masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
-    masterPort: early.masterPort ?? Number(pick('MASTER_NODE_PORT') ?? 5557),
+    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? pick('MASTER_NODE_PORT') ?? 5557),
     token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
     tls: workerTls({ masterTls: early.masterTls, masterTlsCa: early.masterTlsCa ?? env['LOCUSTA_MASTER_TLS_CA'] }),
     nodeId: 'user-files-request',

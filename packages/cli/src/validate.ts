@@ -1,4 +1,4 @@
-import { parseTimespan } from '@locusta/core';
+import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import type { Slo } from '@locusta/stats';
 import { parseSlos } from '@locusta/stats';
@@ -30,15 +30,8 @@ function timespan(value: unknown, flag: string): number {
 }
 
 export function checkHost(host: string, flag = '-H/--host'): string {
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    throw usageError(`argument ${flag}: Invalid host '${host}': expected a URL such as http://127.0.0.1:8000`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`argument ${flag}: Invalid host '${host}': the scheme must be http or https`);
-  }
+  const problem = hostProblem(host);
+  if (problem) throw usageError(`argument ${flag}: ${problem}`);
   return host.replace(/\/+$/, '');
 }
 
@@ -50,6 +43,9 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   const users = o['users'] === undefined ? 1 : Number(o['users']);
   if (!Number.isInteger(users) || users < 0) {
     throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': must be a whole number >= 0`);
+  }
+  if (users > MAX_USERS) {
+    throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': at most ${MAX_USERS} users can be started`);
   }
   const spawnRate = o['spawnRate'] === undefined ? 1 : Number(o['spawnRate']);
   if (!(spawnRate > 0) || !Number.isFinite(spawnRate)) {
