@@ -45,6 +45,10 @@ describe('bad input', () => {
     ['an expected worker count that is no number', ['-f', simple, '--master', '--expect-workers', 'two'], 2, /argument --expect-workers: invalid int value: 'two'$/],
     ['an exit code out of range', ['-f', simple, '--exit-code-on-error', '300'], 2, /argument --exit-code-on-error: invalid value '300': must be from 0 to 255/],
     ['a host without scheme', ['-f', simple, '-H', 'example.com'], 2, /Invalid host 'example.com'/],
+    ['--tags with no tag', ['-f', simple, ...headless, '-T'], 1, /No tasks defined on SimpleUser: it had no tasks left after filtering \(--tags with no tag\)$/],
+    ['a run time of 0', ['-f', simple, ...headless.slice(0, 3), '-t', '0'], 2, /argument -t\/--run-time: invalid value '0': must be longer than 0 s \(leave -t out to run until stopped\)/],
+    ['--processes 0', ['-f', simple, '-H', 'http://127.0.0.1:9', '--processes', '0'], 2, /argument --processes: invalid value '0'/],
+    ['a missing TLS certificate', ['-f', simple, '-H', 'http://127.0.0.1:9', '--tls-cert', '/nope.pem', '--tls-key', '/nope.key'], 2, /argument --tls-cert: cannot read '\/nope\.pem': ENOENT/],
   ])('%s', async (_what, args, code, message) => {
     const r = await runLocusta(args, { cwd: tempDir() });
     expect(r.code).toBe(code);
@@ -52,6 +56,17 @@ describe('bad input', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a run that can make no request', () => {
+  it('-u 0 says so when it starts and when it ends', async () => {
+    const server = await startServer();
+    const r = await runLocusta(['-f', simple, '-H', server.url, '--headless', '-u', '0', '-t', '1s'], { cwd: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/WARNING\/locusta\.main: -u 0: no user will be started, so the test makes no request/);
+    expect(r.stderr).toMatch(/WARNING\/locusta\.main: The test made no request and raised no error/);
+    expect(server.total()).toBe(0);
   });
 });
 

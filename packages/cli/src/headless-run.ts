@@ -315,6 +315,11 @@ export class HeadlessRun {
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });
       // The files first: a failed write changes the exit code, and the line below tells the final one.
       this.#writeFiles();
+      const ui = this.#o.ui;
+      if ((!ui || ui.autostart) && this.#stats.total.numRequests === 0 && this.#exceptions.size === 0) {
+        // Not an error in Locust's rules (exit code 0), but never a silent one.
+        logger.warn('The test made no request and raised no error');
+      }
       const code = this.#exitCode();
       logger.info(`Shutting down (exit code ${code})`);
       this.#printSummary();

@@ -21,7 +21,7 @@ import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
 import { parseNumberOption } from './number-option.ts';
-import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
+import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
@@ -127,6 +127,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (problem) throw fileError(problem);
   }
   prepareOutputs(options, runSettings);
+  // Files and counts read later, checked now: a usage error comes before the first log line.
+  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
+  if (options['worker']) workerTls(options);
+  else masterTls(options);
 
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
@@ -163,7 +167,6 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
-  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
   try {
     if (isWorker && processes !== undefined) {
       // The parent only forks the workers and waits for them (Locust's --processes with --worker).
@@ -212,6 +215,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       if (given.length > 0 && !ShapeClass.useCommonOptions) {
         mainLog.warn(`${ShapeClass.name} sets the load: ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ignored (set static useCommonOptions = true in the shape to read them)`);
       }
+    }
+    const startsAtOnce = !ui || Boolean(options['autostart']);
+    if (startsAtOnce && !ShapeClass && !runSettings.arrivals && !runSettings.steps && runSettings.users === 0) {
+      mainLog.warn('-u 0: no user will be started, so the test makes no request');
     }
     const headless = new HeadlessRun(environment, stats, exceptions, {
       runner: setup.runner,

@@ -52,6 +52,8 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
     throw usageError(`argument -r/--spawn-rate: invalid value '${String(o['spawnRate'])}': must be a number > 0`);
   }
   const runTime = o['runTime'] === undefined || o['runTime'] === '' ? undefined : timespan(o['runTime'], '-t/--run-time');
+  // Locust reads -t 0 as no limit, Locusta ran for 0 s: neither is what was meant, so it is refused.
+  if (runTime === 0) throw usageError("argument -t/--run-time: invalid value '0': must be longer than 0 s (leave -t out to run until stopped)");
   const stopTimeout = timespan(o['stopTimeout'] ?? '0', '-s/--stop-timeout');
   const host = typeof o['host'] === 'string' && o['host'] !== '' ? checkHost(o['host']) : undefined;
   const level = String(o['loglevel'] ?? 'INFO').toUpperCase();

@@ -40,7 +40,8 @@ export function missingTasks(
   }
   if (!tags && !excludeTags) return undefined;
   filterTasksByTags(classes, tags, excludeTags);
-  const filters = [tags && `--tags ${tags.join(' ')}`, excludeTags && `--exclude-tags ${excludeTags.join(' ')}`].filter(Boolean);
+  const list = (flag: string, names: readonly string[]) => (names.length > 0 ? `${flag} ${names.join(' ')}` : `${flag} with no tag`);
+  const filters = [tags && list('--tags', tags), excludeTags && list('--exclude-tags', excludeTags)].filter(Boolean);
   for (const cls of classes) {
     if (runnable(activeTasks(cls)).length === 0) {
       return `No tasks defined on ${cls.name}: it had no tasks left after filtering (${filters.join(', ')})`;
