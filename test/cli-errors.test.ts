@@ -45,6 +45,7 @@ describe('bad input', () => {
     ['an expected worker count that is no number', ['-f', simple, '--master', '--expect-workers', 'two'], 2, /argument --expect-workers: invalid int value: 'two'$/],
     ['an exit code out of range', ['-f', simple, '--exit-code-on-error', '300'], 2, /argument --exit-code-on-error: invalid value '300': must be from 0 to 255/],
     ['a host without scheme', ['-f', simple, '-H', 'example.com'], 2, /Invalid host 'example.com'/],
+    ['a custom numeric option that is no number', ['-f', join(FIXTURES, 'custom-option.ts'), '--headless', '-t', '1s', '--max-tokens', 'many'], 2, /^locusta: error: argument --max-tokens: invalid float value: 'many'$/],
     ['--tags with no tag', ['-f', simple, ...headless, '-T'], 1, /No tasks defined on SimpleUser: it had no tasks left after filtering \(--tags with no tag\)$/],
     ['a run time of 0', ['-f', simple, ...headless.slice(0, 3), '-t', '0'], 2, /argument -t\/--run-time: invalid value '0': must be longer than 0 s \(leave -t out to run until stopped\)/],
     ['--processes 0', ['-f', simple, '-H', 'http://127.0.0.1:9', '--processes', '0'], 2, /argument --processes: invalid value '0'/],

@@ -152,7 +152,10 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
     }
     y = y.option(o.name, opt);
   }
-  for (const c of custom) y = y.option(c.name, c.options);
+  for (const c of custom) {
+    const numeric = c.options.type === 'number' && !c.options.coerce;
+    y = y.option(c.name, numeric ? { ...c.options, type: 'string', coerce: (value: unknown) => parseNumberOption(c, value) } : c.options);
+  }
   // Config files and environment variables sit under the command line (yargs' config layer).
   return y.config(settings);
 }
