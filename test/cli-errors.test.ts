@@ -121,4 +121,19 @@ describe('output paths', () => {
     expect(r.stderr).not.toMatch(/exit code 0|Unhandled|\n\s+at /);
     expect(JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'))).toBeInstanceOf(Array);
   });
+
+  it('a log file that fails during the run: the lines go on to stderr, after one line saying so', async () => {
+    const dir = tempDir();
+    const server = await startServer();
+    const log = join(dir, 'logs/run.log');
+    const running = startLocusta(['-f', simple, '-H', server.url, '--headless', '-u', '1', '-t', '2s', '--logfile', log], { cwd: dir });
+    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('Run time limit set'))) await new Promise((r) => setTimeout(r, 50));
+    rmSync(join(dir, 'logs'), { recursive: true, force: true });
+    writeFileSync(join(dir, 'logs'), 'not a folder');
+    const r = await running.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`locusta: error: could not write the log file ${log}: ENOTDIR.*logging to stderr from now on\\n`));
+    expect(r.stderr).toContain('Shutting down (exit code 0)');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });
