@@ -70,3 +70,16 @@ describe('a run from start to end', () => {
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBeLessThan(server.total());
   });
 });
+
+describe('-t 0', () => {
+  it('means no run time limit, as in Locust', async () => {
+    const server = await startServer();
+    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '1', '-r', '1', '-t', '0']);
+    await run.waitFor('All users spawned');
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('No run time limit set');
+    expect(r.stderr).not.toContain('--run-time limit reached');
+  });
+});

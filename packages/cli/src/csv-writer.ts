@@ -33,6 +33,7 @@ export class CsvWriter {
   readonly #userCount: () => number;
   readonly #extraHistory: ReadonlyArray<{ csv: ExtraHistoryCsv; file: string; made: boolean }>;
   #timer: NodeJS.Timeout | undefined;
+  readonly #onError: ((err: unknown) => void) | undefined;
 
   constructor(options: {
     prefix: string;
@@ -41,12 +42,15 @@ export class CsvWriter {
     fullHistory: boolean;
     userCount: () => number;
     extraHistory?: readonly ExtraHistoryCsv[];
+    /** A periodic write failed (the periodic writes stop; `final()` tries once more). */
+    onError?: (err: unknown) => void;
   }) {
     this.#prefix = resolve(options.prefix);
     this.#stats = options.stats;
     this.#exceptions = options.exceptions;
     this.#fullHistory = options.fullHistory;
     this.#userCount = options.userCount;
+    this.#onError = options.onError;
     this.#extraHistory = (options.extraHistory ?? []).map((csv) => ({ csv, file: `${this.#prefix}_${csv.suffix}.csv`, made: false }));
   }
 
@@ -58,7 +62,15 @@ export class CsvWriter {
     mkdirSync(dirname(this.#prefix), { recursive: true });
     writeFileSync(`${this.#prefix}_stats_history.csv`, historyCsvHeader());
     this.#snapshot();
-    this.#timer = setInterval(() => this.tick(), CSV_INTERVAL_MS);
+    this.#timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        // A throw here would end the process with a stack trace and lose every other output.
+        clearInterval(this.#timer);
+        this.#onError?.(err);
+      }
+    }, CSV_INTERVAL_MS);
     this.#timer.unref();
   }
 

@@ -30,6 +30,9 @@ import { StepSearch } from './step-search.ts';
 import type { RunSettings } from './validate.ts';
 import type { Watchdog } from './watchdog.ts';
 
+/** The exit code of a run some output file of which could not be written (see README). */
+export const OUTPUT_EXIT_CODE = 4;
+
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
 const CONSOLE_INTERVAL_MS = 2000;
 
@@ -64,13 +67,13 @@ export interface HeadlessOptions {
   summaryNotes?: () => string[];
   settings: RunSettings;
   options: Record<string, unknown>;
-  logger: Logger;
-  /** Set when an event listener threw: exit code 2 if nothing else failed (as Locust). */
-  hadUnhandledError: () => boolean;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
   hadUncaughtError?: () => boolean;
   /** Handed the summary every second, to print it if user code blocks the event loop. */
   watchdog?: Pick<Watchdog, 'update'>;
+  logger: Logger;
+  /** Set when an event listener threw: exit code 2 if nothing else failed (as Locust). */
+  hadUnhandledError: () => boolean;
 }
 
 /** Width of the name column: Locust's STATS_NAME_WIDTH (80 without a terminal). */
@@ -99,10 +102,10 @@ export class HeadlessRun {
   readonly #slo: SloMonitor | undefined;
   #sloResults: SloResult[] | undefined;
   #steps: StepSearch | undefined;
+  #watchdogTimer: NodeJS.Timeout | undefined;
   readonly #hdrLog: HdrLogWriter | undefined;
   #hdrTimer: NodeJS.Timeout | undefined;
   #printer: NodeJS.Timeout | undefined;
-  #watchdogTimer: NodeJS.Timeout | undefined;
   #runTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<number> | undefined;
   #resolveDone!: (code: number) => void;
@@ -126,6 +129,7 @@ export class HeadlessRun {
             fullHistory: Boolean(o.options['csvFullHistory']),
             userCount: () => this.runner.userCount,
             extraHistory: [llmHistory(env, Boolean(o.options['csvFullHistory']))],
+            onError: (err) => this.#failedWrite(`${resolve(csv)}_*.csv`, err),
           })
         : undefined;
     this.#history = new RunHistory(stats, () => this.runner.userCount);
@@ -162,16 +166,17 @@ export class HeadlessRun {
     try {
       if (settings.runTime !== undefined) logger.info(`Run time limit set to ${settings.runTime} seconds`);
       else logger.info('No run time limit set, use CTRL+C to interrupt');
-      this.#csv?.start();
-      this.#history.start();
-      this.#slo?.start();
       const watchdog = this.#o.watchdog;
       if (watchdog) {
         this.#watchdogTimer = setInterval(() => watchdog.update({ summary: this.#summaryTables() }), 1000);
         this.#watchdogTimer.unref();
       }
+      if (this.#csv) this.#attempt(`${resolve(String(options['csv']))}_*.csv`, () => this.#csv?.start());
+      this.#history.start();
+      this.#slo?.start();
       if (this.#hdrLog) {
-        this.#hdrTimer = setInterval(() => this.#hdrLog?.writeInterval(), 1000);
+        const file = resolve(String(options['hdrLog']));
+        this.#hdrTimer = setInterval(() => this.#attempt(file, () => this.#hdrLog?.writeInterval()), 1000);
         this.#hdrTimer.unref();
       }
       const ui = this.#o.ui;
@@ -303,7 +308,8 @@ export class HeadlessRun {
     }
     // A second signal: write what we have, synchronously, and leave at once.
     this.#o.logger.warn('Second stop signal: exiting at once with the statistics gathered so far');
-    this.#writeOutputs();
+    this.#writeFiles();
+    this.#printSummary();
     this.#resolveDone(this.#exitCode());
   }
 
@@ -318,9 +324,16 @@ export class HeadlessRun {
       await this.runner.quit();
       if (this.#printer) clearInterval(this.#printer);
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });
+      // The files first: a failed write changes the exit code, and the line below tells the final one.
+      this.#writeFiles();
+      const ui = this.#o.ui;
+      if ((!ui || ui.autostart) && this.#stats.total.numRequests === 0 && this.#exceptions.size === 0) {
+        // Not an error in Locust's rules (exit code 0), but never a silent one.
+        logger.warn('The test made no request and raised no error');
+      }
       const code = this.#exitCode();
       logger.info(`Shutting down (exit code ${code})`);
-      this.#writeOutputs();
+      this.#printSummary();
       await this.#o.afterQuit?.();
       this.#env.events.quit.fire({ exitCode: code });
       this.#resolveDone(code);
@@ -336,6 +349,8 @@ export class HeadlessRun {
   }
 
   #exitCode(): number {
+    // Lost output overrides every other outcome: a run whose results are missing did not succeed.
+    if (this.#writeFailures.size > 0) return OUTPUT_EXIT_CODE;
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
@@ -354,11 +369,56 @@ export class HeadlessRun {
     return [...tables, ...(errors ? [errors] : [])].map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('');
   }
 
-  #written = false;
-  #writeOutputs(): void {
-    if (this.#written) return;
-    this.#written = true;
+  /** Output files that could not be written: file -> the error, each logged once. */
+  readonly #writeFailures = new Map<string, string>();
+
+  /** Runs one write; a failure is logged (one line naming the file) and kept for the exit code. */
+  #attempt(file: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.#failedWrite(file, err);
+    }
+  }
+
+  #failedWrite(file: string, err: unknown): void {
+    if (this.#writeFailures.has(file)) return;
+    const message = `Could not write ${file}: ${(err as Error).message}`;
+    this.#writeFailures.set(file, message);
+    this.#o.logger.error(message);
+  }
+
+  #filesWritten = false;
+  /** Every output file, once, from the final statistics; each failure is kept, the others still written. */
+  #writeFiles(): void {
+    if (this.#filesWritten) return;
+    this.#filesWritten = true;
     if (this.#watchdogTimer) clearInterval(this.#watchdogTimer);
+    const options = this.#o.options;
+    const csv = typeof options['csv'] === 'string' && options['csv'] ? resolve(options['csv']) : undefined;
+    if (this.#csv) this.#attempt(`${csv}_*.csv`, () => this.#csv?.final());
+    this.#history.stop();
+    if (this.#hdrTimer) clearInterval(this.#hdrTimer);
+    if (this.#hdrLog) this.#attempt(resolve(String(options['hdrLog'])), () => this.#hdrLog?.writeInterval());
+    const steps = this.#steps?.results;
+    if (steps && csv) this.#attempt(`${csv}_steps.csv`, () => writeFileSync(`${csv}_steps.csv`, stepsCsv(steps)));
+    const llm = llmStatsOf(this.#env);
+    if (csv && llm.total.requests > 0) this.#attempt(`${csv}_llm.csv`, () => writeFileSync(`${csv}_llm.csv`, llmCsv(llm)));
+    if (typeof options['html'] === 'string' && options['html']) {
+      const file = resolve(htmlFileName(options['html'], this.#o.settings));
+      this.#attempt(file, () => writeHtmlReport(file, this.#reportInputs(this.#finalSlos())));
+    }
+    if (typeof options['jsonFile'] === 'string' && options['jsonFile']) {
+      const file = resolve(`${options['jsonFile']}.json`);
+      this.#attempt(file, () => writeFileSync(file, `${formatStatsJson(this.#stats)}\n`));
+    }
+  }
+
+  #summaryPrinted = false;
+  /** The final tables on stderr, and `--json` on stdout. */
+  #printSummary(): void {
+    if (this.#summaryPrinted) return;
+    this.#summaryPrinted = true;
     const width = nameWidth();
     const stats = this.#stats;
     printErr(this.#summaryTables());
@@ -367,8 +427,7 @@ export class HeadlessRun {
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
     }
     if (stats.schedule.active) printErr(stats.schedule.summary());
-    const llm = llmStatsOf(this.#env);
-    const llmTable = formatLlmTable(llm);
+    const llmTable = formatLlmTable(llmStatsOf(this.#env));
     if (llmTable) printErr(llmTable);
     if (this.#o.options['histogram']) printErr(formatHistogram(stats.total));
     const slos = this.#finalSlos();
@@ -381,21 +440,9 @@ export class HeadlessRun {
     const unawaited = this.#env.unawaitedRequests.summary();
     const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : [])];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
-    this.#csv?.final();
-    const options = this.#o.options;
-    this.#history.stop();
-    if (this.#hdrTimer) clearInterval(this.#hdrTimer);
-    this.#hdrLog?.writeInterval();
-    if (steps && typeof options['csv'] === 'string' && options['csv']) writeFileSync(`${resolve(options['csv'])}_steps.csv`, stepsCsv(steps));
-    if (typeof options['csv'] === 'string' && options['csv'] && llm.total.requests > 0) writeFileSync(`${resolve(options['csv'])}_llm.csv`, llmCsv(llm));
-    if (typeof options['html'] === 'string' && options['html']) {
-      writeHtmlReport(htmlFileName(options['html'], this.#o.settings), this.#reportInputs(slos));
-    }
-    const json = `${formatStatsJson(stats)}\n`;
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.
-    if (options['json']) process.stdout.write(json);
-    if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
+    if (this.#o.options['json']) process.stdout.write(`${formatStatsJson(stats)}\n`);
   }
 }
 

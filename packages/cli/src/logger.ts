@@ -40,8 +40,16 @@ function lineStream(logfile: string | undefined, json: boolean, taps: Array<(lin
     write(chunk: Buffer, _enc, done) {
       const text = chunk.toString();
       const out = json ? text : formatLine(JSON.parse(text) as { time: number; level: number; name?: string; msg?: string }, host);
-      if (logfile) appendFileSync(logfile, out);
-      else writeSync(2, out);
+      if (logfile) {
+        try {
+          appendFileSync(logfile, out);
+        } catch (err) {
+          // The file was checked before the run; if it fails since, the lines go on to stderr.
+          writeSync(2, `locusta: error: could not write the log file ${logfile}: ${(err as Error).message}; logging to stderr from now on\n`);
+          logfile = undefined;
+          writeSync(2, out);
+        }
+      } else writeSync(2, out);
       for (const tap of taps) tap(out.trimEnd());
       done();
     },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, currentUser, describeError, events, stackOf } from '@locusta/core';
+import { Environment, EventHook, LocustaError, currentUser, describeError, events, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
@@ -19,7 +19,9 @@ import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, setting
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
-import { localSetup, masterSetup, runWorker, workerTls } from './modes.ts';
+import { prepareOutputs } from './output-paths.ts';
+import { parseNumberOption } from './number-option.ts';
+import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
 import { Watchdog, blockedLimit } from './watchdog.ts';
 import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
@@ -119,6 +121,19 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     return 0;
   }
 
+  // A worker runs the classes its master checked, with the master's tags.
+  const tags = options['tags'] as unknown[] | undefined;
+  const excludeTags = options['excludeTags'] as unknown[] | undefined;
+  if (!options['worker']) {
+    const problem = missingTasks(classes, tags?.map(String), excludeTags?.map(String));
+    if (problem) throw fileError(problem);
+  }
+  prepareOutputs(options, runSettings);
+  // Files and counts read later, checked now: a usage error comes before the first log line.
+  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
+  if (options['worker']) workerTls(options);
+  else masterTls(options);
+
   const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
   const mainLog = log.named('locusta.main');
   const stopWatchingParent = watchParent(mainLog, envVars);
@@ -166,7 +181,6 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
-  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
   try {
     if (isWorker && processes !== undefined) {
       // The parent only forks the workers and waits for them (Locust's --processes with --worker).
@@ -216,6 +230,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         mainLog.warn(`${ShapeClass.name} sets the load: ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ignored (set static useCommonOptions = true in the shape to read them)`);
       }
     }
+    const startsAtOnce = !ui || Boolean(options['autostart']);
+    if (startsAtOnce && !ShapeClass && !runSettings.arrivals && !runSettings.steps && runSettings.users === 0) {
+      mainLog.warn('-u 0: no user will be started, so the test makes no request');
+    }
     const headless = new HeadlessRun(environment, stats, exceptions, {
       runner: setup.runner,
       shape: ShapeClass ? new ShapeClass() : undefined,
@@ -263,7 +281,7 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
   const pick = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
   const files = await fetchUserFiles({
     masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
-    masterPort: early.masterPort ?? Number(pick('MASTER_NODE_PORT') ?? 5557),
+    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? pick('MASTER_NODE_PORT') ?? 5557),
     token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
     tls: workerTls({ masterTls: early.masterTls, masterTlsCa: early.masterTlsCa ?? env['LOCUSTA_MASTER_TLS_CA'] }),
     nodeId: 'user-files-request',

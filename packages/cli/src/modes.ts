@@ -116,7 +116,7 @@ function readPem(path: string, flag: string): Buffer {
 }
 
 /** `--tls-cert` and `--tls-key` on a master: both or neither. */
-function masterTls(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
+export function masterTls(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
   const cert = options['tlsCert'] as string | undefined;
   const key = options['tlsKey'] as string | undefined;
   if (!cert && !key) return undefined;

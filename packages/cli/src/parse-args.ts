@@ -7,6 +7,7 @@ import { splitList } from './config-file.ts';
 import { usageError } from './errors.ts';
 import type { OptionSpec, OptionType } from './options.ts';
 import { OPTIONS, camel } from './options.ts';
+import { parseNumberOption } from './number-option.ts';
 
 /** An option a user file added through `events.initCommandLineParser`. */
 export interface CustomOption {
@@ -22,7 +23,7 @@ export interface EarlyArgs {
   version: boolean;
   /** Where a `-f -` worker fetches its user files. */
   masterHost?: string;
-  masterPort?: number;
+  masterPort?: string;
   masterToken?: string;
   masterTls: boolean;
   masterTlsCa?: string;
@@ -31,8 +32,8 @@ export interface EarlyArgs {
 /** The first of Locust's two passes: only what is needed to find and load the user files. */
 export function parseEarly(argv: string[]): EarlyArgs {
   const parsed = Parser(argv, {
-    string: ['locustfile', 'config', 'master-host', 'master-token', 'master-tls-ca'],
-    number: ['master-port'],
+    // The port stays text here: main reads it with parseNumberOption.
+    string: ['locustfile', 'config', 'master-host', 'master-port', 'master-token', 'master-tls-ca'],
     boolean: ['help', 'version', 'master-tls'],
     alias: { locustfile: ['f'], help: ['h'], version: ['V'] },
     configuration: { 'unknown-options-as-args': true },
@@ -43,7 +44,7 @@ export function parseEarly(argv: string[]): EarlyArgs {
     help: Boolean(parsed['help']),
     version: Boolean(parsed['version']),
     masterHost: typeof parsed['master-host'] === 'string' ? parsed['master-host'] : undefined,
-    masterPort: typeof parsed['master-port'] === 'number' ? parsed['master-port'] : undefined,
+    masterPort: typeof parsed['master-port'] === 'string' ? parsed['master-port'] : undefined,
     masterToken: typeof parsed['master-token'] === 'string' ? parsed['master-token'] : undefined,
     masterTls: Boolean(parsed['master-tls']),
     masterTlsCa: typeof parsed['master-tls-ca'] === 'string' ? parsed['master-tls-ca'] : undefined,
@@ -144,9 +145,17 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
     if (o.alias) opt.alias = o.alias;
     if (o.default !== undefined) opt.default = o.default;
     if (o.type === 'string' || o.type === 'number') opt.requiresArg = true;
+    if (o.type === 'number') {
+      // Read as text and converted here, so a bad value is echoed as typed (yargs makes it NaN).
+      opt.type = 'string';
+      opt.coerce = (value: unknown) => parseNumberOption(o, value);
+    }
     y = y.option(o.name, opt);
   }
-  for (const c of custom) y = y.option(c.name, c.options);
+  for (const c of custom) {
+    const numeric = c.options.type === 'number' && !c.options.coerce;
+    y = y.option(c.name, numeric ? { ...c.options, type: 'string', coerce: (value: unknown) => parseNumberOption(c, value) } : c.options);
+  }
   // Config files and environment variables sit under the command line (yargs' config layer).
   return y.config(settings);
 }

@@ -1,4 +1,4 @@
-import { parseTimespan } from '@locusta/core';
+import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import type { Slo } from '@locusta/stats';
 import { parseSlos } from '@locusta/stats';
@@ -30,15 +30,8 @@ function timespan(value: unknown, flag: string): number {
 }
 
 export function checkHost(host: string, flag = '-H/--host'): string {
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    throw usageError(`argument ${flag}: Invalid host '${host}': expected a URL such as http://127.0.0.1:8000`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`argument ${flag}: Invalid host '${host}': the scheme must be http or https`);
-  }
+  const problem = hostProblem(host);
+  if (problem) throw usageError(`argument ${flag}: ${problem}`);
   return host.replace(/\/+$/, '');
 }
 
@@ -51,11 +44,16 @@ export function validateOptions(o: Record<string, unknown>): RunSettings {
   if (!Number.isInteger(users) || users < 0) {
     throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': must be a whole number >= 0`);
   }
+  if (users > MAX_USERS) {
+    throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': at most ${MAX_USERS} users can be started`);
+  }
   const spawnRate = o['spawnRate'] === undefined ? 1 : Number(o['spawnRate']);
   if (!(spawnRate > 0) || !Number.isFinite(spawnRate)) {
     throw usageError(`argument -r/--spawn-rate: invalid value '${String(o['spawnRate'])}': must be a number > 0`);
   }
-  const runTime = o['runTime'] === undefined || o['runTime'] === '' ? undefined : timespan(o['runTime'], '-t/--run-time');
+  const givenRunTime = o['runTime'] === undefined || o['runTime'] === '' ? undefined : timespan(o['runTime'], '-t/--run-time');
+  // As in Locust, -t 0 means no limit (a LOCUST_RUN_TIME=0 in a deployment keeps its meaning).
+  const runTime = givenRunTime === 0 ? undefined : givenRunTime;
   const stopTimeout = timespan(o['stopTimeout'] ?? '0', '-s/--stop-timeout');
   const host = typeof o['host'] === 'string' && o['host'] !== '' ? checkHost(o['host']) : undefined;
   const level = String(o['loglevel'] ?? 'INFO').toUpperCase();

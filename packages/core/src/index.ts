@@ -35,6 +35,9 @@ export {
 export type { TaskDef, TaskSource } from './task-list.ts';
 export { SequentialTaskSet, TaskSet } from './task-set.ts';
 export { parseTimespan } from './timespan.ts';
+export { hostProblem } from './host-url.ts';
+export { MAX_USERS } from './limits.ts';
+export { missingTasks } from './missing-tasks.ts';
 export { User, describeError, stackOf } from './user.ts';
 export { currentUser, runAsUser } from './user-context.ts';
 export { runningTaskBuffer, taskNames } from './running-task.ts';

@@ -111,7 +111,8 @@ export function filterTasksByTags(classes: Iterable<AnyFn>, tags?: readonly stri
       let passing: boolean;
       if (t.isTaskSet) {
         visit(t.fn, own);
-        passing = activeTasks(t.fn).length > 0;
+        // A TaskSet left with only weight-0 tasks could never pick one either.
+        passing = activeTasks(t.fn).some((inner) => inner.weight > 0);
       } else {
         passing = true;
         if (include) passing &&= hasAny(own, include);

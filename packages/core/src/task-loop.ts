@@ -1,5 +1,6 @@
 import {
   InterruptTaskSet,
+  LocustaError,
   isControlFlow,
   RescheduleTask,
   RescheduleTaskImmediately,
@@ -67,7 +68,9 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
     if (nested) await holder.onStart();
     for (;;) {
       const task = holder.queue.shift() ?? holder.nextTask();
-      if (!task) throw new StopUser(`${holder.constructor.name} has no tasks`);
+      // Reported as an error (Locust's LocustError), never a silent stop: the CLI refuses such
+      // classes before the run, so this is a class changed or filtered afterwards.
+      if (!task) throw new LocustaError('LOCUSTA_ERR_TASKS', `No tasks defined on ${holder.constructor.name}`);
       internals.checkStopping();
       const user = holder.user;
       user[TASK_SEQ]++;

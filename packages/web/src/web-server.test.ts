@@ -112,6 +112,20 @@ describe('WebServer REST API (Locust routes, a real LocalRunner)', () => {
     expect((await refuse({ user_count: '1.5', spawn_rate: '1' })).status).toBe(400);
     expect(await refuse({ user_count: '1', spawn_rate: '-2' })).toMatchObject({ status: 400, body: { message: "Invalid spawn_rate '-2': expected a number of users per second > 0" } });
     expect((await refuse({ user_count: '1', spawn_rate: 'fast' })).status).toBe(400);
+    // Hosts as the command line checks them: every user would die at its start.
+    expect(await refuse({ user_count: '1', spawn_rate: '1', host: 'javascript:alert(1)' })).toEqual({
+      status: 400, body: { success: false, message: "Invalid host 'javascript:alert(1)': the scheme must be http or https", host: 'http://127.0.0.1:1' },
+    });
+    expect(await refuse({ user_count: '1', spawn_rate: '1', host: 'example.com' })).toMatchObject({
+      status: 400, body: { message: "Invalid host 'example.com': expected a URL such as http://127.0.0.1:8000" },
+    });
+    // No machine runs this many users: refused with the limit, not left to the dispatcher.
+    expect(await refuse({ user_count: '100000000000', spawn_rate: '1' })).toMatchObject({
+      status: 400, body: { success: false, message: "Invalid user_count '100000000000': at most 10000000 users can be started" },
+    });
+    expect((await refuse({ user_count: '1e11', spawn_rate: '1' })).status).toBe(400);
+    expect((await refuse({ user_count: '1', spawn_rate: 'Infinity' })).status).toBe(400);
+    expect((await refuse({ user_count: '1', spawn_rate: 'NaN' })).status).toBe(400);
     expect(f.runner.state).toBe('ready');
   });
 
@@ -120,10 +134,10 @@ describe('WebServer REST API (Locust routes, a real LocalRunner)', () => {
     const json = await fetch(`${f.url}/swarm`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user_count: 1, spawn_rate: 10, host: 'http://<b>127.0.0.1:1</b>', run_time: '1s' }),
+      body: JSON.stringify({ user_count: 1, spawn_rate: 10, host: 'http://<b>localhost:1</b>', run_time: '1s' }),
     });
-    expect(await json.json()).toEqual({ success: true, message: 'Swarming started', host: 'http://b127.0.0.1:1/b', run_time: 1 });
-    expect(f.env.host).toBe('http://b127.0.0.1:1/b');
+    expect(await json.json()).toEqual({ success: true, message: 'Swarming started', host: 'http://blocalhost:1/b', run_time: 1 });
+    expect(f.env.host).toBe('http://blocalhost:1/b');
     await waitUntil(() => f.runner.state === 'running');
     await waitUntil(() => f.runner.state === 'stopped', 5000);
 

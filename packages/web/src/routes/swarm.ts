@@ -1,4 +1,4 @@
-import { parseTimespan } from '@locusta/core';
+import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
 import type { WebCustomOption } from '../custom-options.ts';
 import { OptionValueError, convertOptionValue, fieldNames } from '../custom-options.ts';
 import type { FormFields } from '../form-body.ts';
@@ -22,8 +22,9 @@ export interface SwarmForm {
 }
 
 /**
- * A refused /swarm. Locust's own refusals keep its HTTP 200; values Locust would crash on
- * (a user count that is not a whole number, a negative spawn rate, a custom option of the wrong
+ * A refused /swarm. Locust's own refusals keep its HTTP 200; values Locust would crash on or
+ * start a test that cannot run with (a user count that is not a whole number or above
+ * MAX_USERS, a negative spawn rate, a host that is no http(s) URL, a custom option of the wrong
  * type) get 400 with the same JSON envelope.
  */
 export interface SwarmRefusal {
@@ -54,6 +55,7 @@ export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCu
         if (value.trim() === '') break;
         users = wholeNumber(value);
         if (users === undefined) return { status: 400, message: `Invalid user_count '${value}': expected a whole number of users >= 0` };
+        if (users > MAX_USERS) return { status: 400, message: `Invalid user_count '${value.trim()}': at most ${MAX_USERS} users can be started` };
         break;
       case 'spawn_rate': {
         if (value.trim() === '') break;
@@ -62,9 +64,13 @@ export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCu
         spawnRate = rate;
         break;
       }
-      case 'host':
+      case 'host': {
         form.host = value.replace(/[<>]/g, '');
+        // Checked as on the command line: with a host that is no http(s) URL every user dies at its start.
+        const problem = form.host.trim() === '' ? undefined : hostProblem(form.host);
+        if (problem) return { status: 400, message: problem };
         break;
+      }
       case 'run_time':
         if (value.trim() === '') break;
         try {
