@@ -6,6 +6,8 @@ import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
 import { HttpResponse, kCatching, kVerdict } from './http-response.ts';
 import { followRedirect, isRedirect, MAX_REDIRECTS } from './redirect.ts';
+import type { Deadline } from './request-deadline.ts';
+import { checkTimeout, deadlineAfter } from './request-deadline.ts';
 import { ResponseReader } from './response-reader.ts';
 import { StreamReader } from './stream-reader.ts';
 import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
@@ -31,7 +33,11 @@ export interface HttpRequestOptions {
   query?: Query;
   /** The statistics entry name. @default the path and query of the URL as requested */
   name?: string;
-  /** Seconds to wait for the response headers, and then between body chunks. */
+  /**
+   * Seconds the whole request may take: connecting, the response headers and the body (to its
+   * last byte, also with `stream: true`), over all redirect hops. When it passes the request
+   * ends as a TimeoutError and its connection is closed. @default none
+   */
   timeout?: number;
   /** Follow 3xx redirects (at most 30). @default true, false for HEAD */
   allowRedirects?: boolean;
@@ -140,6 +146,7 @@ export class HttpSession {
     const user = this.#user;
     if (user.killed) throw new UserKilled();
     method = method.toUpperCase();
+    const timeout = checkTimeout(options.timeout);
     const target = resolveTarget(this.#base, url, options.query);
     const name = options.name ?? target.path;
     const requestUrl = target.origin + target.path;
@@ -151,28 +158,33 @@ export class HttpSession {
       body = JSON.stringify(options.json);
       contentType = 'application/json';
     }
-    const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
+    // With a timeout, the deadline's own timer ends the request; undici's per-phase timers
+    // (300 s by default) are turned off, or they would cut a longer timeout short.
+    const undiciTimeout = timeout === undefined ? undefined : 0;
     const dispatch: Dispatcher.DispatchOptions = {
       origin: target.origin,
       path: target.path,
       method: method as Dispatcher.HttpMethod,
       headers: this.#headers(target, options.headers, contentType),
       body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      headersTimeout: undiciTimeout,
+      bodyTimeout: undiciTimeout,
     };
 
-    if (options.stream) return this.#stream(method, name, requestUrl, context, target, dispatch, options as StreamRequestOptions);
+    if (options.stream) {
+      return this.#stream(method, name, requestUrl, context, target, dispatch, timeout, options as StreamRequestOptions);
+    }
 
     const startTime = Date.now() / 1000;
     const t0 = performance.now();
-    let reader = await this.#send(dispatch);
+    const deadline = deadlineAfter(t0, timeout);
+    let reader = await this.#send(dispatch, deadline);
     if (user.killed) throw new UserKilled();
     let finalTarget = target;
     if (!reader.error) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d));
+        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline));
         if (user.killed) throw new UserKilled();
       }
     }
@@ -229,8 +241,8 @@ export class HttpSession {
     });
   }
 
-  #send(dispatch: Dispatcher.DispatchOptions): Promise<ResponseReader> {
-    return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch));
+  #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined): Promise<ResponseReader> {
+    return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline));
   }
 
   /**
@@ -238,11 +250,11 @@ export class HttpSession {
    * stays counted as busy until the body is over (the dispatch promise is `settled`, not the
    * headers), so other requests of the user go to other connections meanwhile.
    */
-  #open(dispatch: Dispatcher.DispatchOptions): Promise<StreamReader> {
+  #open(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined): Promise<StreamReader> {
     const reader = new StreamReader();
     const connections = (this.#connections ??= new UserConnections());
     connections
-      .dispatch(dispatch, (client) => reader.start(client, dispatch))
+      .dispatch(dispatch, (client) => reader.start(client, dispatch, deadline))
       .catch((err: unknown) => reader.onResponseError(undefined, err instanceof Error ? err : new Error(String(err))));
     return reader.headersReceived;
   }
@@ -255,6 +267,7 @@ export class HttpSession {
     context: Record<string, unknown>,
     target: Target,
     dispatch: Dispatcher.DispatchOptions,
+    timeout: number | undefined,
     options: StreamRequestOptions,
   ): Promise<StreamedResponse> {
     const user = this.#user;
@@ -262,14 +275,15 @@ export class HttpSession {
     const scheduleLag = user.scheduleLag;
     const startTime = Date.now() / 1000;
     const start = performance.now();
-    let reader = await this.#open(dispatch);
+    const deadline = deadlineAfter(start, timeout);
+    let reader = await this.#open(dispatch, deadline);
     let finalTarget = target;
     if (!reader.error && !user.killed) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
         const next = (d: Dispatcher.DispatchOptions, previous: StreamReader) => {
           previous.discard();
-          return this.#open(d);
+          return this.#open(d, deadline);
         };
         [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, next);
       }
