@@ -6,14 +6,26 @@ import { STATUS_CODES } from 'node:http';
  * report `HTTPError`, `CatchResponseError`, `ConnectionRefusedError`... the same way).
  */
 
-/** A response with status >= 400 that no `catchResponse` callback judged (requests' HTTPError). */
+/**
+ * A response with status >= 400 that no `catchResponse` callback judged (requests' HTTPError).
+ * The message names the response's full URL, as Locust's does, or the request's `name` when one
+ * was given: the failures table groups on the message, and Locust names the name so that one
+ * name's failures stay one row whatever URLs it covers. The method is the failure row's own
+ * column, so the message leaves it out, as Locust's does.
+ */
 export class HTTPError extends Error {
   override name = 'HTTPError';
   readonly status: number;
-  constructor(status: number, reason: string | undefined, name: string) {
+  /** The full URL of the response, after redirects. */
+  readonly url: string;
+  /** The request method, when known. */
+  readonly method: string | undefined;
+  constructor(status: number, reason: string | undefined, url: string, options?: { method?: string; name?: string }) {
     const kind = status < 500 ? 'Client' : 'Server';
-    super(`${status} ${kind} Error: ${reason || STATUS_CODES[status] || 'Unknown'} for url: ${name}`);
+    super(`${status} ${kind} Error: ${reason || STATUS_CODES[status] || 'Unknown'} for url: ${options?.name ?? url}`);
     this.status = status;
+    this.url = url;
+    this.method = options?.method;
   }
 }
 

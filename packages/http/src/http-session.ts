@@ -204,11 +204,11 @@ export class HttpSession {
     if (options.catchResponse) {
       signal = await judge(response, options.catchResponse as CatchResponse);
       const verdict = response[kVerdict];
-      exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
+      exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
       // The runner may have killed the user while an async callback ran.
       if (user.killed) throw signal ?? new UserKilled();
     } else {
-      exception = statusException(response, name);
+      exception = statusException(response, method, options.name);
     }
     user.environment.events.request.fire({
       requestType: method,
@@ -301,7 +301,7 @@ export class HttpSession {
       streams.delete(response);
       if (user.killed) return;
       const verdict = response[kVerdict];
-      const exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
+      const exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
       const event = {
         requestType: method,
         name,
@@ -430,10 +430,13 @@ async function judge(response: HttpResponse, callback: CatchResponse): Promise<u
   return undefined;
 }
 
-/** The failure a response stands for when nothing judged it: its error, or status >= 400. */
-function statusException(response: HttpResponse, name: string): Error | undefined {
+/**
+ * The failure a response stands for when nothing judged it: its error, or status >= 400.
+ * `name` is the request's name option, if it had one.
+ */
+function statusException(response: HttpResponse, method: string, name: string | undefined): Error | undefined {
   if (response.error) return response.error;
-  if (response.status >= 400) return new HTTPError(response.status, response.reason, name);
+  if (response.status >= 400) return new HTTPError(response.status, response.reason, response.url, { method, name });
   return undefined;
 }
 
