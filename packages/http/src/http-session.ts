@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { User } from '@locusta/core';
-import { describeError, isControlFlow, UserKilled } from '@locusta/core';
+import { describeError, isControlFlow, LocustaError, UserKilled } from '@locusta/core';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
@@ -13,6 +13,7 @@ import { StreamReader } from './stream-reader.ts';
 import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
 import type { Base, Query, Target } from './url.ts';
 import { parseBase, resolveTarget } from './url.ts';
+import type { CaCertificates, TlsSettings } from './user-connections.ts';
 import { UserConnections } from './user-connections.ts';
 
 /** Request headers; names are case-insensitive. */
@@ -39,6 +40,10 @@ export interface HttpRequestOptions {
    * ends as a TimeoutError and its connection is closed. @default none
    */
   timeout?: number;
+  /** HTTPS: skip certificate verification for this request. @default the session's `insecure` */
+  insecure?: boolean;
+  /** HTTPS: trust these CA certificates (PEM text) for this request. @default the session's `ca` */
+  ca?: CaCertificates;
   /** Follow 3xx redirects (at most 30). @default true, false for HEAD */
   allowRedirects?: boolean;
   /** Decides success or failure instead of the status (Locust's `catch_response=True`). */
@@ -80,9 +85,22 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
 export class HttpSession {
   readonly baseUrl: string;
   readonly cookies = new CookieJar();
+  /**
+   * HTTPS: do not verify the server's certificate (Locust's `client.verify = False`). Requests
+   * made with and without it use separate connections. @default the user's `insecure`, or false
+   */
+  insecure = false;
+  /**
+   * HTTPS: the CA certificates to verify servers against, as PEM text (a string or Buffer, or an
+   * array of them), instead of Node's bundled ones (requests' `verify='ca.pem'`). To use a file,
+   * read it: `readFileSync('ca.pem', 'utf8')`. @default the user's `ca`, or none
+   */
+  ca: CaCertificates | undefined;
   readonly #base: Base;
   readonly #user: User;
   #connections: UserConnections | undefined;
+  /** The TLS settings last used, checked: reused while `insecure` and `ca` stay the same. */
+  #tls: TlsSettings | undefined;
   /** Streamed responses not recorded yet: closed (and recorded) when the session closes. */
   readonly #streams = new Set<StreamedResponse>();
 
@@ -147,6 +165,7 @@ export class HttpSession {
     if (user.killed) throw new UserKilled();
     method = method.toUpperCase();
     const timeout = checkTimeout(options.timeout);
+    const tls = this.#tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
     const target = resolveTarget(this.#base, url, options.query);
     const name = options.name ?? target.path;
     const requestUrl = target.origin + target.path;
@@ -172,19 +191,19 @@ export class HttpSession {
     };
 
     if (options.stream) {
-      return this.#stream(method, name, requestUrl, context, target, dispatch, timeout, options as StreamRequestOptions);
+      return this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
     }
 
     const startTime = Date.now() / 1000;
     const t0 = performance.now();
     const deadline = deadlineAfter(t0, timeout);
-    let reader = await this.#send(dispatch, deadline);
+    let reader = await this.#send(dispatch, deadline, tls);
     if (user.killed) throw new UserKilled();
     let finalTarget = target;
     if (!reader.error) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline));
+        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
         if (user.killed) throw new UserKilled();
       }
     }
@@ -241,8 +260,18 @@ export class HttpSession {
     });
   }
 
-  #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined): Promise<ResponseReader> {
-    return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline));
+  #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<ResponseReader> {
+    const connections = (this.#connections ??= new UserConnections());
+    return connections.dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline), tls);
+  }
+
+  /** The TLS settings for `insecure` and `ca`, or undefined for Node's defaults. */
+  #tlsSettings(insecure: boolean, ca: CaCertificates | undefined): TlsSettings | undefined {
+    if (!insecure && ca === undefined) return undefined;
+    const last = this.#tls;
+    if (last !== undefined && last.insecure === insecure && last.ca === ca) return last;
+    if (ca !== undefined) checkCa(ca);
+    return (this.#tls = { insecure, ca });
   }
 
   /**
@@ -250,11 +279,11 @@ export class HttpSession {
    * stays counted as busy until the body is over (the dispatch promise is `settled`, not the
    * headers), so other requests of the user go to other connections meanwhile.
    */
-  #open(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined): Promise<StreamReader> {
+  #open(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<StreamReader> {
     const reader = new StreamReader();
     const connections = (this.#connections ??= new UserConnections());
     connections
-      .dispatch(dispatch, (client) => reader.start(client, dispatch, deadline))
+      .dispatch(dispatch, (client) => reader.start(client, dispatch, deadline), tls)
       .catch((err: unknown) => reader.onResponseError(undefined, err instanceof Error ? err : new Error(String(err))));
     return reader.headersReceived;
   }
@@ -268,6 +297,7 @@ export class HttpSession {
     target: Target,
     dispatch: Dispatcher.DispatchOptions,
     timeout: number | undefined,
+    tls: TlsSettings | undefined,
     options: StreamRequestOptions,
   ): Promise<StreamedResponse> {
     const user = this.#user;
@@ -276,14 +306,14 @@ export class HttpSession {
     const startTime = Date.now() / 1000;
     const start = performance.now();
     const deadline = deadlineAfter(start, timeout);
-    let reader = await this.#open(dispatch, deadline);
+    let reader = await this.#open(dispatch, deadline, tls);
     let finalTarget = target;
     if (!reader.error && !user.killed) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
         const next = (d: Dispatcher.DispatchOptions, previous: StreamReader) => {
           previous.discard();
-          return this.#open(d, deadline);
+          return this.#open(d, deadline, tls);
         };
         [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, next);
       }
@@ -438,6 +468,21 @@ function statusException(response: HttpResponse, method: string, name: string | 
   if (response.error) return response.error;
   if (response.status >= 400) return new HTTPError(response.status, response.reason, response.url, { method, name });
   return undefined;
+}
+
+const PEM_BEGIN = '-----BEGIN';
+
+/** Throws unless `ca` is PEM text: a file path here is a mistake better named than sent. */
+function checkCa(ca: CaCertificates): void {
+  for (const one of Array.isArray(ca) ? (ca as ReadonlyArray<unknown>) : [ca]) {
+    if (typeof one === 'string' ? one.includes(PEM_BEGIN) : Buffer.isBuffer(one) && one.includes(PEM_BEGIN)) continue;
+    const shown =
+      typeof one === 'string' ? `'${one.length > 80 ? `${one.slice(0, 77)}...` : one}'` : Buffer.isBuffer(one) ? 'a Buffer without one' : typeof one;
+    throw new LocustaError(
+      'LOCUSTA_ERR_USAGE',
+      `ca must be PEM text (-----BEGIN CERTIFICATE-----...), not ${shown}: read a file with readFileSync(path, 'utf8')`,
+    );
+  }
 }
 
 function hasHeader(headers: RequestHeaders | undefined, lowerName: string): boolean {

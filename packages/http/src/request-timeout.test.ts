@@ -1,6 +1,9 @@
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { LocustaError } from '@locusta/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { serve, userFor } from '../test-support/loopback.ts';
 
 /**
@@ -151,6 +154,24 @@ describe('request timeout', () => {
     expect(response.status).toBe(0);
     expect(response.error?.name).toBe('TimeoutError');
     expect(requests).toHaveLength(1);
+  });
+
+  it('times out a connection whose TLS handshake never completes', async () => {
+    // Accepts TCP connections and never answers the TLS hello.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => void sockets.add(socket));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    const { client, requests } = userFor(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const response = await client.get('/', { timeout: 0.3 });
+    expect(response.status).toBe(0);
+    expect(response.error?.name).toBe('TimeoutError');
+    expect(response.error?.message).toBe('Request timed out connecting (timeout=0.3)');
+    expect(requests[0]!.responseTime).toBeLessThan(5_000);
   });
 
   it('refuses a timeout that is not a positive number of seconds', async () => {
