@@ -85,21 +85,10 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
 export class HttpSession {
   readonly baseUrl: string;
   readonly cookies = new CookieJar();
-  /**
-   * HTTPS: do not verify the server's certificate (Locust's `client.verify = False`). Requests
-   * made with and without it use separate connections. @default the user's `insecure`, or false
-   */
-  insecure = false;
-  /**
-   * HTTPS: the CA certificates to verify servers against, as PEM text (a string or Buffer, or an
-   * array of them), instead of Node's bundled ones (requests' `verify='ca.pem'`). To use a file,
-   * read it: `readFileSync('ca.pem', 'utf8')`. @default the user's `ca`, or none
-   */
-  ca: CaCertificates | undefined;
   readonly #base: Base;
   readonly #user: User;
   #connections: UserConnections | undefined;
-  /** The TLS settings last used, checked: reused while `insecure` and `ca` stay the same. */
+  /** `insecure` and `ca` in one slot (undefined while both are defaults): one field per idle user. */
   #tls: TlsSettings | undefined;
   /** Streamed responses not recorded yet: closed (and recorded) when the session closes. */
   readonly #streams = new Set<StreamedResponse>();
@@ -108,6 +97,32 @@ export class HttpSession {
     this.#base = parseBase(baseUrl);
     this.baseUrl = baseUrl;
     this.#user = user;
+  }
+
+  /**
+   * HTTPS: do not verify the server's certificate (Locust's `client.verify = False`). Requests
+   * made with and without it use separate connections. @default the user's `insecure`, or false
+   */
+  get insecure(): boolean {
+    return this.#tls?.insecure ?? false;
+  }
+
+  set insecure(insecure: boolean) {
+    this.#tls = tlsSettings(Boolean(insecure), this.ca);
+  }
+
+  /**
+   * HTTPS: the CA certificates to verify servers against, as PEM text (a string or Buffer, or an
+   * array of them), instead of Node's bundled ones (requests' `verify='ca.pem'`). To use a file,
+   * read it: `readFileSync('ca.pem', 'utf8')`; anything but PEM text throws a LocustaError.
+   * @default the user's `ca`, or none
+   */
+  get ca(): CaCertificates | undefined {
+    return this.#tls?.ca;
+  }
+
+  set ca(ca: CaCertificates | undefined) {
+    this.#tls = tlsSettings(this.insecure, ca ?? undefined);
   }
 
   get(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
@@ -165,7 +180,10 @@ export class HttpSession {
     if (user.killed) throw new UserKilled();
     method = method.toUpperCase();
     const timeout = checkTimeout(options.timeout);
-    const tls = this.#tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
+    const tls =
+      options.insecure === undefined && options.ca === undefined
+        ? this.#tls
+        : tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
     const target = resolveTarget(this.#base, url, options.query);
     const name = options.name ?? target.path;
     const requestUrl = target.origin + target.path;
@@ -263,15 +281,6 @@ export class HttpSession {
   #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<ResponseReader> {
     const connections = (this.#connections ??= new UserConnections());
     return connections.dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline), tls);
-  }
-
-  /** The TLS settings for `insecure` and `ca`, or undefined for Node's defaults. */
-  #tlsSettings(insecure: boolean, ca: CaCertificates | undefined): TlsSettings | undefined {
-    if (!insecure && ca === undefined) return undefined;
-    const last = this.#tls;
-    if (last !== undefined && last.insecure === insecure && last.ca === ca) return last;
-    if (ca !== undefined) checkCa(ca);
-    return (this.#tls = { insecure, ca });
   }
 
   /**
@@ -471,6 +480,12 @@ function statusException(response: HttpResponse, method: string, name: string | 
 }
 
 const PEM_BEGIN = '-----BEGIN';
+
+/** The TLS settings for `insecure` and `ca`, or undefined for Node's defaults; checks `ca`. */
+function tlsSettings(insecure: boolean, ca: CaCertificates | undefined): TlsSettings | undefined {
+  if (ca !== undefined) checkCa(ca);
+  return !insecure && ca === undefined ? undefined : { insecure, ca };
+}
 
 /** Throws unless `ca` is PEM text: a file path here is a mistake better named than sent. */
 function checkCa(ca: CaCertificates): void {

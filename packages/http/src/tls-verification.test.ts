@@ -85,10 +85,14 @@ describe.skipIf(!openssl)('TLS certificate verification', () => {
   it('refuses a ca that is not PEM text, naming the option', async () => {
     const origin = await hello();
     const { client, requests } = userFor(origin);
-    client.ca = '/etc/ssl/my-ca.pem';
-    await expect(client.get('/')).rejects.toThrow(LocustaError);
-    await expect(client.get('/')).rejects.toThrow(
-      "ca must be PEM text (-----BEGIN CERTIFICATE-----...), not '/etc/ssl/my-ca.pem': read a file with readFileSync(path, 'utf8')",
+    const message =
+      "ca must be PEM text (-----BEGIN CERTIFICATE-----...), not '/etc/ssl/my-ca.pem': read a file with readFileSync(path, 'utf8')";
+    expect(() => (client.ca = '/etc/ssl/my-ca.pem')).toThrow(LocustaError);
+    expect(() => (client.ca = '/etc/ssl/my-ca.pem')).toThrow(message);
+    expect(client.ca).toBeUndefined();
+    await expect(client.get('/', { ca: '/etc/ssl/my-ca.pem' })).rejects.toThrow(message);
+    await expect(client.get('/', { ca: [tls.cert, Buffer.from('not pem')] })).rejects.toThrow(
+      'ca must be PEM text (-----BEGIN CERTIFICATE-----...), not a Buffer without one',
     );
     expect(requests).toHaveLength(0);
   });
