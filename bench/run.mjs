@@ -24,15 +24,21 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
     'memory-only': { type: 'boolean', default: false },
+    'throughput-only': { type: 'boolean', default: false },
+    locustfile: { type: 'string', default: 'tight.ts' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(`node bench/run.mjs [--duration 10] [--warmup 2] [--rounds 3] [--users 32]
   [--server raw|http] [--memory-users 1,1000,10000] [--spawn-rate 2000] [--profile | --no-profile]
-  [--memory-only]
+  [--memory-only] [--throughput-only] [--locustfile tight.ts]
   --profile always runs Locusta once more under node --cpu-prof (by default only when it misses the target).
   --memory-only skips the throughput rounds, prints the memory rows and leaves bench/RESULTS.md as it is.
+  --throughput-only runs only the undici Pool loop and Locusta rounds (no autocannon, no memory),
+    prints their summary and same-round ratios as JSON and leaves bench/RESULTS.md as it is.
+  --locustfile picks the Locusta throughput locustfile in bench/locustfiles/ (tight-timeout.ts
+    sets a request timeout, to measure its timer).
 `);
   process.exit(0);
 }
@@ -62,6 +68,7 @@ const opts = {
   rounds: Math.round(num('rounds')),
   users: Math.round(num('users')),
   server: values.server,
+  locustfile: values.locustfile,
   autocannonVersion: JSON.parse(readFileSync(`${BENCH}node_modules/autocannon/package.json`, 'utf8')).version,
 };
 const memoryUsers = values['memory-users'] ? values['memory-users'].split(',').filter(Boolean).map(Number) : [];
@@ -77,11 +84,14 @@ const o = { ...opts, pin, server, url: `http://127.0.0.1:${port}` };
 log(`target (${opts.server}) pid ${server.pid} on ${o.url}`);
 
 const CLIENTS = { undici: runUndiciPool, autocannon: runAutocannon, locusta: runLocusta };
-const ROTATION = [
-  ['undici', 'autocannon', 'locusta'],
-  ['autocannon', 'locusta', 'undici'],
-  ['locusta', 'undici', 'autocannon'],
-];
+const throughputOnly = values['throughput-only'];
+const ROTATION = throughputOnly
+  ? [['undici', 'locusta'], ['locusta', 'undici']]
+  : [
+      ['undici', 'autocannon', 'locusta'],
+      ['autocannon', 'locusta', 'undici'],
+      ['locusta', 'undici', 'autocannon'],
+    ];
 const runs = { undici: [], autocannon: [], locusta: [], all: [] };
 const order = [];
 // A memory-only run (for iterating on per-user memory) has no throughput to report.
@@ -96,7 +106,19 @@ for (let round = 1; !memoryOnly && round <= opts.rounds; round++) {
     log(`round ${round} ${client}: ${Math.round(r.rps)} req/s, ${r.cpuSeconds.toFixed(2)} CPU s, ${Math.round(r.requests / r.cpuSeconds)} req/CPU-s, target ${Math.round((r.serverCpu ?? NaN) * 100)} % busy, ${r.errors} errors`);
   }
 }
-const summary = memoryOnly ? undefined : summarise({ undici: runs.undici, autocannon: runs.autocannon, locusta: runs.locusta });
+const summary = memoryOnly
+  ? undefined
+  : summarise(throughputOnly ? { undici: runs.undici, locusta: runs.locusta } : { undici: runs.undici, autocannon: runs.autocannon, locusta: runs.locusta });
+if (throughputOnly) {
+  await stop(server);
+  const perRound = order.map((_, i) => {
+    const get = (c) => runs.all.find((r) => r.round === i + 1 && r.client === c);
+    return get('locusta').rps / get('undici').rps;
+  });
+  const ratio = summary.locusta.rps / summary.undici.rps;
+  process.stdout.write(`${JSON.stringify({ locustfile: opts.locustfile, ratio, perRound, summary }, null, 2)}\n`);
+  process.exit(0);
+}
 
 const memory = [];
 for (const users of memoryUsers) {

@@ -89,7 +89,7 @@ describe('a headless run', () => {
     const r = await runLocusta(['-f', join(FIXTURES, 'failing.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '1s', '--exit-code-on-error', '3', '--csv', join(dir, 'f')]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('Error report');
-    expect(r.stderr).toContain("GET /missing: HTTPError('404 Client Error: Not Found for url: /missing')");
+    expect(r.stderr).toContain(`GET /missing: HTTPError('404 Client Error: Not Found for url: ${server.url}/missing')`);
     const exceptions = readCsv(join(dir, 'f_exceptions.csv'));
     expect(exceptions[1]![1]).toContain('task blew up');
     expect(exceptions[1]![3]).toBe('local');

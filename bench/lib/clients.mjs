@@ -73,7 +73,7 @@ function sumEntries(entries, key) {
  * every 100 ms and taken over the same unix-second window.
  */
 export async function runLocusta(o) {
-  const { pid, entries, samples } = await locusta('tight.ts', o, {
+  const { pid, entries, samples } = await locusta(o.locustfile ?? 'tight.ts', o, {
     users: o.users,
     rate: o.users,
     runTime: o.warmup + o.duration,

@@ -6,14 +6,26 @@ import { STATUS_CODES } from 'node:http';
  * report `HTTPError`, `CatchResponseError`, `ConnectionRefusedError`... the same way).
  */
 
-/** A response with status >= 400 that no `catchResponse` callback judged (requests' HTTPError). */
+/**
+ * A response with status >= 400 that no `catchResponse` callback judged (requests' HTTPError).
+ * The message names the response's full URL, as Locust's does, or the request's `name` when one
+ * was given: the failures table groups on the message, and Locust names the name so that one
+ * name's failures stay one row whatever URLs it covers. The method is the failure row's own
+ * column, so the message leaves it out, as Locust's does.
+ */
 export class HTTPError extends Error {
   override name = 'HTTPError';
   readonly status: number;
-  constructor(status: number, reason: string | undefined, name: string) {
+  /** The full URL of the response, after redirects. */
+  readonly url: string;
+  /** The request method, when known. */
+  readonly method: string | undefined;
+  constructor(status: number, reason: string | undefined, url: string, options?: { method?: string; name?: string }) {
     const kind = status < 500 ? 'Client' : 'Server';
-    super(`${status} ${kind} Error: ${reason || STATUS_CODES[status] || 'Unknown'} for url: ${name}`);
+    super(`${status} ${kind} Error: ${reason || STATUS_CODES[status] || 'Unknown'} for url: ${options?.name ?? url}`);
     this.status = status;
+    this.url = url;
+    this.method = options?.method;
   }
 }
 
@@ -51,6 +63,14 @@ export class TimeoutError extends RequestError {
   override name = 'TimeoutError';
 }
 
+/**
+ * The TLS connection failed: the server's certificate did not verify (unless `insecure`), or
+ * the handshake did (requests' SSLError).
+ */
+export class SSLError extends RequestError {
+  override name = 'SSLError';
+}
+
 /** More redirects than the session follows (requests' TooManyRedirects). */
 export class TooManyRedirectsError extends RequestError {
   override name = 'TooManyRedirects';
@@ -64,6 +84,30 @@ const TIMEOUT_CODES = new Set([
 ]);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+/** OpenSSL's certificate verification results as Node codes them, and Node's name check. */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 /**
  * Turns an undici/Node transport error into the RequestError subclass recorded for it. The
@@ -82,5 +126,11 @@ export function toRequestError(err: unknown, timeoutSeconds: number | undefined)
   }
   if (typeof code === 'string' && RESET_CODES.has(code)) return new ConnectionResetError(message, options);
   if (typeof code === 'string' && DNS_CODES.has(code)) return new NameResolutionError(message, options);
+  if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) {
+    return new SSLError(`certificate verify failed: ${message}`, options);
+  }
+  if (typeof code === 'string' && (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {
+    return new SSLError(message, options);
+  }
   return new RequestError(message, options);
 }

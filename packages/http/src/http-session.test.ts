@@ -143,9 +143,32 @@ describe('HttpSession failures', () => {
     await client.post('/busy?x=1', { name: 'busy' });
     const [e404, e503] = requests.map((r) => r.exception as Error);
     expect(e404!.name).toBe('HTTPError');
-    expect(e404!.message).toBe('404 Client Error: Not Found for url: /missing');
+    // As Locust: the full URL, or the name when one is given.
+    expect(e404!.message).toBe(`404 Client Error: Not Found for url: ${origin}/missing`);
     expect(e503!.message).toBe('503 Server Error: Service Unavailable for url: busy');
+    expect(e404).toMatchObject({ status: 404, method: 'GET', url: `${origin}/missing` });
+    expect(e503).toMatchObject({ status: 503, method: 'POST', url: `${origin}/busy?x=1` });
     expect(requests[0]!.responseLength).toBe(4);
+  });
+
+  it('names the URL after redirects in an HTTPError, and one message per name for grouping', async () => {
+    const origin = await serve((req, res) => {
+      if (req.url === '/old') res.writeHead(301, { location: '/gone?v=2' }).end();
+      else res.writeHead(404).end();
+    });
+    const { client, requests } = userFor(origin);
+    await client.get('/old');
+    await client.get('/item/1', { name: '/item/[id]' });
+    await client.get('/item/2', { name: '/item/[id]' });
+    await client.get('/item/3');
+    const messages = requests.map((r) => (r.exception as Error).message);
+    expect(messages).toEqual([
+      `404 Client Error: Not Found for url: ${origin}/gone?v=2`,
+      '404 Client Error: Not Found for url: /item/[id]',
+      '404 Client Error: Not Found for url: /item/[id]',
+      `404 Client Error: Not Found for url: ${origin}/item/3`,
+    ]);
+    expect(requests[0]!.name).toBe('/old');
   });
 
   it('turns a refused connection into status 0 and a recorded failure, without throwing', async () => {

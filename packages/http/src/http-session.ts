@@ -1,16 +1,19 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { User } from '@locusta/core';
-import { describeError, isControlFlow, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
+import { describeError, isControlFlow, LocustaError, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
 import { HttpResponse, kCatching, kVerdict } from './http-response.ts';
 import { followRedirect, isRedirect, MAX_REDIRECTS } from './redirect.ts';
+import type { Deadline } from './request-deadline.ts';
+import { checkTimeout, deadlineAfter } from './request-deadline.ts';
 import { ResponseReader } from './response-reader.ts';
 import { StreamReader } from './stream-reader.ts';
 import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
 import type { Base, Query, Target } from './url.ts';
 import { parseBase, resolveTarget } from './url.ts';
+import type { CaCertificates, TlsSettings } from './user-connections.ts';
 import { UserConnections } from './user-connections.ts';
 
 /** Request headers; names are case-insensitive. */
@@ -31,8 +34,16 @@ export interface HttpRequestOptions {
   query?: Query;
   /** The statistics entry name. @default the path and query of the URL as requested */
   name?: string;
-  /** Seconds to wait for the response headers, and then between body chunks. */
+  /**
+   * Seconds the whole request may take: connecting, the response headers and the body (to its
+   * last byte, also with `stream: true`), over all redirect hops. When it passes the request
+   * ends as a TimeoutError and its connection is closed. @default none
+   */
   timeout?: number;
+  /** HTTPS: skip certificate verification for this request. @default the session's `insecure` */
+  insecure?: boolean;
+  /** HTTPS: trust these CA certificates (PEM text) for this request. @default the session's `ca` */
+  ca?: CaCertificates;
   /** Follow 3xx redirects (at most 30). @default true, false for HEAD */
   allowRedirects?: boolean;
   /** Decides success or failure instead of the status (Locust's `catch_response=True`). */
@@ -77,6 +88,8 @@ export class HttpSession {
   readonly #base: Base;
   readonly #user: User;
   #connections: UserConnections | undefined;
+  /** `insecure` and `ca` in one slot (undefined while both are defaults): one field per idle user. */
+  #tls: TlsSettings | undefined;
   /** Streamed responses not recorded yet: closed (and recorded) when the session closes. */
   readonly #streams = new Set<StreamedResponse>();
 
@@ -84,6 +97,32 @@ export class HttpSession {
     this.#base = parseBase(baseUrl);
     this.baseUrl = baseUrl;
     this.#user = user;
+  }
+
+  /**
+   * HTTPS: do not verify the server's certificate (Locust's `client.verify = False`). Requests
+   * made with and without it use separate connections. @default the user's `insecure`, or false
+   */
+  get insecure(): boolean {
+    return this.#tls?.insecure ?? false;
+  }
+
+  set insecure(insecure: boolean) {
+    this.#tls = tlsSettings(Boolean(insecure), this.ca);
+  }
+
+  /**
+   * HTTPS: the CA certificates to verify servers against, as PEM text (a string or Buffer, or an
+   * array of them), instead of Node's bundled ones (requests' `verify='ca.pem'`). To use a file,
+   * read it: `readFileSync('ca.pem', 'utf8')`; anything but PEM text throws a LocustaError.
+   * @default the user's `ca`, or none
+   */
+  get ca(): CaCertificates | undefined {
+    return this.#tls?.ca;
+  }
+
+  set ca(ca: CaCertificates | undefined) {
+    this.#tls = tlsSettings(this.insecure, ca ?? undefined);
   }
 
   get(url: string, options: StreamRequestOptions): Promise<StreamedResponse>;
@@ -142,83 +181,98 @@ export class HttpSession {
     const task = user[TASK_SEQ];
     user[PENDING_REQUESTS]++;
     try {
-      if (user.killed) throw new UserKilled();
-      method = method.toUpperCase();
-      const target = resolveTarget(this.#base, url, options.query);
-      const name = options.name ?? target.path;
-      const requestUrl = target.origin + target.path;
-      const userContext = user.context();
-      const context = options.context ? { ...userContext, ...options.context } : userContext;
-      let body = options.body;
-      let contentType: string | undefined;
-      if (options.json !== undefined) {
-        body = JSON.stringify(options.json);
-        contentType = 'application/json';
-      }
-      const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
-      const dispatch: Dispatcher.DispatchOptions = {
-        origin: target.origin,
-        path: target.path,
-        method: method as Dispatcher.HttpMethod,
-        headers: this.#headers(target, options.headers, contentType),
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      };
-
-      if (options.stream) return await this.#stream(method, name, requestUrl, context, target, dispatch, options as StreamRequestOptions);
-
-      const startTime = Date.now() / 1000;
-      const t0 = performance.now();
-      let reader = await this.#send(dispatch);
-      if (user.killed) throw new UserKilled();
-      let finalTarget = target;
-      if (!reader.error) {
-        this.#storeCookies(reader.headers, target);
-        if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d));
-          if (user.killed) throw new UserKilled();
-        }
-      }
-      const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
-      const response = new HttpResponse({
-        status: error ? 0 : reader.status,
-        reason: reader.reason,
-        headers: reader.headers,
-        url: finalTarget.origin + finalTarget.path,
-        body: error ? undefined : reader.body,
-        elapsed: reader.end - t0,
-        error,
-      });
-
-      let exception: unknown;
-      let signal: unknown;
-      if (options.catchResponse) {
-        signal = await judge(response, options.catchResponse as CatchResponse);
-        const verdict = response[kVerdict];
-        exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
-        // The runner may have killed the user while an async callback ran.
-        if (user.killed) throw signal ?? new UserKilled();
-      } else {
-        exception = statusException(response, name);
-      }
-      user.environment.events.request.fire({
-        requestType: method,
-        name,
-        responseTime: response.elapsed,
-        responseLength: response.body.length,
-        response,
-        context,
-        exception,
-        startTime,
-        url: requestUrl,
-        scheduleLag: user.scheduleLag,
-      });
-      if (signal !== undefined) throw signal;
-      return response;
+      return await this.#request(method, url, options);
     } finally {
       if (user[TASK_SEQ] === task) user[PENDING_REQUESTS]--;
     }
+  }
+
+  async #request(method: string, url: string, options: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
+    const user = this.#user;
+    if (user.killed) throw new UserKilled();
+    method = method.toUpperCase();
+    const timeout = checkTimeout(options.timeout);
+    const tls =
+      options.insecure === undefined && options.ca === undefined
+        ? this.#tls
+        : tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
+    const target = resolveTarget(this.#base, url, options.query);
+    const name = options.name ?? target.path;
+    const requestUrl = target.origin + target.path;
+    const userContext = user.context();
+    const context = options.context ? { ...userContext, ...options.context } : userContext;
+    let body = options.body;
+    let contentType: string | undefined;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      contentType = 'application/json';
+    }
+    // With a timeout, the deadline's own timer ends the request; undici's per-phase timers
+    // (300 s by default) are turned off, or they would cut a longer timeout short.
+    const undiciTimeout = timeout === undefined ? undefined : 0;
+    const dispatch: Dispatcher.DispatchOptions = {
+      origin: target.origin,
+      path: target.path,
+      method: method as Dispatcher.HttpMethod,
+      headers: this.#headers(target, options.headers, contentType),
+      body,
+      headersTimeout: undiciTimeout,
+      bodyTimeout: undiciTimeout,
+    };
+
+    if (options.stream) {
+      return this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
+    }
+
+    const startTime = Date.now() / 1000;
+    const t0 = performance.now();
+    const deadline = deadlineAfter(t0, timeout);
+    let reader = await this.#send(dispatch, deadline, tls);
+    if (user.killed) throw new UserKilled();
+    let finalTarget = target;
+    if (!reader.error) {
+      this.#storeCookies(reader.headers, target);
+      if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
+        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
+        if (user.killed) throw new UserKilled();
+      }
+    }
+    const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
+    const response = new HttpResponse({
+      status: error ? 0 : reader.status,
+      reason: reader.reason,
+      headers: reader.headers,
+      url: finalTarget.origin + finalTarget.path,
+      body: error ? undefined : reader.body,
+      elapsed: reader.end - t0,
+      error,
+    });
+
+    let exception: unknown;
+    let signal: unknown;
+    if (options.catchResponse) {
+      signal = await judge(response, options.catchResponse as CatchResponse);
+      const verdict = response[kVerdict];
+      exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
+      // The runner may have killed the user while an async callback ran.
+      if (user.killed) throw signal ?? new UserKilled();
+    } else {
+      exception = statusException(response, method, options.name);
+    }
+    user.environment.events.request.fire({
+      requestType: method,
+      name,
+      responseTime: response.elapsed,
+      responseLength: response.body.length,
+      response,
+      context,
+      exception,
+      startTime,
+      url: requestUrl,
+      scheduleLag: user.scheduleLag,
+    });
+    if (signal !== undefined) throw signal;
+    return response;
   }
 
   /**
@@ -236,8 +290,9 @@ export class HttpSession {
     });
   }
 
-  #send(dispatch: Dispatcher.DispatchOptions): Promise<ResponseReader> {
-    return (this.#connections ??= new UserConnections()).dispatch(dispatch, (client) => ResponseReader.read(client, dispatch));
+  #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<ResponseReader> {
+    const connections = (this.#connections ??= new UserConnections());
+    return connections.dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline), tls);
   }
 
   /**
@@ -245,11 +300,11 @@ export class HttpSession {
    * stays counted as busy until the body is over (the dispatch promise is `settled`, not the
    * headers), so other requests of the user go to other connections meanwhile.
    */
-  #open(dispatch: Dispatcher.DispatchOptions): Promise<StreamReader> {
+  #open(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<StreamReader> {
     const reader = new StreamReader();
     const connections = (this.#connections ??= new UserConnections());
     connections
-      .dispatch(dispatch, (client) => reader.start(client, dispatch))
+      .dispatch(dispatch, (client) => reader.start(client, dispatch, deadline), tls)
       .catch((err: unknown) => reader.onResponseError(undefined, err instanceof Error ? err : new Error(String(err))));
     return reader.headersReceived;
   }
@@ -262,6 +317,8 @@ export class HttpSession {
     context: Record<string, unknown>,
     target: Target,
     dispatch: Dispatcher.DispatchOptions,
+    timeout: number | undefined,
+    tls: TlsSettings | undefined,
     options: StreamRequestOptions,
   ): Promise<StreamedResponse> {
     const user = this.#user;
@@ -269,14 +326,15 @@ export class HttpSession {
     const scheduleLag = user.scheduleLag;
     const startTime = Date.now() / 1000;
     const start = performance.now();
-    let reader = await this.#open(dispatch);
+    const deadline = deadlineAfter(start, timeout);
+    let reader = await this.#open(dispatch, deadline, tls);
     let finalTarget = target;
     if (!reader.error && !user.killed) {
       this.#storeCookies(reader.headers, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
         const next = (d: Dispatcher.DispatchOptions, previous: StreamReader) => {
           previous.discard();
-          return this.#open(d);
+          return this.#open(d, deadline, tls);
         };
         [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, next);
       }
@@ -294,7 +352,7 @@ export class HttpSession {
       streams.delete(response);
       if (user.killed) return;
       const verdict = response[kVerdict];
-      const exception = verdict === undefined ? statusException(response, name) : verdict.ok ? undefined : verdict.error;
+      const exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
       const event = {
         requestType: method,
         name,
@@ -423,11 +481,35 @@ async function judge(response: HttpResponse, callback: CatchResponse): Promise<u
   return undefined;
 }
 
-/** The failure a response stands for when nothing judged it: its error, or status >= 400. */
-function statusException(response: HttpResponse, name: string): Error | undefined {
+/**
+ * The failure a response stands for when nothing judged it: its error, or status >= 400.
+ * `name` is the request's name option, if it had one.
+ */
+function statusException(response: HttpResponse, method: string, name: string | undefined): Error | undefined {
   if (response.error) return response.error;
-  if (response.status >= 400) return new HTTPError(response.status, response.reason, name);
+  if (response.status >= 400) return new HTTPError(response.status, response.reason, response.url, { method, name });
   return undefined;
+}
+
+const PEM_BEGIN = '-----BEGIN';
+
+/** The TLS settings for `insecure` and `ca`, or undefined for Node's defaults; checks `ca`. */
+function tlsSettings(insecure: boolean, ca: CaCertificates | undefined): TlsSettings | undefined {
+  if (ca !== undefined) checkCa(ca);
+  return !insecure && ca === undefined ? undefined : { insecure, ca };
+}
+
+/** Throws unless `ca` is PEM text: a file path here is a mistake better named than sent. */
+function checkCa(ca: CaCertificates): void {
+  for (const one of Array.isArray(ca) ? (ca as ReadonlyArray<unknown>) : [ca]) {
+    if (typeof one === 'string' ? one.includes(PEM_BEGIN) : Buffer.isBuffer(one) && one.includes(PEM_BEGIN)) continue;
+    const shown =
+      typeof one === 'string' ? `'${one.length > 80 ? `${one.slice(0, 77)}...` : one}'` : Buffer.isBuffer(one) ? 'a Buffer without one' : typeof one;
+    throw new LocustaError(
+      'LOCUSTA_ERR_USAGE',
+      `ca must be PEM text (-----BEGIN CERTIFICATE-----...), not ${shown}: read a file with readFileSync(path, 'utf8')`,
+    );
+  }
 }
 
 function hasHeader(headers: RequestHeaders | undefined, lowerName: string): boolean {

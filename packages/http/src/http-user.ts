@@ -1,6 +1,7 @@
 import type { Environment } from '@locusta/core';
 import { describeError, User } from '@locusta/core';
 import { HttpSession } from './http-session.ts';
+import type { CaCertificates } from './user-connections.ts';
 import { hostProblem } from './url.ts';
 
 /**
@@ -10,6 +11,15 @@ import { hostProblem } from './url.ts';
  */
 export class HttpUser extends User {
   static override abstract = true;
+  /**
+   * HTTPS: skip certificate verification (FastHttpUser's `insecure`, requests' `verify=False`),
+   * as an instance field or a static one. Sets the client's `insecure`.
+   */
+  declare static insecure: boolean | undefined;
+  declare insecure: boolean | undefined;
+  /** HTTPS: the CA certificates (PEM text) to trust, as an instance field or a static one. */
+  declare static ca: CaCertificates | undefined;
+  declare ca: CaCertificates | undefined;
 
   #client: HttpSession | undefined;
 
@@ -21,6 +31,9 @@ export class HttpUser extends User {
     if (this.#client === undefined) {
       // Throws LocustaError LOCUSTA_ERR_HOST with checkConfig's message when the host is unusable.
       const client = new HttpSession(hostOf(this) ?? '', this);
+      const Class = this.constructor as typeof HttpUser;
+      client.insecure = this.insecure ?? Class.insecure ?? false;
+      client.ca = this.ca ?? Class.ca;
       // A bound method rather than an arrow: no closure context kept per user.
       this.addCleanup(client.close.bind(client));
       this.#client = client;

@@ -6,6 +6,7 @@ export {
   HTTPError,
   NameResolutionError,
   RequestError,
+  SSLError,
   TimeoutError,
   TooManyRedirectsError,
 } from './errors.ts';
@@ -20,6 +21,7 @@ export type {
 } from './http-session.ts';
 export { HttpUser } from './http-user.ts';
 export type { Query, QueryValue } from './url.ts';
+export type { CaCertificates } from './user-connections.ts';
 export { LineDecoder } from './line-decoder.ts';
 export { SseParser } from './sse-parser.ts';
 export type { ServerSentEvent } from './sse-parser.ts';

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { Deadline, DeadlineTarget } from './request-deadline.ts';
+import { armDeadline, passed, timeoutError } from './request-deadline.ts';
 
 const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
 
@@ -31,7 +33,7 @@ export interface ResponseTimings {
  * the connection (UserConnections counts it busy until then), so a held stream never shares
  * its connection with the user's next request.
  */
-export class StreamReader implements Dispatcher.DispatchHandler {
+export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget {
   status = 0;
   reason = '';
   headers: IncomingHttpHeaders = NO_HEADERS;
@@ -57,6 +59,8 @@ export class StreamReader implements Dispatcher.DispatchHandler {
   readonly settled: Promise<void>;
 
   #controller: Dispatcher.DispatchController | undefined;
+  #deadline: Deadline | undefined;
+  #timer: NodeJS.Timeout | undefined;
   #queue: Buffer[] = [];
   #queued = 0;
   #discarding = false;
@@ -70,8 +74,12 @@ export class StreamReader implements Dispatcher.DispatchHandler {
     this.settled = new Promise((resolve) => (this.#resolveSettled = resolve));
   }
 
-  /** Sends the request on `dispatcher`; the promise is `settled`. */
-  start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<void> {
+  /** Sends the request on `dispatcher`, to be over by `deadline`; the promise is `settled`. */
+  start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, deadline?: Deadline): Promise<void> {
+    if (deadline !== undefined) {
+      this.#deadline = deadline;
+      this.#timer = armDeadline(this, deadline);
+    }
     try {
       dispatcher.dispatch(options, this);
     } catch (err) {
@@ -82,7 +90,9 @@ export class StreamReader implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
+    // Ended before it was sent (timed out or closed while connecting): drop it now.
+    if (this.ended) controller.abort(this.error ?? new Error('response body closed by the caller'));
+    else this.#controller = controller;
   }
 
   onResponseStart(
@@ -122,6 +132,23 @@ export class StreamReader implements Dispatcher.DispatchHandler {
     this.#end();
     this.#resolveHeaders(this);
     this.#resolveSettled();
+  }
+
+  /** The timeout passed: the body ends now as failed, and the connection is closed. */
+  onDeadline(): void {
+    this.#timer = undefined;
+    if (this.ended) return;
+    const deadline = this.#deadline!;
+    if (!passed(deadline)) {
+      this.#timer = armDeadline(this, deadline);
+      return;
+    }
+    const controller = this.#controller;
+    const phase = controller === undefined ? 'connect' : this.headersAt === 0 ? 'headers' : 'body';
+    const error = timeoutError(deadline, phase);
+    this.onResponseError(controller, error);
+    // Not sent yet (still connecting): onRequestStart aborts it when it would be.
+    controller?.abort(error);
   }
 
   /** The next unread chunk, if one is queued. */
@@ -169,6 +196,7 @@ export class StreamReader implements Dispatcher.DispatchHandler {
     if (this.ended) return;
     this.ended = true;
     this.endAt = performance.now();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.timings) this.timings.end = this.endAt - this.timings.start;
     this.#wakeConsumer();
     this.onEnd?.();

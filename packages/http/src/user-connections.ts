@@ -17,9 +17,25 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_PROBE_DELAY_MS = 60_000;
 const SOCKET_HIGH_WATER_MARK = 64 * 1024;
 
+/** Certificates to trust, as Node's `tls.connect({ ca })` takes them (PEM text). */
+export type CaCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
+
+/**
+ * How an HTTPS connection checks the server's certificate. Undefined means Node's defaults:
+ * verified against Node's bundled CA certificates.
+ */
+export interface TlsSettings {
+  /** Skip verification (requests' `verify=False`). */
+  readonly insecure: boolean;
+  /** Trust these CA certificates instead of Node's bundled ones. */
+  readonly ca: CaCertificates | undefined;
+}
+
 interface Connection {
   readonly origin: string;
   readonly client: UndiciClient;
+  /** Only HTTPS connections opened with other settings than Node's defaults have them. */
+  readonly tls: TlsSettings | undefined;
   inFlight: number;
 }
 
@@ -46,11 +62,15 @@ export class UserConnections {
    * Sends a request on an idle connection to its origin, opening one if all are busy. Never
    * throws: a failure rejects the promise. Not an async function, which allocated a generator,
    * a promise and the await's closures for every request on top of the two closures here.
+   * `tls` (HTTPS only) picks among connections opened with the same settings.
    */
-  dispatch<T>(options: Dispatcher.DispatchOptions, send: (client: Dispatcher) => Promise<T>): Promise<T> {
+  dispatch<T>(options: Dispatcher.DispatchOptions, send: (client: Dispatcher) => Promise<T>, tls?: TlsSettings): Promise<T> {
     let conn: Connection | undefined;
     try {
-      conn = this.#pick(String(options.origin));
+      const origin = String(options.origin);
+      // Plain HTTP has no certificate to check: one set of connections whatever the settings.
+      if (tls !== undefined && !origin.startsWith('https:')) tls = undefined;
+      conn = this.#pick(origin, tls);
       conn.inFlight++;
       return whileBusy(conn, send(conn.client));
     } catch (err) {
@@ -59,20 +79,20 @@ export class UserConnections {
     }
   }
 
-  #pick(origin: string): Connection {
+  #pick(origin: string, tls: TlsSettings | undefined): Connection {
     const list = this.#list;
     let least: Connection | undefined;
     let open = 0;
     if (list) {
       for (const conn of list) {
-        if (conn.origin !== origin) continue;
+        if (conn.origin !== origin || !sameTls(conn.tls, tls)) continue;
         if (conn.inFlight === 0) return conn;
         if (!least || conn.inFlight < least.inFlight) least = conn;
         open++;
       }
     }
     if (least && open >= MAX_CONNECTIONS_PER_ORIGIN) return least;
-    const conn: Connection = { origin, client: openClient(origin), inFlight: 0 };
+    const conn: Connection = { origin, client: openClient(origin, tls), tls, inFlight: 0 };
     if (list) list.push(conn);
     else this.#list = [conn];
     return conn;
@@ -84,6 +104,12 @@ export class UserConnections {
     this.#list = undefined;
     return Promise.all(list.map(({ client }) => (force ? client.destroy() : client.close())));
   }
+}
+
+function sameTls(a: TlsSettings | undefined, b: TlsSettings | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return a.insecure === b.insecure && a.ca === b.ca;
 }
 
 /** `sent`, with `conn` counted busy until it settles. */
@@ -105,7 +131,7 @@ const originUrls = new Map<string, URL>();
 /** Enough for any realistic set of targets; a test spraying origins just re-parses them. */
 const MAX_CACHED_ORIGINS = 1_000;
 
-function openClient(origin: string): UndiciClient {
+function openClient(origin: string, tls: TlsSettings | undefined): UndiciClient {
   let url = originUrls.get(origin);
   if (url === undefined) {
     url = new URL(origin);
@@ -114,7 +140,11 @@ function openClient(origin: string): UndiciClient {
   }
   // TLS connections keep undici's own connector, built per Client with its TLS session cache,
   // so that a connection resumes only sessions of its own earlier connections.
-  return url.protocol === 'http:' ? new Client(url, { connect: connectTcp }) : new Client(url);
+  if (url.protocol === 'http:') return new Client(url, { connect: connectTcp });
+  if (tls === undefined) return new Client(url);
+  // insecure wins over ca: with verification off there is nothing to trust.
+  const connect = tls.insecure ? { rejectUnauthorized: false } : { ca: tls.ca as string | Buffer | Array<string | Buffer> };
+  return new Client(url, { connect });
 }
 
 /**

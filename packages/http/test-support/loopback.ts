@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestEvent } from '@locusta/core';
@@ -59,4 +64,30 @@ export function userFor(host: string) {
   const user = new TestUser(env);
   onTestFinished(() => user.client.close(true));
   return { user, requests, client: user.client };
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl (1 day, in a temporary folder). */
+export function selfSignedCertificate(openssl: string): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'locusta-http-tls-'));
+  try {
+    execFileSync(openssl, [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts a node:https server on 127.0.0.1:0 with `tls`, closed after the test. */
+export async function serveHttps(tls: { cert: string; key: string }, handler: RequestListener): Promise<string> {
+  const server = createHttpsServer(tls, handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -63,7 +63,7 @@ export interface LlmRequestOptions<R = LlmResult> {
   catchResponse?: LlmCatchResponse<R>;
   /** Extra request headers. */
   headers?: RequestHeaders;
-  /** Seconds to wait for the headers, and then between body chunks. */
+  /** Seconds the whole request may take, to the last byte of a stream (HttpRequestOptions.timeout). */
   timeout?: number;
 }
 

@@ -46,6 +46,7 @@ export type {
 } from '@locusta/core';
 export { HttpSession, HttpUser, HttpResponse, SseParser, StreamedResponse } from '@locusta/http';
 export type {
+  CaCertificates,
   CatchResponse,
   CatchStreamedResponse,
   HttpRequestOptions,
