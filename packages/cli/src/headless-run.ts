@@ -372,11 +372,13 @@ export class HeadlessRun {
     if (typeof options['html'] === 'string' && options['html']) {
       writeHtmlReport(htmlFileName(options['html'], this.#o.settings), this.#reportInputs(slos));
     }
+    const jsonFile = typeof options['jsonFile'] === 'string' && options['jsonFile'] ? options['jsonFile'] : '';
+    if (!options['json'] && !jsonFile) return;
     const json = `${formatStatsJson(stats)}\n`;
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.
     if (options['json']) process.stdout.write(json);
-    if (typeof options['jsonFile'] === 'string' && options['jsonFile']) writeFileSync(`${options['jsonFile']}.json`, json);
+    if (jsonFile) writeFileSync(`${jsonFile}.json`, json);
   }
 }
 
