@@ -24,6 +24,7 @@ import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
 import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
 import { renderHtmlReport } from '@locusta/report';
+import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
@@ -91,6 +92,7 @@ export class HeadlessRun {
   readonly #o: HeadlessOptions;
   readonly #csv: CsvWriter | undefined;
   readonly #history: RunHistory;
+  readonly #names: NamesWatch;
   readonly #slo: SloMonitor | undefined;
   #sloResults: SloResult[] | undefined;
   #steps: StepSearch | undefined;
@@ -123,6 +125,7 @@ export class HeadlessRun {
           })
         : undefined;
     this.#history = new RunHistory(stats, () => this.runner.userCount);
+    this.#names = new NamesWatch(stats, o.logger);
     const slos = o.settings.slos ?? [];
     if (slos.length > 0 && !o.settings.steps) {
       this.#slo = new SloMonitor(slos, stats, {
@@ -158,6 +161,7 @@ export class HeadlessRun {
       else logger.info('No run time limit set, use CTRL+C to interrupt');
       this.#csv?.start();
       this.#history.start();
+      this.#names.start();
       this.#slo?.start();
       if (this.#hdrLog) {
         this.#hdrTimer = setInterval(() => this.#hdrLog?.writeInterval(), 1000);
@@ -361,6 +365,9 @@ export class HeadlessRun {
       printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
     }
     const notes = this.#o.summaryNotes?.() ?? [];
+    this.#names.stop();
+    const names = this.#names.summaryLine();
+    if (names) notes.push(names);
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;
