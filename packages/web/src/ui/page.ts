@@ -117,6 +117,7 @@ export function renderPage(config: PageConfig): string {
   </section>
   <section class="tab" id="tab-failures" hidden>
     <div class="table-wrap"><table id="failures-table"><thead><tr><th class="num"># Failures</th><th>Method</th><th>Name</th><th>Message</th></tr></thead><tbody></tbody></table></div>
+    <p class="note" id="failures-note"></p>
   </section>
   <section class="tab" id="tab-exceptions" hidden>
     <div class="table-wrap"><table id="exceptions-table"><thead><tr><th class="num">Count</th><th>Message</th><th>Traceback</th><th>Nodes</th></tr></thead><tbody></tbody></table></div>
