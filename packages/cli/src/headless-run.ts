@@ -104,7 +104,6 @@ export class HeadlessRun {
   #resolveDone!: (code: number) => void;
   readonly #done = new Promise<number>((r) => (this.#resolveDone = r));
   #signals = 0;
-  readonly #startTime = Date.now() / 1000;
 
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: HeadlessOptions) {
     this.#env = env;
@@ -247,13 +246,16 @@ export class HeadlessRun {
   #driver: ShapeDriver | undefined;
 
   #reportInputs(slos: SloResult[]): ReportInputs {
+    // The report covers what the statistics cover, as Locust's (stats.start_time): from the start
+    // of the test, which resets them, or from a later reset; not the time a web UI sat idle first.
+    const startTime = this.#stats.total.startTime;
     return {
       stats: this.#stats,
       exceptions: this.#exceptions,
-      history: this.#history.rows,
+      history: this.#history.rows.filter((row) => row.time >= startTime),
       host: this.#env.host ?? '',
       userFiles: this.#o.userFiles ?? [],
-      startTime: this.#startTime,
+      startTime,
       slos,
       steps: this.#steps?.results,
       saturationSlo: this.#steps?.sloText,
