@@ -46,6 +46,7 @@ export function renderPage(config: PageConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" type="image/svg+xml" href="${base}/favicon.ico">
 <link rel="stylesheet" href="${base}/assets/uplot.css">
 <link rel="stylesheet" href="${base}/assets/app.css">
 <script type="application/json" id="locusta-config">${jsonForScript(config)}</script>
