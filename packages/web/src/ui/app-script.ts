@@ -474,6 +474,9 @@ export const APP_JS: string = String.raw`(function () {
       title: title,
       width: chartWidth(el),
       height: 260,
+      // Room on the right for half of the last time label, which uPlot centres on its tick and
+      // the canvas edge would otherwise cut.
+      padding: [null, 36, null, null],
       scales: { x: { time: true } },
       series: [{ value: function (u, t) { return t === null || t === undefined ? '--' : timeLabels(u, [t])[0]; } }].concat(lines.map(function (l) {
         return { label: l.label, stroke: l.color, width: 2, points: { show: false }, value: function (u, v) { return v === null || v === undefined ? '--' : round(v, 2); } };
