@@ -26,7 +26,7 @@ describe('a run with more than 1,000 distinct request names', () => {
       expect(rows.length).toBeGreaterThan(1000);
       // The final stats table: 100 rows, the line for the rest, Aggregated.
       const final = r.stderr.slice(r.stderr.lastIndexOf('Type     Name'));
-      expect(r.stderr).toContain(`... and ${rows.length - 100} more entries with fewer requests (every entry is in the --csv files)`);
+      expect(r.stderr).toContain(`... and ${rows.length - 100} more entries (only the 100 with the most requests are listed; every entry is in the --csv files)`);
       expect(final).toMatch(/\n\s+Aggregated\s/);
     });
   }

@@ -171,10 +171,10 @@ describe('a report of thousands of request names', () => {
       expect(section(id)).toContain('/item/1999<');
       expect(section(id)).not.toContain('/item/1499<');
       expect(section(id)).toContain('Aggregated');
-      expect(section(id)).toContain('… and 1,500 more entries with fewer requests (every entry is in the --csv files)');
+      expect(section(id)).toContain('… and 1,500 more entries (only the 500 with the most requests are listed; every entry is in the --csv files)');
     }
     const failures = section('failures');
     expect((failures.match(/<tr>/g) ?? []).length).toBe(501);
-    expect(failures).toContain('… and 200 more failures with fewer occurrences (every failure is in the --csv files)');
+    expect(failures).toContain('… and 200 more failures (only the 500 most frequent are listed; every failure is in the --csv files)');
   });
 });

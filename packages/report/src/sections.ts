@@ -11,7 +11,7 @@ import {
 } from './format.ts';
 import { TABLE_PERCENTILES, entryPercentile } from './percentiles.ts';
 import type { ReportData, ReportEntry, ReportException, ReportFailure, ReportSaturation, ReportSlo, ReportStep } from './report-data.ts';
-import { busiest, htmlTable, isAggregated, listedEntries, note } from './tables.ts';
+import { REPORT_MAX_ROWS, busiest, htmlTable, isAggregated, listedEntries, note } from './tables.ts';
 import type { Column, Row } from './tables.ts';
 
 // The report's tables. Every string from the data goes through escapeHtml here.
@@ -131,7 +131,7 @@ export function failuresTable(failures: readonly ReportFailure[]): string {
       cells: [escapeHtml(formatInt(f.occurrences)), escapeHtml(f.method), escapeHtml(f.name), `<span class="error">${escapeHtml(f.error)}</span>`],
     }));
   const more = listed.omitted > 0
-    ? note(`… and ${listed.omitted.toLocaleString('en-US')} more failures with fewer occurrences (every failure is in the --csv files)`)
+    ? note(`… and ${listed.omitted.toLocaleString('en-US')} more failures (only the ${REPORT_MAX_ROWS} most frequent are listed; every failure is in the --csv files)`)
     : '';
   return htmlTable(columns, rows, 'failures') + more;
 }

@@ -70,6 +70,6 @@ export function listedEntries(entries: readonly ReportEntry[]): { entries: Repor
   const { rows, omitted } = busiest(requests, (e) => e.numRequests);
   return {
     entries: aggregated ? [...rows, aggregated] : rows,
-    more: omitted > 0 ? note(`… and ${omitted.toLocaleString('en-US')} more entries with fewer requests (every entry is in the --csv files)`) : '',
+    more: omitted > 0 ? note(`… and ${omitted.toLocaleString('en-US')} more entries (only the ${REPORT_MAX_ROWS} with the most requests are listed; every entry is in the --csv files)`) : '',
   };
 }

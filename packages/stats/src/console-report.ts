@@ -23,7 +23,7 @@ export interface TableOptions {
 /** The entries a table lists (all, in name order, when there are few) and the line for the rest. */
 function tableEntries(entries: readonly StatsEntry[], options: TableOptions): { rows: StatsEntry[]; more: string[] } {
   const { rows, omitted } = busiestRows(entries, options.maxRows ?? CONSOLE_MAX_ROWS, (e) => e.numRequests);
-  return { rows, more: omitted > 0 ? [omittedLine(omitted, 'entries')] : [] };
+  return { rows, more: omitted > 0 ? [omittedLine(omitted, 'entries', rows.length)] : [] };
 }
 
 /**
@@ -107,7 +107,7 @@ export function formatErrorReport(stats: RequestStats, options: TableOptions = {
   const lines = ['Error report', `${padRight('# occurrences', 18)} ${padRight('Error', 100)}`, separator];
   const { rows, omitted } = busiestRows(errors, options.maxRows ?? CONSOLE_MAX_ROWS, (e) => e.occurrences);
   for (const e of rows) lines.push(`${padRight(String(e.occurrences), 18)} ${padRight(errorDisplayName(e), 100)}`);
-  if (omitted > 0) lines.push(omittedLine(omitted, 'errors'));
+  if (omitted > 0) lines.push(omittedLine(omitted, 'errors', rows.length));
   lines.push(separator, '');
   return lines.join('\n') + '\n';
 }

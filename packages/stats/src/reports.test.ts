@@ -127,12 +127,12 @@ describe('console tables with many entries', () => {
       expect(rows).toHaveLength(100);
       expect(rows[0]).toContain('/n/149');
       expect(rows.some((l) => /\/n\/49\s/.test(l))).toBe(false);
-      expect(table).toContain('... and 50 more entries with fewer requests (every entry is in the --csv files)');
+      expect(table).toContain('... and 50 more entries (only the 100 with the most requests are listed; every entry is in the --csv files)');
       expect(lines.some((l) => /^\s+Aggregated\s+.*11325/.test(l))).toBe(true);
     }
     const errors = formatErrorReport(stats, { nameWidth: 20 }).split('\n');
     expect(errors.filter((l) => /^1\s+GET/.test(l))).toHaveLength(100);
-    expect(errors.join('\n')).toContain('... and 50 more errors with fewer occurrences (every error is in the --csv files)');
+    expect(errors.join('\n')).toContain('... and 50 more errors (only the 100 most frequent are listed; every error is in the --csv files)');
   });
 
   it('a table of 100 entries or fewer is whole, in name order', () => {

@@ -18,8 +18,8 @@ export function busiestRows<T>(rows: readonly T[], max: number, weight: (row: T)
 }
 
 /** The line standing for the rows a table leaves out. */
-export function omittedLine(omitted: number, what: 'entries' | 'errors'): string {
+export function omittedLine(omitted: number, what: 'entries' | 'errors', shown = CONSOLE_MAX_ROWS): string {
   return what === 'entries'
-    ? `... and ${omitted} more entries with fewer requests (every entry is in the --csv files)`
-    : `... and ${omitted} more errors with fewer occurrences (every error is in the --csv files)`;
+    ? `... and ${omitted} more entries (only the ${shown} with the most requests are listed; every entry is in the --csv files)`
+    : `... and ${omitted} more errors (only the ${shown} most frequent are listed; every error is in the --csv files)`;
 }

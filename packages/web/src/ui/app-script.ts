@@ -329,7 +329,7 @@ export const APP_JS: string = String.raw`(function () {
     fillTable($('stats-table').tBodies[0], STAT_CELLS, rows.map(statTexts), classes, 'No requests yet');
     var omitted = lastReport.omitted_entries || 0;
     $('stats-note').textContent = [
-      omitted ? '\u2026 and ' + omitted + ' more entries with fewer requests (the 500 busiest are listed; the requests CSV has every entry).' : '',
+      omitted ? '\u2026 and ' + omitted + ' more entries (only the 500 with the most requests are listed; the requests CSV has every entry).' : '',
       lastReport.warning || '',
     ].filter(Boolean).join(' ');
   }
@@ -341,7 +341,7 @@ export const APP_JS: string = String.raw`(function () {
       return [String(e.occurrences), e.method, e.name, e.error];
     }), [], 'No failures');
     var omitted = (lastReport && lastReport.omitted_errors) || 0;
-    $('failures-note').textContent = omitted ? '\u2026 and ' + omitted + ' more failures with fewer occurrences (the failures CSV has every one).' : '';
+    $('failures-note').textContent = omitted ? '\u2026 and ' + omitted + ' more failures (only the 500 most frequent are listed; the failures CSV has every one).' : '';
   }
 
   var lastExceptions = [];
