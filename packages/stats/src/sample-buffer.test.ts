@@ -3,6 +3,7 @@ import { toBuckets } from './histogram-codec.ts';
 import { createHistogram, forEachRecorded, recordMicros, toMicros, valuesAtPercentiles } from './histogram.ts';
 import { statsJson } from './json-report.ts';
 import { PERCENTILES_TO_REPORT } from './percentiles.ts';
+import { PrometheusText } from './prometheus-text.ts';
 import { RequestStats } from './request-stats.ts';
 
 const T = 1_700_000_000;
@@ -50,6 +51,13 @@ describe('entries with few samples keep them without a histogram', () => {
       const other = new RequestStats({ clock: () => T });
       for (const t of ms) other.logRequest('GET', '/a', t, 0);
       expect(statsJson(stats)).toEqual(statsJson(other));
+      // /metrics reads the buckets without making a histogram, with the same text.
+      const bounds = [0.001, 0.005, 0.025, 0.1, 1];
+      const fromHistogram = new PrometheusText();
+      fromHistogram.histogram('t', [], e.histogram(), bounds);
+      const fromBuckets = new PrometheusText();
+      fromBuckets.histogram('t', [], e.histogramBuckets(), bounds);
+      expect(fromBuckets.text(), `n=${n}`).toBe(fromHistogram.text());
     }
   });
 
