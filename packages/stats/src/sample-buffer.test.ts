@@ -77,12 +77,16 @@ describe('entries with few samples keep them without a histogram', () => {
     expect(master.get('/a', 'GET')!.histogramBuckets()).toEqual(single.get('/a', 'GET')!.histogramBuckets());
   });
 
-  it('reset empties the samples; a later sample is the only one', () => {
-    const stats = new RequestStats({ clock: () => T });
-    for (const t of [5, 6, 7]) stats.logRequest('GET', '/a', t, 0);
-    stats.reset();
-    stats.logRequest('GET', '/a', 42, 0);
-    expect(stats.get('/a', 'GET')!.responseTimePercentiles([0.5, 1])).toEqual([42, 42]);
+  it('reset empties the samples or the histogram; a later sample is the only one', () => {
+    for (const n of [3, 300]) {
+      const stats = new RequestStats({ clock: () => T });
+      for (let i = 0; i < n; i++) stats.logRequest('GET', '/a', 5 + i, 0);
+      stats.reset();
+      stats.logRequest('GET', '/a', 42, 0);
+      const e = stats.get('/a', 'GET')!;
+      expect(e.responseTimePercentiles([0.5, 1]), `n=${n}`).toEqual([42, 42]);
+      expect(e.histogramBuckets()).toHaveLength(2);
+    }
   });
 
   it('1,000 entries of 5 samples each hold well under 1 KB of response-time storage each', () => {

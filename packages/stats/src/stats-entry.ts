@@ -236,9 +236,10 @@ export class StatsEntry {
     this.totalContentLength = 0;
     this.startTime = now;
     this.lastRequestTimestamp = null;
-    // Back to buffered values: after a reset most entries of a run with many names are small again.
-    this.#histogram = null;
-    this.#samples.reset();
+    // A histogram, once made, is kept and zeroed: a worker resets after every report, and its busy
+    // entries would otherwise make a new one each time.
+    if (this.#histogram !== null && this.#histogram.totalCount > 0) this.#histogram.reset();
+    if (this.#samples.count > 0) this.#samples.reset();
     this.#perSecond.reset();
     this.#window?.reset();
     this.#resets++;
