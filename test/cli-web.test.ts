@@ -80,4 +80,32 @@ describe('locusta with the web UI (no --headless)', () => {
       expect(r.stderr).toContain(message);
     }
   });
+
+  it('the report from the web UI starts at the test start, not at the process start, and at a reset after one', async () => {
+    const target = await startServer();
+    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0']);
+    const url = await webUrl(run);
+    const reportStart = async (): Promise<number> => {
+      const html = await (await fetch(`${url}/stats/report`)).text();
+      const start = /<dt>Start<\/dt><dd>([^<]+) UTC<\/dd>/.exec(html)![1]!;
+      return Date.parse(`${start.replace(' ', 'T')}Z`) / 1000;
+    };
+    // The UI sits idle before the test: that time is not part of the test.
+    await new Promise((r) => setTimeout(r, 2500));
+    const swarmAt = Math.floor(Date.now() / 1000);
+    await fetch(`${url}/swarm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user_count: '2', spawn_rate: '10', host: target.url }),
+    });
+    await until(async () => target.total() > 5);
+    expect(await reportStart()).toBeGreaterThanOrEqual(swarmAt);
+    await new Promise((r) => setTimeout(r, 1500));
+    const resetAt = Math.floor(Date.now() / 1000);
+    await fetch(`${url}/stats/reset`);
+    expect(await reportStart()).toBeGreaterThanOrEqual(resetAt);
+    await fetch(`${url}/stop`);
+    run.child.kill('SIGINT');
+    expect((await run.done).stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -206,6 +206,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`the HTML report in a browser (needs ${CH
     }
     expect(charts.map((c) => c.label)).toContain(`Response time histogram of GET ${XSS_NAME}`);
 
+    // uPlot centres the last tick label on the plot's right edge: each chart leaves room for half
+    // of a long one (6:04pm, 100, 99.999%), or the canvas edge cuts it.
+    const room = await page.$$eval('[data-chart] .uplot', (els) => {
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+      return {
+        half: ctx.measureText('99.999%').width / 2,
+        margins: els.map((el) => el.querySelector('canvas')!.getBoundingClientRect().right - el.querySelector('.u-over')!.getBoundingClientRect().right),
+      };
+    });
+    for (const m of room.margins) expect(m).toBeGreaterThanOrEqual(room.half);
+
     const statsText = await page.locator('#requests table').innerText();
     const percentilesText = await page.locator('#percentiles table').innerText();
     for (const entry of data.entries) {

@@ -161,7 +161,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${f.url}/`);
     await page.waitForFunction(() => document.querySelectorAll('#stats-table tbody tr').length === 501);
-    expect(await page.locator('#stats-note').textContent()).toMatch(/first 500 entries/);
+    expect(await page.locator('#stats-note').textContent()).toMatch(/and 100 more entries \(only the 500 with the most requests are listed/);
     // A refresh of 500 changed rows (here: sorting, which changes every cell) reuses the row
     // elements and only sets texts: no element is created (about 10 ms of script and 10-50 ms of
     // layout on an idle machine; timings are for benchmarks, not assertions).
@@ -184,6 +184,26 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     const second = await page.locator('#stats-table tbody tr:nth-child(2) td:nth-child(3)').textContent();
     expect(Number(first)).toBeGreaterThanOrEqual(Number(second));
     expect(await page.locator('#stats-table tbody tr:last-child td:nth-child(2)').textContent()).toBe('Aggregated');
+    await page.close();
+  });
+
+  it('leaves room right of each chart for the last time label (half of "00:00:00" or more)', async () => {
+    const f = await startFixture({ classes: [ApiUser as never], server: { pollMs: 500 } });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${f.url}/#charts`);
+    await page.waitForFunction(() => document.querySelectorAll('#tab-charts .uplot').length === 3);
+    const room = await page.evaluate(() => {
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+      const label = ctx.measureText('00:00:00').width;
+      const margins = Array.from(document.querySelectorAll('#tab-charts .uplot')).map((el: any) => {
+        return el.querySelector('canvas').getBoundingClientRect().right - el.querySelector('.u-over').getBoundingClientRect().right;
+      });
+      return { label, margins };
+    });
+    for (const m of room.margins) expect(m).toBeGreaterThanOrEqual(room.label / 2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-ui-charts.png') });
     await page.close();
   });
 

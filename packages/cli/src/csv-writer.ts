@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
+import { MANY_NAMES_THRESHOLD, exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
 
 /**
  * A history file besides Locust's, written on the same ticks: `PREFIX_<suffix>.csv`. Made on the
@@ -19,9 +19,17 @@ export interface ExtraHistoryCsv {
 export const CSV_INTERVAL_MS = 1000;
 
 /**
+ * With more than MANY_NAMES_THRESHOLD entries, the snapshot files are rewritten once in this many
+ * ticks. Rewriting 25,000 entries every second took a large share of the process's CPU and
+ * blocked its event loop for hundreds of ms at a time, for a file read at the end; the history
+ * still gets its row every second, and the final write is complete.
+ */
+export const MANY_NAMES_SNAPSHOT_TICKS = 10;
+
+/**
  * Writes `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv` and `_exceptions.csv`, and
  * the `extraHistory` files other packages add.
- * Every second the three snapshot files are rewritten whole and a history row is appended;
+ * Every second the three snapshot files are rewritten whole (see MANY_NAMES_SNAPSHOT_TICKS) and a history row is appended;
  * `final()` writes them once more from the final statistics, so the files agree with the
  * final console summary (Locust's own files can lag it by up to a second).
  */
@@ -34,6 +42,7 @@ export class CsvWriter {
   readonly #extraHistory: ReadonlyArray<{ csv: ExtraHistoryCsv; file: string; made: boolean }>;
   #timer: NodeJS.Timeout | undefined;
   readonly #onError: ((err: unknown) => void) | undefined;
+  #ticks = 0;
 
   constructor(options: {
     prefix: string;
@@ -76,7 +85,12 @@ export class CsvWriter {
 
   /** One periodic write: the snapshot files and a history row. */
   tick(): void {
-    this.#snapshot();
+    this.#ticks++;
+    if (this.#stats.size <= MANY_NAMES_THRESHOLD || this.#ticks % MANY_NAMES_SNAPSHOT_TICKS === 0) this.#snapshot();
+    this.#appendHistory();
+  }
+
+  #appendHistory(): void {
     appendFileSync(`${this.#prefix}_stats_history.csv`, historyCsvRows(this.#stats, { userCount: this.#userCount(), fullHistory: this.#fullHistory }));
     for (const extra of this.#extraHistory) {
       const rows = extra.csv.rows();
@@ -91,7 +105,8 @@ export class CsvWriter {
   final(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.tick();
+    this.#snapshot();
+    this.#appendHistory();
   }
 
   #snapshot(): void {

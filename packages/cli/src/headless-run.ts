@@ -24,6 +24,7 @@ import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
 import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
 import { renderHtmlReport } from '@locusta/report';
+import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
@@ -99,6 +100,7 @@ export class HeadlessRun {
   readonly #o: HeadlessOptions;
   readonly #csv: CsvWriter | undefined;
   readonly #history: RunHistory;
+  readonly #names: NamesWatch;
   readonly #slo: SloMonitor | undefined;
   #sloResults: SloResult[] | undefined;
   #steps: StepSearch | undefined;
@@ -111,7 +113,6 @@ export class HeadlessRun {
   #resolveDone!: (code: number) => void;
   readonly #done = new Promise<number>((r) => (this.#resolveDone = r));
   #signals = 0;
-  readonly #startTime = Date.now() / 1000;
 
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: HeadlessOptions) {
     this.#env = env;
@@ -133,6 +134,7 @@ export class HeadlessRun {
           })
         : undefined;
     this.#history = new RunHistory(stats, () => this.runner.userCount);
+    this.#names = new NamesWatch(stats, o.logger);
     const slos = o.settings.slos ?? [];
     if (slos.length > 0 && !o.settings.steps) {
       this.#slo = new SloMonitor(slos, stats, {
@@ -173,6 +175,7 @@ export class HeadlessRun {
       }
       if (this.#csv) this.#attempt(`${resolve(String(options['csv']))}_*.csv`, () => this.#csv?.start());
       this.#history.start();
+      this.#names.start();
       this.#slo?.start();
       if (this.#hdrLog) {
         const file = resolve(String(options['hdrLog']));
@@ -259,13 +262,16 @@ export class HeadlessRun {
   #driver: ShapeDriver | undefined;
 
   #reportInputs(slos: SloResult[]): ReportInputs {
+    // The report covers what the statistics cover, as Locust's (stats.start_time): from the start
+    // of the test, which resets them, or from a later reset; not the time a web UI sat idle first.
+    const startTime = this.#stats.total.startTime;
     return {
       stats: this.#stats,
       exceptions: this.#exceptions,
-      history: this.#history.rows,
+      history: this.#history.rows.filter((row) => row.time >= startTime),
       host: this.#env.host ?? '',
       userFiles: this.#o.userFiles ?? [],
-      startTime: this.#startTime,
+      startTime,
       slos,
       steps: this.#steps?.results,
       saturationSlo: this.#steps?.sloText,
@@ -438,7 +444,9 @@ export class HeadlessRun {
       printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
     }
     const unawaited = this.#env.unawaitedRequests.summary();
-    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : [])];
+    this.#names.stop();
+    const names = this.#names.summaryLine();
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : []), ...(names ? [names] : [])];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.

@@ -23,7 +23,7 @@ export interface ReportInputs {
 
 function entryOf(e: StatsEntry): ReportEntry {
   const histogram: Array<[number, number]> = [];
-  forEachRecorded(e.histogram() as never, (us, count) => histogram.push([us / 1000, count]));
+  e.forEachRecorded((us, count) => histogram.push([us / 1000, count]));
   const ps = PERCENTILES_TO_REPORT;
   const values = e.responseTimePercentiles(ps);
   return {

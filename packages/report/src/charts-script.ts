@@ -80,6 +80,8 @@ export const CHARTS_SCRIPT = String.raw`(function () {
   function timeChart(spec) {
     return {
       opts: {
+        // Room on the right for the last tick label (uPlot centres it on the plot's edge).
+        padding: [null, 28, null, null],
         tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'UTC'); },
         scales: {
           // uPlot widens a lone point to 1000 days; half a minute each side reads better.
@@ -102,6 +104,7 @@ export const CHARTS_SCRIPT = String.raw`(function () {
     var maxCount = Math.max.apply(null, spec.counts.concat([0]));
     return {
       opts: {
+        padding: [null, 28, null, null],
         // Fixed extents (bin edges), so no drag-to-zoom here.
         cursor: { drag: { x: false, y: false } },
         scales: {

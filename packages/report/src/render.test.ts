@@ -155,3 +155,26 @@ describe('uplotAssets', () => {
     expect(uplotAssets()).toBe(assets);
   });
 });
+
+describe('a report of thousands of request names', () => {
+  it('lists the 500 busiest entries and failures, says how many more, keeps Aggregated', () => {
+    const data = emptyData();
+    const requests = Array.from({ length: 2000 }, (_, i) => entry('GET', `/item/${i}`, i + 1));
+    data.entries = [...requests, entry('', 'Aggregated', 2_001_000)];
+    data.failures = Array.from({ length: 700 }, (_, i) => ({ method: 'GET', name: `/item/${i}`, error: `E${i}`, occurrences: i + 1 }));
+    const html = renderHtmlReport(data);
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    for (const id of ['requests', 'percentiles']) {
+      const rows = section(id).match(/<tr[ >]/g) ?? [];
+      // header row + 500 entries + Aggregated
+      expect(rows.length, id).toBe(502);
+      expect(section(id)).toContain('/item/1999<');
+      expect(section(id)).not.toContain('/item/1499<');
+      expect(section(id)).toContain('Aggregated');
+      expect(section(id)).toContain('… and 1,500 more entries (only the 500 with the most requests are listed; every entry is in the --csv files)');
+    }
+    const failures = section('failures');
+    expect((failures.match(/<tr>/g) ?? []).length).toBe(501);
+    expect(failures).toContain('… and 200 more failures (only the 500 most frequent are listed; every failure is in the --csv files)');
+  });
+});

@@ -11,7 +11,7 @@ import {
 } from './format.ts';
 import { TABLE_PERCENTILES, entryPercentile } from './percentiles.ts';
 import type { ReportData, ReportEntry, ReportException, ReportFailure, ReportSaturation, ReportSlo, ReportStep } from './report-data.ts';
-import { htmlTable, isAggregated, note } from './tables.ts';
+import { REPORT_MAX_ROWS, busiest, htmlTable, isAggregated, listedEntries, note } from './tables.ts';
 import type { Column, Row } from './tables.ts';
 
 // The report's tables. Every string from the data goes through escapeHtml here.
@@ -66,8 +66,9 @@ function rowClass(e: ReportEntry): string | undefined {
 }
 
 /** Locust's request statistics, the Aggregated row last. */
-export function statsTable(entries: readonly ReportEntry[]): string {
-  if (entries.length === 0) return note('No requests were made.');
+export function statsTable(all: readonly ReportEntry[]): string {
+  if (all.length === 0) return note('No requests were made.');
+  const { entries, more } = listedEntries(all);
   const columns: Column[] = [
     ...TYPE_NAME,
     { head: '# Requests', num: true },
@@ -101,12 +102,13 @@ export function statsTable(entries: readonly ReportEntry[]): string {
       ],
     };
   });
-  return htmlTable(columns, rows, 'stats');
+  return htmlTable(columns, rows, 'stats') + more;
 }
 
 /** Response time percentiles, Locust's columns. */
-export function percentilesTable(entries: readonly ReportEntry[]): string {
-  if (entries.length === 0) return note('No requests were made.');
+export function percentilesTable(all: readonly ReportEntry[]): string {
+  if (all.length === 0) return note('No requests were made.');
+  const { entries, more } = listedEntries(all);
   const columns: Column[] = [
     ...TYPE_NAME,
     { head: '# Requests', num: true },
@@ -116,18 +118,22 @@ export function percentilesTable(entries: readonly ReportEntry[]): string {
     className: rowClass(e),
     cells: [...typeNameCells(e), escapeHtml(formatInt(e.numRequests)), ...TABLE_PERCENTILES.map((p) => escapeHtml(formatMs(entryPercentile(e, p))))],
   }));
-  return htmlTable(columns, rows, 'percentiles');
+  return htmlTable(columns, rows, 'percentiles') + more;
 }
 
 export function failuresTable(failures: readonly ReportFailure[]): string {
   if (failures.length === 0) return note('No failures.');
   const columns: Column[] = [{ head: '# Occurrences', num: true }, ...TYPE_NAME, { head: 'Error' }];
-  const rows: Row[] = [...failures]
+  const listed = busiest(failures, (f) => f.occurrences);
+  const rows: Row[] = listed.rows
     .sort((a, b) => b.occurrences - a.occurrences)
     .map((f) => ({
       cells: [escapeHtml(formatInt(f.occurrences)), escapeHtml(f.method), escapeHtml(f.name), `<span class="error">${escapeHtml(f.error)}</span>`],
     }));
-  return htmlTable(columns, rows, 'failures');
+  const more = listed.omitted > 0
+    ? note(`… and ${listed.omitted.toLocaleString('en-US')} more failures (only the ${REPORT_MAX_ROWS} most frequent are listed; every failure is in the --csv files)`)
+    : '';
+  return htmlTable(columns, rows, 'failures') + more;
 }
 
 export function exceptionsTable(exceptions: readonly ReportException[]): string {

@@ -48,3 +48,28 @@ export function entryLabel(entry: Pick<ReportEntry, 'method' | 'name'>): string 
 export function note(text: string): string {
   return `<p class="note">${escapeHtml(text)}</p>`;
 }
+
+/**
+ * Rows an HTML table lists. With thousands of request names (URLs not grouped with `name=`)
+ * a table of every entry made a 17 MB page that took half a minute to render; the busiest rows
+ * are listed and a note counts the rest, which the CSV files keep.
+ */
+export const REPORT_MAX_ROWS = 500;
+
+/** `rows` whole when at most `max`, else the `max` of highest `weight` (heaviest first) and how many are left out. */
+export function busiest<T>(rows: readonly T[], weight: (row: T) => number, max = REPORT_MAX_ROWS): { rows: T[]; omitted: number } {
+  if (rows.length <= max) return { rows: [...rows], omitted: 0 };
+  const ranked = rows.map((row, i) => ({ row, i, w: weight(row) }));
+  ranked.sort((a, b) => b.w - a.w || a.i - b.i);
+  return { rows: ranked.slice(0, max).map((r) => r.row), omitted: rows.length - max };
+}
+
+/** The request rows a table lists (Aggregated kept last) and the note for those left out ('' for none). */
+export function listedEntries(entries: readonly ReportEntry[]): { entries: ReportEntry[]; more: string } {
+  const { requests, aggregated } = splitEntries(entries);
+  const { rows, omitted } = busiest(requests, (e) => e.numRequests);
+  return {
+    entries: aggregated ? [...rows, aggregated] : rows,
+    more: omitted > 0 ? note(`… and ${omitted.toLocaleString('en-US')} more entries (only the ${REPORT_MAX_ROWS} with the most requests are listed; every entry is in the --csv files)`) : '',
+  };
+}

@@ -1,4 +1,5 @@
 import { Environment, Events } from '@locusta/core';
+import { RequestStats } from '@locusta/stats';
 import { describe, expect, it } from 'vitest';
 import { UsageMonitor } from './usage-monitor.ts';
 
@@ -24,5 +25,41 @@ describe('UsageMonitor', () => {
     expect(samples[0]).toBeGreaterThan(0);
     expect(monitor.maxLoopLagMs).toBeGreaterThan(100);
     expect(warnings.filter((w) => w.startsWith('Event loop lag reached'))).toHaveLength(1);
+  });
+
+  /** Blocks the event loop for 300 ms between two samples; returns the lag warnings. */
+  async function lagWarnings(stats: RequestStats | undefined): Promise<string[]> {
+    const warnings: string[] = [];
+    const env = new Environment({ events: new Events(), logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } });
+    env.stats = stats;
+    const monitor = new UsageMonitor(env, { intervalMs: 60_000 });
+    monitor.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // the load generator's own delay
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    monitor.sample();
+    monitor.stop();
+    return warnings.filter((w) => w.startsWith('Event loop lag reached'));
+  }
+
+  it('names too many distinct request names as the likely cause of the lag', async () => {
+    const stats = new RequestStats();
+    for (let i = 0; i < 1500; i++) stats.logRequest('GET', `/item/${i}`, 1, 0);
+    const [warning] = await lagWarnings(stats);
+    expect(warning).toMatch(/likely cause: 1500 distinct request names/);
+    expect(warning).toContain('name=');
+    expect(warning).not.toContain('--processes');
+  });
+
+  it('with few names, points at users per process (--processes) or blocking code, not at names', async () => {
+    const stats = new RequestStats();
+    stats.logRequest('GET', '/', 1, 0);
+    const [warning] = await lagWarnings(stats);
+    expect(warning).toMatch(/--processes|blocking/);
+    expect(warning).not.toContain('name=');
+    expect(warning).not.toContain('Run fewer users per process or more workers');
   });
 });

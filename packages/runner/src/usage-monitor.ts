@@ -1,6 +1,7 @@
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Environment } from '@locusta/core';
+import { MANY_NAMES_THRESHOLD, RequestStats } from '@locusta/stats';
 
 /** Locust's CPU warning threshold, in percent of one core. */
 export const CPU_WARNING_THRESHOLD = 90;
@@ -46,6 +47,23 @@ export class UsageMonitor {
     this.#loop?.disable();
   }
 
+  /**
+   * What most likely held the event loop. Thousands of request names make every table, CSV
+   * write and report walk thousands of entries (more processes would not help); a saturated CPU
+   * means too many users for one process; otherwise something ran synchronously for long.
+   */
+  #lagCause(): string {
+    const stats = this.#env.stats;
+    const names = stats instanceof RequestStats ? stats.size : 0;
+    if (names > MANY_NAMES_THRESHOLD) {
+      return `likely cause: ${names} distinct request names, more than ${MANY_NAMES_THRESHOLD}: group URLs with name=... (e.g. this.client.get(\`/item/\${id}\`, { name: '/item/[id]' }))`;
+    }
+    if (this.cpuUsage > CPU_WARNING_THRESHOLD) {
+      return `likely cause: the CPU is saturated (${Math.round(this.cpuUsage)}% of a core) by too many users for one process: spread them over more worker processes with --processes`;
+    }
+    return 'likely cause: blocking (synchronous) work in the user file or an event listener, or too many users for one process (--processes spreads them)';
+  }
+
   /** Takes one sample now (also called by the interval). */
   sample(): void {
     const now = performance.now();
@@ -73,7 +91,7 @@ export class UsageMonitor {
       if (lagMs > LOOP_LAG_WARNING_MS && !this.lagWarningEmitted) {
         this.lagWarningEmitted = true;
         env.logger.warn(
-          `Event loop lag reached ${Math.round(lagMs)} ms (over ${LOOP_LAG_WARNING_MS} ms): response times include the load generator's own delay. Run fewer users per process or more workers`,
+          `Event loop lag reached ${Math.round(lagMs)} ms (over ${LOOP_LAG_WARNING_MS} ms): response times include the load generator's own delay; ${this.#lagCause()}`,
         );
       }
     }

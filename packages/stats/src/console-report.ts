@@ -3,6 +3,7 @@ import { padLeft, padRight, pyFixed, pyInt } from './py-format.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { StatsEntry } from './stats-entry.ts';
 import { errorDisplayName } from './stats-error.ts';
+import { CONSOLE_MAX_ROWS, busiestRows, omittedLine } from './row-limit.ts';
 
 // Locust's console tables (locust/stats.py get_stats_summary, get_percentile_stats_summary,
 // get_error_report_summary), column for column. Each function returns whole lines ending in
@@ -15,6 +16,14 @@ const TYPE_WIDTH = 8;
 export interface TableOptions {
   /** Width of the name column budget (Locust's STATS_NAME_WIDTH). @default 80 */
   nameWidth?: number;
+  /** Past this many entries (or errors), only the busiest are listed, then a line for the rest. @default 100 */
+  maxRows?: number;
+}
+
+/** The entries a table lists (all, in name order, when there are few) and the line for the rest. */
+function tableEntries(entries: readonly StatsEntry[], options: TableOptions): { rows: StatsEntry[]; more: string[] } {
+  const { rows, omitted } = busiestRows(entries, options.maxRows ?? CONSOLE_MAX_ROWS, (e) => e.numRequests);
+  return { rows, more: omitted > 0 ? [omittedLine(omitted, 'entries', rows.length)] : [] };
 }
 
 /**
@@ -31,8 +40,9 @@ export function formatStatsTable(stats: RequestStats, options: TableOptions & { 
   ];
   const separator = [TYPE_WIDTH, nameColumn, 7, 13, 7, 7, 7, 7, 8, 11].map((n) => '-'.repeat(n)).join('|');
   lines.push(separator);
-  for (const entry of stats.entries()) lines.push(statsRow(entry, nameColumn, current));
-  lines.push(separator);
+  const { rows, more } = tableEntries(stats.entries(), options);
+  for (const entry of rows) lines.push(statsRow(entry, nameColumn, current));
+  lines.push(...more, separator);
   lines.push(statsRow(stats.total, nameColumn, current));
   return lines.join('\n') + '\n\n';
 }
@@ -44,18 +54,23 @@ function statsRow(e: StatsEntry, nameColumn: number, current: boolean): string {
   return (
     `${padRight(e.method ? `${e.method} ` : '', TYPE_WIDTH)} ${padRight(e.name, nameColumn)} ` +
     `${padLeft(String(e.numRequests), 7)} ${padLeft(fails, 12)} |` +
-    // Avg, Min and Max go through Python's %d, which truncates; Med is rounded like the percentiles.
+    // Avg and Min go through Python's %d, which truncates. Med and Max are rounded like the
+    // percentiles, so Max is the percentile table's 100% column (Locust's %d made them differ by one).
     `${padLeft(pyInt(e.avgResponseTime), 7)} ${padLeft(pyInt(e.minResponseTime ?? 0), 7)} ` +
-    `${padLeft(pyInt(e.maxResponseTime), 7)}${padLeft(String(Math.round(e.medianResponseTime)), 7)} | ` +
+    `${padLeft(String(Math.round(e.maxResponseTime)), 7)}${padLeft(String(Math.round(e.medianResponseTime)), 7)} | ` +
     `${padLeft(pyFixed(rps, 2), 7)} ${padLeft(pyFixed(failPerSec, 2), 11)}`
   );
 }
 
-/** "Response time percentiles (approximated)": entries with at least one timed request. */
+/**
+ * Locust's "Response time percentiles (approximated)" table, entries with at least one timed
+ * request. The title says what the values are: HdrHistogram buckets of 3 significant digits,
+ * reported by their middle (within 0.1 %), with 100% the exact max.
+ */
 export function formatPercentilesTable(stats: RequestStats, options: TableOptions = {}): string {
   const nameWidth = options.nameWidth ?? DEFAULT_NAME_WIDTH;
   const labels = PERCENTILES_TO_REPORT.map(percentileLabel);
-  const lines = ['Response time percentiles (approximated)'];
+  const lines = ['Response time percentiles (HdrHistogram, within 0.1%)'];
   lines.push(
     `${padRight('Type', TYPE_WIDTH)} ${padRight('Name', nameWidth)} ${padLeft(labels[0] ?? '', 8)} ` +
       [...labels.slice(1), '# reqs'].map((l) => padLeft(l, 6)).join(' '),
@@ -64,10 +79,9 @@ export function formatPercentilesTable(stats: RequestStats, options: TableOption
     .map((n) => '-'.repeat(n))
     .join('|');
   lines.push(separator);
-  for (const entry of stats.entries()) {
-    if (hasSamples(entry)) lines.push(percentileRow(entry, nameWidth));
-  }
-  lines.push(separator);
+  const { rows, more } = tableEntries(stats.entries().filter(hasSamples), options);
+  for (const entry of rows) lines.push(percentileRow(entry, nameWidth));
+  lines.push(...more, separator);
   if (hasSamples(stats.total)) lines.push(percentileRow(stats.total, nameWidth));
   return lines.join('\n') + '\n\n';
 }
@@ -91,7 +105,9 @@ export function formatErrorReport(stats: RequestStats, options: TableOptions = {
   const nameWidth = options.nameWidth ?? DEFAULT_NAME_WIDTH;
   const separator = `${'-'.repeat(18)}|${'-'.repeat(80 + nameWidth - 19)}`;
   const lines = ['Error report', `${padRight('# occurrences', 18)} ${padRight('Error', 100)}`, separator];
-  for (const e of errors) lines.push(`${padRight(String(e.occurrences), 18)} ${padRight(errorDisplayName(e), 100)}`);
+  const { rows, omitted } = busiestRows(errors, options.maxRows ?? CONSOLE_MAX_ROWS, (e) => e.occurrences);
+  for (const e of rows) lines.push(`${padRight(String(e.occurrences), 18)} ${padRight(errorDisplayName(e), 100)}`);
+  if (omitted > 0) lines.push(omittedLine(omitted, 'errors', rows.length));
   lines.push(separator, '');
   return lines.join('\n') + '\n';
 }

@@ -42,9 +42,7 @@ export function recordMicros(h: JsHistogram, us: number): void {
 /** Records `count` samples of one value; the same result as `h.recordValueWithCount(us, count)`, faster. */
 export function recordMicrosCount(h: JsHistogram, us: number, count: number): void {
   if (us < 0x80000000) {
-    const magnitude = h.subBucketHalfCountMagnitude;
-    const bucket = Math.max(31 - Math.clz32(us) - magnitude, 0);
-    const index = ((bucket + 1) << magnitude) + ((us >>> bucket) - h.subBucketHalfCount);
+    const index = indexOfMicros(h, us);
     if (index < h.countsArrayLength) {
       if (count === 1) {
         h.incrementCountAtIndex(index);
@@ -77,6 +75,22 @@ function ulp(x: number): number {
 }
 
 /**
+ * The rank (1-based) of percentile `p` among `total` samples: the count it needs, rounded up,
+ * minus 1 ulp against fp error (as the library).
+ */
+export function rankOf(p: number, total: number): number {
+  const fp = Math.min(p, 1) * total;
+  return Math.max(Math.ceil(fp - ulp(fp)), 1);
+}
+
+/** The bucket index of `us` (< 2^31) in the layout of `h` (lowest discernible value 1), by shifts. */
+export function indexOfMicros(h: JsHistogram, us: number): number {
+  const magnitude = h.subBucketHalfCountMagnitude;
+  const bucket = Math.max(31 - Math.clz32(us) - magnitude, 0);
+  return ((bucket + 1) << magnitude) + ((us >>> bucket) - h.subBucketHalfCount);
+}
+
+/**
  * HdrHistogram's getValueAtPercentile rank (nearest rank: the bucket of the ceil(p*n)-th
  * smallest sample) for several percentiles in one walk of the counts. The bucket is reported by
  * its middle value rather than its top, which halves the worst error (±0.05 % with 3 digits)
@@ -88,11 +102,7 @@ export function valuesAtPercentiles(h: JsHistogram, ps: readonly number[]): numb
   const total = h.totalCount;
   if (total === 0) return out;
   const order = ps.map((_, i) => i).sort((a, b) => (ps[a] ?? 0) - (ps[b] ?? 0));
-  // The count each percentile needs, rounded up, minus 1 ulp against fp error (as the library).
-  const needed = order.map((i) => {
-    const fp = Math.min(ps[i] ?? 0, 1) * total;
-    return Math.max(Math.ceil(fp - ulp(fp)), 1);
-  });
+  const needed = order.map((i) => rankOf(ps[i] ?? 0, total));
   let next = 0;
   let running = 0;
   const length = h.countsArrayLength;

@@ -1,3 +1,5 @@
+export { MANY_NAMES_THRESHOLD, manyNamesWarning } from './many-names.ts';
+export { CONSOLE_MAX_ROWS, busiestRows, omittedLine } from './row-limit.ts';
 export { formatErrorReport, formatPercentilesTable, formatStatsTable, DEFAULT_NAME_WIDTH } from './console-report.ts';
 export type { TableOptions } from './console-report.ts';
 export {

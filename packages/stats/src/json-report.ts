@@ -1,5 +1,3 @@
-import type { JsHistogram } from 'hdr-histogram-js';
-import { forEachRecorded } from './histogram.ts';
 import { bucketResponseTime } from './percentiles.ts';
 import { pyFloat } from './py-format.ts';
 import type { RequestStats } from './request-stats.ts';
@@ -60,7 +58,7 @@ function bucketedResponseTimes(e: StatsEntry): Record<string, number> {
   const min = e.minResponseTime ?? 0;
   const max = e.maxResponseTime;
   // Each histogram bucket is represented by its middle value, kept within the exact [min, max].
-  forEachRecorded(e.histogram() as JsHistogram, (us, count) => {
+  e.forEachRecorded((us, count) => {
     const key = bucketResponseTime(Math.min(Math.max(us / 1000, min), max));
     out.set(key, (out.get(key) ?? 0) + count);
   });

@@ -1,4 +1,8 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
+import { createHistogram, valueAtIndex } from './histogram.ts';
+
+// The cumulative histograms' layout, for reading flat `[index, count, ...]` buckets.
+const LAYOUT = createHistogram();
 
 /** A label value as the exposition format wants it: backslash, double quote and newline escaped. */
 export function escapeLabelValue(value: string): string {
@@ -31,28 +35,39 @@ function labelText(pairs: PrometheusLabels): string {
  * bucket is placed by its lowest value, so a sample of exactly a bound (5 ms) counts as
  * `le="0.005"`; the error is the histogram's resolution (0.1 %).
  */
-export function cumulativeBucketCounts(histogram: Histogram, boundsSeconds: readonly number[]): { counts: number[]; sumMicros: number } {
-  // Every histogram of these packages is the JS implementation (createHistogram), whose counts
-  // array can be walked; the library's public interface has no per-bucket counts.
-  const h = histogram as JsHistogram;
+export function cumulativeBucketCounts(
+  source: Histogram | ArrayLike<number>,
+  boundsSeconds: readonly number[],
+): { counts: number[]; sumMicros: number; total: number } {
   const bounds = boundsSeconds.map((s) => Math.round(s * 1e6));
   const counts = new Array<number>(bounds.length).fill(0);
   let sumMicros = 0;
-  if (h.totalCount > 0) {
-    const last = Math.min(h.countsArrayIndex(h.maxValue), h.countsArrayLength - 1);
-    let b = 0;
-    for (let i = 0; i <= last; i++) {
-      const c = h.getCountAtIndex(i);
-      if (c === 0) continue;
-      const us = h.valueFromIndex(i);
-      sumMicros += h.medianEquivalentValue(us) * c;
-      while (b < bounds.length && us > (bounds[b] ?? Infinity)) b++;
-      // Past the last bound a sample only counts for +Inf.
-      if (b < bounds.length) counts[b] = (counts[b] ?? 0) + c;
+  let total = 0;
+  let b = 0;
+  const add = (h: JsHistogram, us: number, c: number) => {
+    total += c;
+    sumMicros += h.medianEquivalentValue(us) * c;
+    while (b < bounds.length && us > (bounds[b] ?? Infinity)) b++;
+    // Past the last bound a sample only counts for +Inf.
+    if (b < bounds.length) counts[b] = (counts[b] ?? 0) + c;
+  };
+  if ('totalCount' in source) {
+    // Every histogram of these packages is the JS implementation (createHistogram), whose counts
+    // array can be walked; the library's public interface has no per-bucket counts.
+    const h = source as JsHistogram;
+    if (h.totalCount > 0) {
+      const last = Math.min(h.countsArrayIndex(h.maxValue), h.countsArrayLength - 1);
+      for (let i = 0; i <= last; i++) {
+        const c = h.getCountAtIndex(i);
+        if (c !== 0) add(h, h.valueFromIndex(i), c);
+      }
     }
+  } else {
+    // Flat buckets (StatsEntry.histogramBuckets), in index order: no histogram is made for them.
+    for (let k = 0; k < source.length; k += 2) add(LAYOUT, valueAtIndex(LAYOUT, source[k] ?? 0), source[k + 1] ?? 0);
   }
   for (let i = 1; i < counts.length; i++) counts[i] = (counts[i] ?? 0) + (counts[i - 1] ?? 0);
-  return { counts, sumMicros };
+  return { counts, sumMicros, total };
 }
 
 /** Builds a Prometheus text exposition (format 0.0.4): metric families and their samples. */
@@ -72,10 +87,11 @@ export class PrometheusText {
    * in seconds. `totals` replaces the count and sum read from the histogram, for a caller that
    * keeps exact ones.
    */
-  histogram(name: string, labels: PrometheusLabels, h: Histogram, boundsSeconds: readonly number[], totals?: { count: number; sumSeconds: number }): void {
-    const { counts, sumMicros } = cumulativeBucketCounts(h, boundsSeconds);
+  /** `h`: a histogram of µs, or the flat `[index, count, ...]` buckets of StatsEntry.histogramBuckets(). */
+  histogram(name: string, labels: PrometheusLabels, h: Histogram | ArrayLike<number>, boundsSeconds: readonly number[], totals?: { count: number; sumSeconds: number }): void {
+    const { counts, sumMicros, total } = cumulativeBucketCounts(h, boundsSeconds);
     boundsSeconds.forEach((le, i) => this.sample(`${name}_bucket`, [...labels, ['le', formatPrometheusValue(le)]], counts[i] ?? 0));
-    const count = totals?.count ?? h.totalCount;
+    const count = totals?.count ?? total;
     this.sample(`${name}_bucket`, [...labels, ['le', '+Inf']], count);
     this.sample(`${name}_sum`, labels, totals?.sumSeconds ?? sumMicros / 1e6);
     this.sample(`${name}_count`, labels, count);

@@ -51,7 +51,7 @@ describe('console tables', () => {
   it('the percentile table and error report headers match Locust', () => {
     const { stats } = fixture();
     const pct = formatPercentilesTable(stats).split('\n');
-    expect(pct[0]).toBe('Response time percentiles (approximated)');
+    expect(pct[0]).toBe('Response time percentiles (HdrHistogram, within 0.1%)');
     expect(pct[1]).toBe(
       'Type     Name                                                                                  50%    66%    75%    80%    90%    95%    98%    99%  99.9% 99.99%   100% # reqs',
     );
@@ -76,7 +76,7 @@ describe('console tables', () => {
         '\n',
     );
     expect(formatPercentilesTable(stats, { nameWidth: 20 })).toBe(
-      'Response time percentiles (approximated)\n' +
+      'Response time percentiles (HdrHistogram, within 0.1%)\n' +
         'Type     Name                      50%    66%    75%    80%    90%    95%    98%    99%  99.9% 99.99%   100% # reqs\n' +
         '--------|--------------------|--------|------|------|------|------|------|------|------|------|------|------|------\n' +
         'GET      /a                        110    120    120    130    130    130    130    130    130    130    130      4\n' +
@@ -101,10 +101,62 @@ describe('console tables', () => {
     for (let i = 0; i < 9; i++) stats.logRequest('GET', '/', 10.9, 0);
     stats.total.lastRequestTimestamp = T + 4;
     const row = formatStatsTable(stats, { nameWidth: 20 }).split('\n')[2];
-    expect(row).toBe('GET      /                      9     0(0.00%) |     10      10      10     11 |    4.50        0.00');
+    expect(row).toBe('GET      /                      9     0(0.00%) |     10      10      11     11 |    4.50        0.00');
     expect(formatErrorReport(stats)).toBe('');
     const empty = formatPercentilesTable(new RequestStats(), { nameWidth: 20 }).split('\n');
     expect(empty).toHaveLength(6); // title, header, 2 separators, blank line, trailing ''
+  });
+});
+
+describe('console tables with many entries', () => {
+  /** 150 entries; /n/i gets i + 1 requests, and errors of 150 kinds. */
+  function many() {
+    const stats = new RequestStats({ clock: clockAt(T).clock });
+    for (let i = 0; i < 150; i++) {
+      for (let k = 0; k <= i; k++) stats.logRequest('GET', `/n/${i}`, 5, 0);
+      stats.logError('GET', `/n/${i}`, new Error(`e${i}`));
+    }
+    return stats;
+  }
+
+  it('show the 100 busiest entries, say how many more there are, and always Aggregated', () => {
+    const stats = many();
+    for (const table of [formatStatsTable(stats, { nameWidth: 20 }), formatPercentilesTable(stats, { nameWidth: 20 })]) {
+      const lines = table.split('\n');
+      const rows = lines.filter((l) => l.startsWith('GET '));
+      expect(rows).toHaveLength(100);
+      expect(rows[0]).toContain('/n/149');
+      expect(rows.some((l) => /\/n\/49\s/.test(l))).toBe(false);
+      expect(table).toContain('... and 50 more entries (only the 100 with the most requests are listed; every entry is in the --csv files)');
+      expect(lines.some((l) => /^\s+Aggregated\s+.*11325/.test(l))).toBe(true);
+    }
+    const errors = formatErrorReport(stats, { nameWidth: 20 }).split('\n');
+    expect(errors.filter((l) => /^1\s+GET/.test(l))).toHaveLength(100);
+    expect(errors.join('\n')).toContain('... and 50 more errors (only the 100 most frequent are listed; every error is in the --csv files)');
+  });
+
+  it('a table of 100 entries or fewer is whole, in name order', () => {
+    const stats = new RequestStats({ clock: clockAt(T).clock });
+    for (let i = 0; i < 100; i++) stats.logRequest('GET', `/n/${i}`, 5, 0);
+    const table = formatStatsTable(stats, { nameWidth: 20 });
+    expect(table.split('\n').filter((l) => l.startsWith('GET '))).toHaveLength(100);
+    expect(table).not.toContain('more entries');
+  });
+});
+
+describe('100% is the max', () => {
+  it('the console 100% column, the Max column and the CSV agree for times with fractions', () => {
+    const stats = new RequestStats({ clock: clockAt(T).clock });
+    for (const rt of [3.2, 7.5, 10.9]) stats.logRequest('GET', '/a', rt, 0);
+    const row = formatStatsTable(stats, { current: false, nameWidth: 20 }).split('\n')[2] ?? '';
+    const max = row.split('|')[1]?.trim().split(/\s+/)[2];
+    const pctRow = formatPercentilesTable(stats, { nameWidth: 20 }).split('\n')[3] ?? '';
+    const p100 = pctRow.trim().split(/\s+/).at(-2);
+    expect(max).toBe('11');
+    expect(p100).toBe(max);
+    const csv = statsCsv(stats).split('\r\n')[1]?.split(',') ?? [];
+    expect(csv[7]).toBe('10.9');
+    expect(csv.at(-1)).toBe('11');
   });
 });
 

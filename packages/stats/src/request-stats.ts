@@ -61,6 +61,11 @@ export class RequestStats {
     return [...this.#sorted];
   }
 
+  /** How many entries there are (distinct name and method pairs), without Aggregated. */
+  get size(): number {
+    return this.#created.length;
+  }
+
   /** Entries in the order they were first logged (Locust's dict order, used by --json). */
   entriesInLogOrder(): StatsEntry[] {
     return [...this.#created];

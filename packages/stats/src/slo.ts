@@ -3,7 +3,7 @@ import { addBuckets, toBuckets } from './histogram-codec.ts';
 import { createHistogram } from './histogram.ts';
 import { padLeft, padRight, pyFixed } from './py-format.ts';
 import { RequestStats } from './request-stats.ts';
-import type { StatsEntry } from './stats-entry.ts';
+import { StatsEntry } from './stats-entry.ts';
 import { SloError } from './slo-error.ts';
 import type { WindowStats } from './stats-window.ts';
 import { WindowEntry } from './window-entry.ts';
@@ -250,7 +250,8 @@ function merged(entries: ReadonlyArray<StatsEntry | WindowEntry>, name: string, 
     totalContentLength += e.totalContentLength;
     if (e.minResponseTime !== null) minResponseTime = Math.min(minResponseTime ?? Infinity, e.minResponseTime);
     maxResponseTime = Math.max(maxResponseTime, e.maxResponseTime);
-    addBuckets(histogram, toBuckets(e.histogram() as JsHistogram));
+    // A StatsEntry with few samples gives its buckets without making a histogram.
+    addBuckets(histogram, e instanceof StatsEntry ? e.histogramBuckets() : toBuckets(e.histogram() as JsHistogram));
   }
   const methods = new Set(entries.map((e) => e.method));
   return new WindowEntry({

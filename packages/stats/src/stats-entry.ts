@@ -1,10 +1,14 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
 import { addBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
-import { createHistogram, recordMicros, valuesAtPercentiles } from './histogram.ts';
+import { createHistogram, forEachRecorded, recordMicros, valuesAtPercentiles } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { PerSecondCounts } from './per-second-counts.ts';
 import { ResponseTimeWindow } from './response-time-window.ts';
+import { SampleBuffer } from './sample-buffer.ts';
 import type { StatsEntrySnapshot } from './snapshot.ts';
+
+// The cumulative layout, for turning bucket indexes into values (nothing is recorded into it).
+const LAYOUT = createHistogram();
 
 /** What an entry needs from its RequestStats: the clock and the global total (for rates). */
 export interface EntryContext {
@@ -33,7 +37,10 @@ export class StatsEntry {
   lastRequestTimestamp: number | null = null;
 
   readonly #context: EntryContext;
-  readonly #histogram: JsHistogram = createHistogram();
+  // The first samples are kept as values (see SampleBuffer); past SAMPLE_BUFFER_LIMIT they move
+  // into the histogram, which is null until then.
+  readonly #samples = new SampleBuffer();
+  #histogram: JsHistogram | null = null;
   readonly #perSecond = new PerSecondCounts();
   readonly #window: ResponseTimeWindow | null;
   #resets = 0;
@@ -58,10 +65,25 @@ export class StatsEntry {
       this.totalResponseTime += rt;
       if (this.minResponseTime === null || rt < this.minResponseTime) this.minResponseTime = rt;
       if (rt > this.maxResponseTime) this.maxResponseTime = rt;
-      recordMicros(this.#histogram, us);
+      if (this.#histogram !== null) recordMicros(this.#histogram, us);
+      else if (!this.#samples.add(us)) recordMicros(this.#promote(), us);
       if (this.#window !== null) this.#window.record(second, rt, us);
     }
     this.totalContentLength += contentLength;
+  }
+
+  /** Moves the buffered samples into a new histogram (once). */
+  #promote(): JsHistogram {
+    if (this.#histogram === null) {
+      this.#histogram = createHistogram();
+      this.#samples.recordInto(this.#histogram);
+      this.#samples.reset();
+    }
+    return this.#histogram;
+  }
+
+  get #sampleCount(): number {
+    return this.#histogram !== null ? this.#histogram.totalCount : this.#samples.count;
   }
 
   [kLogError](second: number): void {
@@ -137,9 +159,10 @@ export class StatsEntry {
   /** Several percentiles in one walk of the histogram (what the reports use). */
   responseTimePercentiles(ps: readonly number[]): number[] {
     const min = this.minResponseTime;
-    if (this.#histogram.totalCount === 0 || min === null) return ps.map(() => 0);
+    if (this.#sampleCount === 0 || min === null) return ps.map(() => 0);
     const max = this.maxResponseTime;
-    return valuesAtPercentiles(this.#histogram, ps).map((us, i) =>
+    const us = this.#histogram !== null ? valuesAtPercentiles(this.#histogram, ps) : this.#samples.percentiles(ps);
+    return us.map((us, i) =>
       (ps[i] ?? 0) >= 1 ? max : Math.min(Math.max(us / 1000, min), max),
     );
   }
@@ -157,9 +180,28 @@ export class StatsEntry {
     return this.#window.percentiles(Math.floor(this.#context.clock()), ps);
   }
 
-  /** The cumulative histogram of response times in integer µs (read it, do not record into it). */
+  /**
+   * The cumulative histogram of response times in integer µs (read it, do not record into it).
+   * While the entry keeps its few samples as values this is a new histogram made from them at
+   * each call: prefer the methods below, which do not allocate one.
+   */
   histogram(): Histogram {
-    return this.#histogram;
+    if (this.#histogram !== null) return this.#histogram;
+    const h = createHistogram();
+    this.#samples.recordInto(h);
+    return h;
+  }
+
+  /** forEachRecorded over the cumulative histogram: `fn(representative µs, count)`, lowest first. */
+  forEachRecorded(fn: (us: number, count: number) => void): void {
+    if (this.#histogram !== null) forEachRecorded(this.#histogram, fn);
+    else this.#samples.forEachRecorded(fn);
+  }
+
+  /** Estimated bytes held for response times (histogram or buffered samples, and the window). */
+  latencyFootprint(): number {
+    const own = this.#histogram !== null ? this.#histogram.estimatedFootprintInBytes : this.#samples.footprint;
+    return own + (this.#window?.footprint() ?? 0);
   }
 
   /**
@@ -167,7 +209,7 @@ export class StatsEntry {
    * window mark keeps, so the histogram of a later period is an exact bucket-wise difference.
    */
   histogramBuckets(): number[] {
-    return toBuckets(this.#histogram);
+    return this.#histogram !== null ? toBuckets(this.#histogram) : this.#samples.toBuckets();
   }
 
   /** How many times reset() has zeroed this entry; a window spanning a reset starts from it. */
@@ -194,7 +236,10 @@ export class StatsEntry {
     this.totalContentLength = 0;
     this.startTime = now;
     this.lastRequestTimestamp = null;
-    if (this.#histogram.totalCount > 0) this.#histogram.reset();
+    // A histogram, once made, is kept and zeroed: a worker resets after every report, and its busy
+    // entries would otherwise make a new one each time.
+    if (this.#histogram !== null && this.#histogram.totalCount > 0) this.#histogram.reset();
+    if (this.#samples.count > 0) this.#samples.reset();
     this.#perSecond.reset();
     this.#window?.reset();
     this.#resets++;
@@ -215,7 +260,7 @@ export class StatsEntry {
       lastRequestTimestamp: this.lastRequestTimestamp,
       numReqsPerSec: this.#perSecond.requestPairs(),
       numFailPerSec: this.#perSecond.failurePairs(),
-      histogram: toBuckets(this.#histogram),
+      histogram: this.histogramBuckets(),
     };
   }
 
@@ -239,10 +284,10 @@ export class StatsEntry {
     for (const [t, n] of s.numFailPerSec) this.#perSecond.addFailures(t, n);
     const buckets = s.histogram instanceof Uint8Array ? unpackBuckets(s.histogram) : s.histogram;
     if (buckets.length > 0) {
-      addBuckets(this.#histogram, buckets);
+      if (this.#histogram !== null || !this.#samples.addBuckets(buckets)) addBuckets(this.#promote(), buckets);
       // A master has no per-request timing, so a report counts in the second it arrives.
       if (this.#window !== null && s.minResponseTime !== null) {
-        this.#window.addBuckets(second, buckets, this.#histogram, s.minResponseTime, s.maxResponseTime);
+        this.#window.addBuckets(second, buckets, LAYOUT, s.minResponseTime, s.maxResponseTime);
       }
     }
   }

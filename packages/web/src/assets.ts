@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { uplotAssets } from '@locusta/report';
 import { APP_JS } from './ui/app-script.ts';
+import { FAVICON_SVG } from './ui/favicon.ts';
 import { APP_CSS } from './ui/styles.ts';
 
 /** A static file of the UI, served from memory with an ETag. */
@@ -25,6 +26,7 @@ export function uiAssets(): Map<string, Asset> {
       ['app.css', asset('text/css; charset=utf-8', APP_CSS)],
       ['uplot.js', asset('text/javascript; charset=utf-8', uplot.js)],
       ['uplot.css', asset('text/css; charset=utf-8', uplot.css)],
+      ['favicon.svg', asset('image/svg+xml', FAVICON_SVG)],
     ]);
   }
   return cached;

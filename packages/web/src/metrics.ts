@@ -34,7 +34,7 @@ export function renderMetrics(runner: WebRunner): string {
   m.family('locusta_response_time_seconds', 'histogram', 'Response times of requests that have one.');
   for (const e of entries) {
     const count = e.numRequests - e.numNoneRequests;
-    m.histogram('locusta_response_time_seconds', key(e), e.histogram(), RESPONSE_TIME_BUCKETS, { count, sumSeconds: e.totalResponseTime / 1000 });
+    m.histogram('locusta_response_time_seconds', key(e), e.histogramBuckets(), RESPONSE_TIME_BUCKETS, { count, sumSeconds: e.totalResponseTime / 1000 });
   }
 
   const workers = runner.workers?.() ?? [];

@@ -326,6 +326,20 @@ describe('WebServer REST API (Locust routes, a real LocalRunner)', () => {
     expect((await fetch(`http://127.0.0.1:${f.port}/stats/requests`)).status).toBe(404);
   });
 
+  it('serves a favicon at /favicon.ico (the browser asks for it) and links it from the page', async () => {
+    for (const basePath of ['', '/locusta']) {
+      const f = await startFixture({ server: { basePath } });
+      const origin = f.url.slice(0, f.url.length - basePath.length);
+      const icon = await fetch(`${f.url}/favicon.ico`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toMatch(/^image\//);
+      expect((await icon.text()).startsWith('<svg')).toBe(true);
+      const page = await (await fetch(`${f.url}/`)).text();
+      expect(page).toContain(`<link rel="icon" type="image/svg+xml" href="${basePath}/favicon.ico">`);
+      if (basePath) expect((await fetch(`${origin}/favicon.ico`)).status).toBe(404);
+    }
+  });
+
   it('serves assets with ETags, refuses wrong methods, unknown paths and cross-site actions', async () => {
     const f = await startFixture();
     const js = await fetch(`${f.url}/assets/app.js`);

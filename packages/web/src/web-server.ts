@@ -229,6 +229,8 @@ export class WebServer {
       path = path.slice(base.length);
     }
     if (path.startsWith('/assets/')) return this.#asset(req, path.slice('/assets/'.length));
+    // Asked for by browsers on their own; static like the assets, so served without authentication.
+    if (path === '/favicon.ico') return this.#asset(req, 'favicon.svg');
     const route = this.#routes.get(path);
     if (!route) throw new HttpError(404, 'Not Found');
     if (this.#auth && !this.#auth.check(req.headers.authorization)) {

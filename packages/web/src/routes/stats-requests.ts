@@ -1,4 +1,5 @@
 import type { StatsEntry, StatsError } from '@locusta/stats';
+import { MANY_NAMES_THRESHOLD, busiestRows, manyNamesWarning } from '@locusta/stats';
 import { properRound } from '../rounding.ts';
 import { PERCENTILES_TO_CHART } from '../stats-history.ts';
 import type { WebRunner } from '../web-runner.ts';
@@ -39,20 +40,36 @@ export function errorDict(e: StatsError): Record<string, string | number> {
 }
 
 /**
- * The body of Locust's `/stats/requests`: the first 500 entries sorted by (name, method) plus
- * Aggregated, the first 500 failure groups in the order they occurred, the totals, the
- * current response time percentiles of the charts, the workers on a master, state and users.
+ * The `max` busiest of `rows`, kept in their given order (Locust's order when nothing is left
+ * out), and how many were left out.
+ */
+function listed<T>(rows: readonly T[], weight: (row: T) => number): { rows: T[]; omitted: number } {
+  const { rows: kept, omitted } = busiestRows(rows, MAX_ROWS, weight);
+  if (omitted === 0) return { rows: kept, omitted };
+  const keep = new Set(kept);
+  return { rows: rows.filter((r) => keep.has(r)), omitted };
+}
+
+/**
+ * The body of Locust's `/stats/requests`: up to 500 entries sorted by (name, method) plus
+ * Aggregated, up to 500 failure groups in the order they occurred, the totals, the current
+ * response time percentiles of the charts, the workers on a master, state and users. Past 500,
+ * the busiest are listed (Locust lists the first 500 by name, which hides the heavy ones), and
+ * `omitted_entries` / `omitted_errors` count the rest; past MANY_NAMES_THRESHOLD names,
+ * `warning` says to group URLs with name=. Those keys are only present when they apply.
  */
 export function requestsReport(runner: WebRunner): Record<string, unknown> {
   const stats = runner.stats;
   const total = stats.total;
-  const rows = stats.entries().slice(0, MAX_ROWS).map(entryDict);
+  const entries = listed(stats.entries(), (e) => e.numRequests);
+  const errors = listed(stats.errors('logged'), (e) => e.occurrences);
+  const rows = entries.rows.map(entryDict);
   const totalRow = entryDict(total);
   rows.push(totalRow);
   const current = total.currentResponseTimePercentiles(PERCENTILES_TO_CHART);
   const report: Record<string, unknown> = {
     stats: rows,
-    errors: stats.errors('logged').slice(0, MAX_ROWS).map(errorDict),
+    errors: errors.rows.map(errorDict),
     current_rps: totalRow['current_rps'],
     current_fail_per_sec: totalRow['current_fail_per_sec'],
     total_rps: totalRow['total_rps'],
@@ -62,6 +79,9 @@ export function requestsReport(runner: WebRunner): Record<string, unknown> {
       PERCENTILES_TO_CHART.map((p, i) => [`response_time_percentile_${p}`, current?.[i] ?? null]),
     ),
   };
+  if (entries.omitted > 0) report['omitted_entries'] = entries.omitted;
+  if (errors.omitted > 0) report['omitted_errors'] = errors.omitted;
+  if (stats.size > MANY_NAMES_THRESHOLD) report['warning'] = manyNamesWarning(stats.size);
   if (runner.workers) {
     const workers = runner.workers();
     report['workers'] = workers.map((w) => ({ id: w.id, state: w.state, user_count: w.userCount, cpu_usage: w.cpu, memory_usage: w.memory }));

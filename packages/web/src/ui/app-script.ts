@@ -327,7 +327,11 @@ export const APP_JS: string = String.raw`(function () {
     if (total) rows.push(total);
     var classes = rows.map(function (_, i) { return total && i === rows.length - 1 ? 'total' : ''; });
     fillTable($('stats-table').tBodies[0], STAT_CELLS, rows.map(statTexts), classes, 'No requests yet');
-    $('stats-note').textContent = all.length > 500 ? 'Showing the first 500 entries (sorted by name), as the API caps them; the CSV has all of them.' : '';
+    var omitted = lastReport.omitted_entries || 0;
+    $('stats-note').textContent = [
+      omitted ? '\u2026 and ' + omitted + ' more entries (only the 500 with the most requests are listed; the requests CSV has every entry).' : '',
+      lastReport.warning || '',
+    ].filter(Boolean).join(' ');
   }
 
   var FAILURE_CELLS = [{ cls: 'num' }, {}, { cls: 'name' }, { pre: true }];
@@ -336,6 +340,8 @@ export const APP_JS: string = String.raw`(function () {
     fillTable($('failures-table').tBodies[0], FAILURE_CELLS, errors.map(function (e) {
       return [String(e.occurrences), e.method, e.name, e.error];
     }), [], 'No failures');
+    var omitted = (lastReport && lastReport.omitted_errors) || 0;
+    $('failures-note').textContent = omitted ? '\u2026 and ' + omitted + ' more failures (only the 500 most frequent are listed; the failures CSV has every one).' : '';
   }
 
   var lastExceptions = [];
@@ -468,6 +474,9 @@ export const APP_JS: string = String.raw`(function () {
       title: title,
       width: chartWidth(el),
       height: 260,
+      // Room on the right for half of the last time label, which uPlot centres on its tick and
+      // the canvas edge would otherwise cut.
+      padding: [null, 36, null, null],
       scales: { x: { time: true } },
       series: [{ value: function (u, t) { return t === null || t === undefined ? '--' : timeLabels(u, [t])[0]; } }].concat(lines.map(function (l) {
         return { label: l.label, stroke: l.color, width: 2, points: { show: false }, value: function (u, v) { return v === null || v === undefined ? '--' : round(v, 2); } };
@@ -551,7 +560,7 @@ export const APP_JS: string = String.raw`(function () {
       $('m-rps').textContent = round(report.current_rps || 0, 1);
       $('m-fail').textContent = round((report.fail_ratio || 0) * 100, 0) + '%';
       if (cfg.isDistributed) $('m-workers').textContent = report.worker_count || 0;
-      $('count-failures').textContent = report.errors && report.errors.length ? report.errors.length : '';
+      $('count-failures').textContent = report.errors && report.errors.length ? report.errors.length + (report.omitted_errors || 0) : '';
       if (text === lastStatsText) return;
       lastStatsText = text;
       lastReport = report;

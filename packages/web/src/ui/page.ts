@@ -46,6 +46,7 @@ export function renderPage(config: PageConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" type="image/svg+xml" href="${base}/favicon.ico">
 <link rel="stylesheet" href="${base}/assets/uplot.css">
 <link rel="stylesheet" href="${base}/assets/app.css">
 <script type="application/json" id="locusta-config">${jsonForScript(config)}</script>
@@ -117,6 +118,7 @@ export function renderPage(config: PageConfig): string {
   </section>
   <section class="tab" id="tab-failures" hidden>
     <div class="table-wrap"><table id="failures-table"><thead><tr><th class="num"># Failures</th><th>Method</th><th>Name</th><th>Message</th></tr></thead><tbody></tbody></table></div>
+    <p class="note" id="failures-note"></p>
   </section>
   <section class="tab" id="tab-exceptions" hidden>
     <div class="table-wrap"><table id="exceptions-table"><thead><tr><th class="num">Count</th><th>Message</th><th>Traceback</th><th>Nodes</th></tr></thead><tbody></tbody></table></div>
