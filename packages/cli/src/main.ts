@@ -14,6 +14,7 @@ import type { WebServer } from '@locusta/web';
 import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
+import { envValue, optionSpec } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
@@ -65,12 +66,12 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     out(`locusta ${ctx.version} (Node ${process.version})`);
     return 0;
   }
-  const files = readConfigFiles(cwd, early.config);
+  const files = readConfigFiles(cwd, early.config ?? envValue(envVars, optionSpec('config'))?.value);
+  // The command line wins over the environment, which wins over the config files.
   const fileSpec =
     early.locustfile ??
-    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined) ??
-    envVars['LOCUSTA_LOCUSTFILE'] ??
-    envVars['LOCUST_LOCUSTFILE'];
+    envValue(envVars, optionSpec('locustfile'))?.value ??
+    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined);
 
   let loaded: LoadedFiles | undefined;
   try {
@@ -238,15 +239,18 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
 /** `-f -`: a worker fetches the master's bundled user files and loads them from a temp folder. */
 async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Promise<string> {
-  if (!process.argv.includes('--worker') && !env['LOCUST_MODE_WORKER'] && !env['LOCUSTA_MODE_WORKER']) {
+  const fromEnv = (name: string) => envValue(env, optionSpec(name))?.value;
+  if (!process.argv.includes('--worker') && !/^(true|yes|on|1)$/i.test(fromEnv('worker') ?? '')) {
     throw usageError("'-f -' (user files from the master) needs --worker");
   }
-  const pick = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
   const files = await fetchUserFiles({
-    masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
-    masterPort: early.masterPort ?? Number(pick('MASTER_NODE_PORT') ?? 5557),
-    token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
-    tls: workerTls({ masterTls: early.masterTls, masterTlsCa: early.masterTlsCa ?? env['LOCUSTA_MASTER_TLS_CA'] }),
+    masterHost: early.masterHost ?? fromEnv('master-host') ?? '127.0.0.1',
+    masterPort: early.masterPort ?? Number(fromEnv('master-port') ?? 5557),
+    token: early.masterToken ?? fromEnv('master-token'),
+    tls: workerTls({
+      masterTls: early.masterTls || /^(true|yes|on|1)$/i.test(fromEnv('master-tls') ?? ''),
+      masterTlsCa: early.masterTlsCa ?? fromEnv('master-tls-ca'),
+    }),
     nodeId: 'user-files-request',
   }).catch((err: Error) => {
     throw fileError(err.message);
