@@ -62,9 +62,9 @@ describe('a master with workers on loopback', () => {
       await new Promise((resolve) => ws.on('close', resolve));
     }
     const r = await master.done;
-    expect(r.stderr).toMatch(/Closing a worker connection: undecodable message/);
-    expect(r.stderr).toMatch(/Closing a worker connection: Max payload size exceeded/);
-    expect(r.stderr).toMatch(/Closing a worker connection: unknown message type 'take_over'/);
+    expect(r.stderr).toMatch(/Closing a worker connection \(127\.0\.0\.1:\d+\): undecodable message/);
+    expect(r.stderr).toMatch(/Closing a worker connection \(127\.0\.0\.1:\d+\): Max payload size exceeded/);
+    expect(r.stderr).toMatch(/Closing a worker connection \(127\.0\.0\.1:\d+\): unknown message type 'take_over'/);
     expect(r.stderr).toMatch(/Refusing worker old_1: protocol version 99/);
     expect(r.code).toBe(0);
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());

@@ -115,7 +115,7 @@ export class MasterRunner implements RunnerHandle {
       : new WebSocketServer({ host, port: bindPort, maxPayload: MAX_MESSAGE_BYTES, verifyClient });
     this.#server = server;
     this.#https = https;
-    server.on('connection', (ws) => this.#accept(ws));
+    server.on('connection', (ws, req) => this.#accept(ws, req));
     this.#heartbeatTimer = setInterval(() => this.#checkHeartbeats(), this.#opts.heartbeatIntervalMs);
     const listener = https ?? server;
     return new Promise((resolve, reject) => {
@@ -159,18 +159,24 @@ export class MasterRunner implements RunnerHandle {
     for (const w of waiters) w();
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, req: IncomingMessage): void {
+    const peer = peerOf(req);
     let nodeId: string | undefined;
+    // Once a frame was refused, nothing more from that connection is read, whatever is in flight.
+    let refused = false;
+    const who = () => (nodeId ? `the connection of worker ${nodeId} (${peer})` : `a worker connection (${peer})`);
     ws.on('message', (frame: Buffer) => {
+      if (refused) return;
       let msg: Envelope<WorkerMessage>;
       try {
         msg = decodeWorkerMessage(frame);
-        if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId}'`);
+        if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId.slice(0, 80)}'`);
         if (nodeId === undefined && msg.type !== 'client_ready' && msg.type !== 'user_files_request') {
           throw new ProtocolError(`'${msg.type}' before client_ready`);
         }
       } catch (err) {
-        this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${(err as Error).message}`);
+        refused = true;
+        this.environment.logger.warn(`Closing ${who()}: ${(err as Error).message}`);
         ws.close(1008, 'protocol error');
         return;
       }
@@ -187,7 +193,8 @@ export class MasterRunner implements RunnerHandle {
     });
     ws.on('error', (err) => {
       // An oversized or broken frame ends up here; 'close' follows and does the bookkeeping.
-      this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${err.message}`);
+      refused = true;
+      this.environment.logger.warn(`Closing ${who()}: ${err.message}`);
     });
     ws.on('close', () => {
       const worker = nodeId ? this.workers.get(nodeId) : undefined;
@@ -530,6 +537,12 @@ export class MasterRunner implements RunnerHandle {
       if (clientId === undefined || w.id === clientId) this.#send(w, { type: 'custom', data: { type, data } });
     }
   }
+}
+
+/** `address:port` of a connection's peer, for log lines. */
+function peerOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.remotePort ?? '?'}`;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
