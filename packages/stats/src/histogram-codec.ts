@@ -153,27 +153,34 @@ export function readBuckets(v: unknown): { buckets: number[]; total: number } | 
 
 function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } | string {
   const out: number[] = [];
+  const end = bytes.length;
   let at = 0;
   let index = 0;
   let total = 0;
-  // A varint of at most 5 bytes (35 bits): enough for any index and any 32-bit count.
-  const get = (): number => {
-    let v = 0;
+  // Varints inlined (no closure: this runs for every bucket of every report a master receives).
+  // Each is at most 5 bytes (35 bits): enough for any index and any 32-bit count.
+  while (at < end) {
+    let gap = 0;
     let scale = 1;
-    for (let n = 0; n < 5; n++) {
-      if (at >= bytes.length) return -1;
-      const b = bytes[at++]!;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
+    let b = 0x80;
+    for (let n = 0; n < 5 && b >= 0x80; n++) {
+      if (at >= end) return 'packed buckets end inside a varint';
+      b = bytes[at++]!;
+      gap += (b & 0x7f) * scale;
       scale *= 0x80;
     }
-    return -2;
-  };
-  while (at < bytes.length) {
-    const gap = get();
-    const count = get();
-    if (gap < 0 || count < 0) return gap === -2 || count === -2 ? 'a bucket varint longer than 5 bytes' : 'packed buckets end inside a varint';
-    if (out.length > 0 && gap === 0) return `bucket index ${index} repeated`;
+    if (b >= 0x80) return 'a bucket varint longer than 5 bytes';
+    let count = 0;
+    scale = 1;
+    b = 0x80;
+    for (let n = 0; n < 5 && b >= 0x80; n++) {
+      if (at >= end) return 'packed buckets end inside a varint';
+      b = bytes[at++]!;
+      count += (b & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    if (b >= 0x80) return 'a bucket varint longer than 5 bytes';
+    if (gap === 0 && out.length > 0) return `bucket index ${index} repeated`;
     index += gap;
     if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
     if (count < 1 || count > MAX_BUCKET_COUNT) return `bucket count ${count} is not in [1, ${MAX_BUCKET_COUNT}]`;
