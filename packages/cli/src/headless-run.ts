@@ -61,6 +61,11 @@ export interface HeadlessOptions {
   userFiles?: string[];
   /** Extra lines for the final summary (a master lists the workers it lost). */
   summaryNotes?: () => string[];
+  /**
+   * Why the run failed, known only to the runner (a master that refused every worker that
+   * came): exit code 1, and the reason ends the final summary.
+   */
+  failure?: () => string | undefined;
   settings: RunSettings;
   options: Record<string, unknown>;
   logger: Logger;
@@ -329,7 +334,7 @@ export class HeadlessRun {
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
     if (this.#stats.errors().length > 0 || this.#exceptions.size > 0) return Number(this.#o.options['exitCodeOnError'] ?? 1);
-    if (this.#failed) return 1;
+    if (this.#failed || this.#o.failure?.() !== undefined) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;
   }
@@ -360,7 +365,8 @@ export class HeadlessRun {
       printErr(formatStepsTable(steps));
       printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
     }
-    const notes = this.#o.summaryNotes?.() ?? [];
+    const failure = this.#o.failure?.();
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(failure !== undefined ? [failure] : [])];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     this.#csv?.final();
     const options = this.#o.options;

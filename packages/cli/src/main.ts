@@ -177,17 +177,21 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
     const exceptions = new ExceptionStats();
     const asMaster = Boolean(options['master']) || processes !== undefined;
-    if (processes !== undefined) options['expectWorkers'] = processes;
+    if (processes !== undefined) {
+      options['expectWorkers'] = processes;
+      // Its workers are its own children on this machine: nothing else needs to reach it.
+      options['masterBindHost'] = '127.0.0.1';
+    }
     const setup = asMaster
       ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
     attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options['goodput'] as string[] | undefined });
     if (processes !== undefined) {
       // Without --worker, this process is the master of its forked workers.
-      const host = String(options['masterBindHost'] ?? '*');
+      const host = String(options['masterBindHost']);
       forkWorkers(processes, [
         '-f', loaded.files.join(','), '--worker',
-        '--master-host', host === '*' || host === '' ? '127.0.0.1' : host,
+        '--master-host', host,
         '--master-port', String(setup.port),
         '-L', String(options['loglevel'] ?? 'INFO'),
       ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
@@ -208,6 +212,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
       summaryNotes: setup.summaryNotes,
+      failure: setup.failure,
       userFiles: loaded.files,
       settings: runSettings,
       options,

@@ -58,6 +58,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'expect-workers', type: 'number', default: 1, env: 'LOCUST_EXPECT_WORKERS', group: MASTER, describe: 'Workers the master waits for before starting' },
   { name: 'expect-workers-max-wait', type: 'number', default: 0, env: 'LOCUST_EXPECT_WORKERS_MAX_WAIT', group: MASTER, describe: 'Seconds to wait for workers' },
   { name: 'enable-rebalancing', type: 'boolean', default: false, group: MASTER, describe: 'Accepted for Locust compatibility: Locusta always rebalances users when workers join or go missing' },
+  { name: 'allow-mismatched-user-files', type: 'boolean', default: false, group: MASTER, describe: "Let workers whose user file differs from the master's join (with a warning) instead of refusing them" },
   { name: 'master-token', type: 'string', group: MASTER, describe: 'Shared secret: the master refuses workers without it, workers send it' },
   { name: 'worker', type: 'boolean', default: false, env: 'LOCUST_MODE_WORKER', group: WORKER, describe: 'Run as a worker: connect to a master and run the users it assigns' },
   { name: 'master-host', type: 'string', default: '127.0.0.1', env: 'LOCUST_MASTER_NODE_HOST', group: WORKER, describe: 'Master to connect to' },

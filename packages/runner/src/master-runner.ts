@@ -28,6 +28,8 @@ export interface MasterOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** The user files for workers started with `-f -`. */
   userFiles?: () => Promise<UserFileData[]>;
+  /** Let workers running another user file join (with a warning) instead of refusing them. */
+  allowMismatchedUserFiles?: boolean;
   /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
   stopGraceMs?: number;
   heartbeatIntervalMs?: number;
@@ -46,9 +48,16 @@ export class MasterRunner implements RunnerHandle {
   readonly exceptions: ExceptionStats;
   readonly workers = new Map<string, WorkerNode>();
   readonly lostWorkers: LostWorker[] = [];
+  /** Workers refused at client_ready (another user file, another protocol version), for the summary. */
+  readonly refusedWorkers: Array<{ id: string; peer: string; reason: string; mismatchedFile: boolean }> = [];
+  /** Whether any worker was ever accepted. */
+  everJoined = false;
   /** Called when the test must end without the CLI asking: the last worker is gone. */
   onAllWorkersGone: ((reason: string) => void) | undefined;
-  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls'>> & Pick<MasterOptions, 'token' | 'userFiles' | 'tls'>;
+  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>> &
+    Pick<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>;
+  /** The `address:port` of each worker connection, for log lines. */
+  readonly #peers = new WeakMap<WebSocket, string>();
   #server: WebSocketServer | undefined;
   #https: HttpsServer | undefined;
   #state: MasterState = 'ready';
@@ -107,7 +116,13 @@ export class MasterRunner implements RunnerHandle {
   listen(): Promise<number> {
     const { bindHost, bindPort, token, tls } = this.#opts;
     const host = bindHost === '*' || bindHost === '' ? undefined : bindHost;
-    const verifyClient = token ? (info: { req: IncomingMessage }) => tokenMatches(info.req.headers.authorization, token) : undefined;
+    const verifyClient = token
+      ? (info: { req: IncomingMessage }) => {
+          if (tokenMatches(info.req.headers.authorization, token)) return true;
+          this.environment.logger.warn(`Refused a worker connection from ${peerOf(info.req)}: wrong or missing --master-token`);
+          return false;
+        }
+      : undefined;
     // With TLS the WebSocket server rides on an HTTPS server; otherwise ws opens its own port.
     const https = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : undefined;
     const server = https
@@ -161,6 +176,7 @@ export class MasterRunner implements RunnerHandle {
 
   #accept(ws: WebSocket, req: IncomingMessage): void {
     const peer = peerOf(req);
+    this.#peers.set(ws, peer);
     let nodeId: string | undefined;
     // Once a frame was refused, nothing more from that connection is read, whatever is in flight.
     let refused = false;
@@ -288,16 +304,29 @@ export class MasterRunner implements RunnerHandle {
 
   #ready(ws: WebSocket, id: string, data: { protocol: number; version: string; host: string; fileHash: string }): void {
     const log = this.environment.logger;
-    if (data.protocol !== PROTOCOL_VERSION) {
-      const reason = `protocol version ${data.protocol} (locusta ${data.version}) does not match the master's ${PROTOCOL_VERSION}`;
-      log.error(`Refusing worker ${id}: ${reason}`);
+    const peer = this.#peers.get(ws) ?? 'unknown';
+    const refuse = (reason: string, mismatchedFile: boolean) => {
+      log.error(`Refusing worker ${id} (${peer}): ${reason}`);
+      this.refusedWorkers.push({ id, peer, reason, mismatchedFile });
       ws.send(encode<MasterMessage>({ type: 'refuse', data: { reason }, nodeId: 'master' }));
-      ws.close(1008, 'protocol version');
+      ws.close(1008, mismatchedFile ? 'user file' : 'protocol version');
+    };
+    if (data.protocol !== PROTOCOL_VERSION) {
+      refuse(`protocol version ${data.protocol} (locusta ${data.version}) does not match the master's ${PROTOCOL_VERSION}`, false);
       return;
     }
     if (data.fileHash !== FROM_MASTER && data.fileHash !== this.#opts.fileHash) {
-      log.warn(`Worker ${id} runs a different user file than the master (hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)})`);
+      const hashes = `hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)}`;
+      if (!this.#opts.allowMismatchedUserFiles) {
+        refuse(
+          `it runs a different user file than the master (${hashes}): start it with the master's file, or with -f - to receive it, or start the master with --allow-mismatched-user-files`,
+          true,
+        );
+        return;
+      }
+      log.warn(`Worker ${id} runs a different user file than the master (${hashes})`);
     }
+    this.everJoined = true;
     let worker = this.workers.get(id);
     if (worker) {
       if (worker.ws && worker.ws !== ws) worker.ws.terminate();
