@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { FIXTURES, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, ROOT, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
 
 const packr = new Packr({ useRecords: false });
 
@@ -57,5 +57,21 @@ describe('the master validates what workers send', () => {
     expect(Number(rows.find((row) => row[1] === 'Aggregated')![2])).toBe(server.total());
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
     expect((await honest.done).code).toBe(0);
+  });
+
+  it('a report whose LLM statistics are broken is refused before any of it is merged', async () => {
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(ROOT, 'examples/llm-streaming/locustfile.ts'), '-H', 'http://127.0.0.1:1', '--master', '--master-bind-host', '127.0.0.1',
+      '--master-bind-port', String(port), '--headless', '-u', '1', '-r', '1', '-t', '20s',
+    ]);
+    await master.waitFor('Master listening');
+    const empty = { entries: [], total: { name: 'Aggregated', method: '', numRequests: 0, numNoneRequests: 0, numFailures: 0, totalResponseTime: 0, minResponseTime: null, maxResponseTime: 0, totalContentLength: 0, startTime: 1, lastRequestTimestamp: null, numReqsPerSec: [], numFailPerSec: [], histogram: new Uint8Array() }, errors: [] };
+    const llm = { entries: [], total: { name: 'Aggregated', model: '', requests: Number.NaN } };
+    const bad = packr.pack({ type: 'stats', nodeId: 'fake_llm', data: { stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: { llm } } });
+    expect((await fakeWorker(port, 'fake_llm', [bad])).closed).toBe(true);
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Closing the connection of worker fake_llm \(127\.0\.0\.1:\d+\): malformed 'stats' message: custom\.llm\.total\.requests: expected an integer >= 0/);
+    expect(r.stderr).not.toContain('NaN');
   });
 });

@@ -72,6 +72,8 @@ export class MasterRunner implements RunnerHandle {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #changeWaiters: Array<() => void> = [];
   readonly #messages = new Map<string, MessageListener>();
+  /** Checks of the keys `reportToMaster` listeners add to reports (`custom`), by key. */
+  readonly #reportChecks = new Map<string, (value: unknown) => string | undefined>();
 
   constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats, options: MasterOptions) {
     this.environment = environment;
@@ -190,6 +192,7 @@ export class MasterRunner implements RunnerHandle {
         if (nodeId === undefined && msg.type !== 'client_ready' && msg.type !== 'user_files_request') {
           throw new ProtocolError(`'${msg.type}' before client_ready`);
         }
+        if (msg.type === 'stats') this.#checkCustom(msg.data.custom);
       } catch (err) {
         refused = true;
         this.environment.logger.warn(`Closing ${who()}: ${(err as Error).message}`);
@@ -219,6 +222,23 @@ export class MasterRunner implements RunnerHandle {
         if (worker.state !== 'missing') this.#markMissing(worker, 'its connection closed');
       }
     });
+  }
+
+  /** Runs the registered checks on a report's extra keys; throws ProtocolError. */
+  #checkCustom(custom: Record<string, unknown>): void {
+    for (const [key, check] of this.#reportChecks) {
+      if (!Object.hasOwn(custom, key)) continue;
+      const why = check(custom[key]);
+      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}.${why}`);
+    }
+  }
+
+  /**
+   * Validates what a `reportToMaster` listener adds under `key` before any of a report is merged:
+   * a report whose value fails (`check` returns the reason) is refused like any malformed frame.
+   */
+  registerReportCheck(key: string, check: (value: unknown) => string | undefined): void {
+    this.#reportChecks.set(key, check);
   }
 
   async #sendUserFiles(ws: WebSocket): Promise<void> {
