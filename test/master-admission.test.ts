@@ -25,6 +25,15 @@ describe('where a master listens', () => {
     expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
   });
 
+  it('--processes with --master-token: the forked workers get the token (through LOCUSTA_MASTER_TOKEN) and join', async () => {
+    const server = await startServer();
+    const r = await startLocusta(['-f', join(FIXTURES, 'slow.ts'), '-H', server.url, '--processes', '2', '--master-bind-port', '0', '--master-token', 's3cret', '--headless', '-u', '2', '-r', '2', '-t', '2s']).done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('All users spawned: {"SlowUser": 2} (2 total users)');
+    expect(r.stderr).not.toContain('refused');
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(server.total());
+  });
+
   it('a master on every interface without a token warns at start; with a token or on loopback it does not', async () => {
     const port = await freePort();
     const args = ['-f', join(FIXTURES, 'slow.ts'), '-H', 'http://127.0.0.1:1', '--master', '--headless', '--expect-workers-max-wait', '1', '--master-bind-port', String(port)];
