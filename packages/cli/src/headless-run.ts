@@ -66,6 +66,11 @@ export interface HeadlessOptions {
   userFiles?: string[];
   /** Extra lines for the final summary (a master lists the workers it lost). */
   summaryNotes?: () => string[];
+  /**
+   * Why the run failed, known only to the runner (a master that refused every worker that
+   * came): exit code 1, and the reason ends the final summary.
+   */
+  failure?: () => string | undefined;
   settings: RunSettings;
   options: Record<string, unknown>;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
@@ -361,7 +366,7 @@ export class HeadlessRun {
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
     if (this.#stats.errors().length > 0 || this.#exceptions.size > 0 || this.#o.hadUncaughtError?.()) return Number(this.#o.options['exitCodeOnError'] ?? 1);
-    if (this.#failed) return 1;
+    if (this.#failed || this.#o.failure?.() !== undefined) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;
   }
@@ -446,7 +451,8 @@ export class HeadlessRun {
     const unawaited = this.#env.unawaitedRequests.summary();
     this.#names.stop();
     const names = this.#names.summaryLine();
-    const notes = [...(this.#o.summaryNotes?.() ?? []), ...(unawaited ? [unawaited] : []), ...(names ? [names] : [])];
+    const failure = this.#o.failure?.();
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...[unawaited, names, failure].filter((n): n is string => n !== undefined && n !== '')];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.

@@ -14,6 +14,7 @@ import type { WebServer } from '@locusta/web';
 import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
+import { envValue, optionSpec } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
@@ -69,12 +70,12 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     out(`locusta ${ctx.version} (Node ${process.version})`);
     return 0;
   }
-  const files = readConfigFiles(cwd, early.config);
+  const files = readConfigFiles(cwd, early.config ?? envValue(envVars, optionSpec('config'))?.value);
+  // The command line wins over the environment, which wins over the config files.
   const fileSpec =
     early.locustfile ??
-    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined) ??
-    envVars['LOCUSTA_LOCUSTFILE'] ??
-    envVars['LOCUST_LOCUSTFILE'];
+    envValue(envVars, optionSpec('locustfile'))?.value ??
+    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined);
 
   let loaded: LoadedFiles | undefined;
   try {
@@ -204,17 +205,21 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
     const exceptions = new ExceptionStats();
     const asMaster = Boolean(options['master']) || processes !== undefined;
-    if (processes !== undefined) options['expectWorkers'] = processes;
+    if (processes !== undefined) {
+      options['expectWorkers'] = processes;
+      // Its workers are its own children on this machine: nothing else needs to reach it.
+      options['masterBindHost'] = '127.0.0.1';
+    }
     const setup = asMaster
       ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
     attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options['goodput'] as string[] | undefined });
     if (processes !== undefined) {
       // Without --worker, this process is the master of its forked workers.
-      const host = String(options['masterBindHost'] ?? '*');
+      const host = String(options['masterBindHost']);
       forkWorkers(processes, [
         '-f', loaded.files.join(','), '--worker',
-        '--master-host', host === '*' || host === '' ? '127.0.0.1' : host,
+        '--master-host', host,
         '--master-port', String(setup.port),
         '-L', String(options['loglevel'] ?? 'INFO'),
       ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
@@ -239,6 +244,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
       summaryNotes: setup.summaryNotes,
+      failure: setup.failure,
       userFiles: loaded.files,
       settings: runSettings,
       options,
@@ -275,15 +281,18 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
 /** `-f -`: a worker fetches the master's bundled user files and loads them from a temp folder. */
 async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Promise<string> {
-  if (!process.argv.includes('--worker') && !env['LOCUST_MODE_WORKER'] && !env['LOCUSTA_MODE_WORKER']) {
+  const fromEnv = (name: string) => envValue(env, optionSpec(name))?.value;
+  if (!process.argv.includes('--worker') && !/^(true|yes|on|1)$/i.test(fromEnv('worker') ?? '')) {
     throw usageError("'-f -' (user files from the master) needs --worker");
   }
-  const pick = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
   const files = await fetchUserFiles({
-    masterHost: early.masterHost ?? pick('MASTER_NODE_HOST') ?? '127.0.0.1',
-    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? pick('MASTER_NODE_PORT') ?? 5557),
-    token: early.masterToken ?? env['LOCUSTA_MASTER_TOKEN'],
-    tls: workerTls({ masterTls: early.masterTls, masterTlsCa: early.masterTlsCa ?? env['LOCUSTA_MASTER_TLS_CA'] }),
+    masterHost: early.masterHost ?? fromEnv('master-host') ?? '127.0.0.1',
+    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? fromEnv('master-port') ?? 5557),
+    token: early.masterToken ?? fromEnv('master-token'),
+    tls: workerTls({
+      masterTls: early.masterTls || /^(true|yes|on|1)$/i.test(fromEnv('master-tls') ?? ''),
+      masterTlsCa: early.masterTlsCa ?? fromEnv('master-tls-ca'),
+    }),
     nodeId: 'user-files-request',
   }).catch((err: Error) => {
     throw fileError(err.message);

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { fileError, usageError } from './errors.ts';
 import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
+import { isLoopback } from '@locusta/web';
 
-type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes'> & {
+type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
   /** Wires the runner's own reasons to stop to the run, once it exists. */
   connect(run: HeadlessRun): void;
   /** The port a master listens on. */
@@ -41,6 +42,7 @@ export async function masterSetup(
     bindPort: Number(o.options['masterBindPort'] ?? 5557),
     token: (o.options['masterToken'] as string | undefined) || undefined,
     fileHash: o.fileHash,
+    allowMismatchedUserFiles: Boolean(o.options['allowMismatchedUserFiles']),
     userFiles: () => bundleForTransfer(o.files),
     tls: masterTls(o.options),
   });
@@ -50,7 +52,13 @@ export async function masterSetup(
   } catch (err) {
     throw fileError(`The master could not listen on ${bindHost}:${String(o.options['masterBindPort'])}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  o.logger.info(`Master listening for workers on ${bindHost === '*' ? '0.0.0.0' : bindHost}:${port}`);
+  const shown = bindHost === '*' || bindHost === '' ? '0.0.0.0' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  o.logger.info(`Master listening for workers on ${shown}:${port}`);
+  if (!o.options['masterToken'] && !isLoopback(bindHost)) {
+    o.logger.warn(
+      `The master on ${shown}:${port} can be reached from other machines and has no --master-token: anyone who reaches it can join as a worker, receive the user files (-f -) and send statistics`,
+    );
+  }
   const expect = Number(o.options['expectWorkers'] ?? 1);
   const maxWait = Number(o.options['expectWorkersMaxWait'] ?? 0);
   return {
@@ -63,10 +71,23 @@ export async function masterSetup(
       if (!ok) o.logger.error('Gave up waiting for workers to connect');
       return ok;
     },
-    summaryNotes: () =>
-      master.lostWorkers.map(
+    summaryNotes: () => [
+      ...master.lostWorkers.map(
         (w) => `Lost worker ${w.id} at ${formatUtcSeconds(w.at)} (${w.reason}): what it had not reported yet is not in these numbers`,
       ),
+      ...master.refusedWorkers.map((w) => `Refused worker ${w.id} (${w.peer}): ${w.reason}`),
+    ],
+    failure: () => {
+      // Refused workers and none accepted: the run measured nothing, whatever else happened.
+      if (master.everJoined || master.refusedWorkers.length === 0) return undefined;
+      const mismatched = master.refusedWorkers.filter((w) => w.mismatchedFile).length;
+      const others = master.refusedWorkers.length - mismatched;
+      const parts = [
+        ...(mismatched > 0 ? [`${mismatched} refused for running a different user file`] : []),
+        ...(others > 0 ? [`${others} refused for another protocol version`] : []),
+      ];
+      return `No compatible worker joined the run: ${parts.join(', ')}`;
+    },
     connect(run) {
       master.onAllWorkersGone = (reason) => void run.fail(reason);
     },

@@ -1,6 +1,7 @@
 /**
  * Locust's command-line options, with Locust's names, short flags, defaults and environment
- * variables (`LOCUST_*`; each also answers to `LOCUSTA_*`). Config-file keys are the long names.
+ * variables. Every option is read from `LOCUSTA_<NAME>` (envNames); those Locust has also from
+ * Locust's own `LOCUST_*` variable. Config-file keys are the long names.
  * Options of later features (web UI, distributed runs) are accepted where Locust has them so
  * existing config files keep parsing.
  */
@@ -12,7 +13,10 @@ export interface OptionSpec {
   readonly alias?: string;
   readonly type: OptionType;
   readonly default?: unknown;
-  /** Locust's environment variable; `LOCUSTA_` + the same suffix works too. */
+  /**
+   * Locust's environment variable, for options Locust has (`LOCUSTA_` + the same suffix works
+   * too). Locusta's own options have none: `LOCUSTA_<NAME>` is enough.
+   */
   readonly env?: string;
   readonly group: string;
   readonly describe: string;
@@ -45,7 +49,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'autostart', type: 'boolean', default: false, env: 'LOCUST_AUTOSTART', group: WEB, describe: 'Start the test at once, like --headless, but keep the UI' },
   { name: 'autoquit', type: 'number', default: -1, env: 'LOCUST_AUTOQUIT', group: WEB, describe: 'Quit this many seconds after the run ends (with --autostart)' },
   { name: 'web-base-path', type: 'string', default: '', env: 'LOCUST_WEB_BASE_PATH', group: WEB, describe: 'Base path of the web UI (behind a reverse proxy), e.g. /locusta' },
-  { name: 'web-auth', type: 'string', env: 'LOCUSTA_WEB_AUTH', group: WEB, describe: 'user:password: HTTP basic authentication on the web UI and its API' },
+  { name: 'web-auth', type: 'string', group: WEB, describe: 'user:password: HTTP basic authentication on the web UI and its API' },
   { name: 'tls-cert', type: 'string', default: '', env: 'LOCUST_TLS_CERT', group: MASTER, describe: 'TLS certificate (PEM): the web UI serves HTTPS, and a master serves wss:// to its workers' },
   { name: 'tls-key', type: 'string', default: '', env: 'LOCUST_TLS_KEY', group: MASTER, describe: 'TLS private key (PEM) for --tls-cert' },
   { name: 'master', type: 'boolean', default: false, env: 'LOCUST_MODE_MASTER', group: MASTER, describe: 'Run as the master of a distributed run: workers connect to it' },
@@ -54,12 +58,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'expect-workers', type: 'number', default: 1, env: 'LOCUST_EXPECT_WORKERS', group: MASTER, describe: 'Workers the master waits for before starting' },
   { name: 'expect-workers-max-wait', type: 'number', default: 0, env: 'LOCUST_EXPECT_WORKERS_MAX_WAIT', group: MASTER, describe: 'Seconds to wait for workers' },
   { name: 'enable-rebalancing', type: 'boolean', default: false, group: MASTER, describe: 'Accepted for Locust compatibility: Locusta always rebalances users when workers join or go missing' },
-  { name: 'master-token', type: 'string', env: 'LOCUSTA_MASTER_TOKEN', group: MASTER, describe: 'Shared secret: the master refuses workers without it, workers send it' },
+  { name: 'allow-mismatched-user-files', type: 'boolean', default: false, group: MASTER, describe: "Let workers whose user file differs from the master's join (with a warning) instead of refusing them" },
+  { name: 'master-token', type: 'string', group: MASTER, describe: 'Shared secret: the master refuses workers without it, workers send it' },
   { name: 'worker', type: 'boolean', default: false, env: 'LOCUST_MODE_WORKER', group: WORKER, describe: 'Run as a worker: connect to a master and run the users it assigns' },
   { name: 'master-host', type: 'string', default: '127.0.0.1', env: 'LOCUST_MASTER_NODE_HOST', group: WORKER, describe: 'Master to connect to' },
   { name: 'master-port', type: 'number', default: 5557, env: 'LOCUST_MASTER_NODE_PORT', group: WORKER, describe: 'Master port to connect to' },
-  { name: 'master-tls', type: 'boolean', default: false, env: 'LOCUSTA_MASTER_TLS', group: WORKER, describe: 'Connect to the master with wss:// (TLS), verifying its certificate' },
-  { name: 'master-tls-ca', type: 'string', env: 'LOCUSTA_MASTER_TLS_CA', group: WORKER, describe: "CA certificate (PEM) to trust for the master's TLS certificate; implies --master-tls" },
+  { name: 'master-tls', type: 'boolean', default: false, group: WORKER, describe: 'Connect to the master with wss:// (TLS), verifying its certificate' },
+  { name: 'master-tls-ca', type: 'string', group: WORKER, describe: "CA certificate (PEM) to trust for the master's TLS certificate; implies --master-tls" },
   { name: 'processes', type: 'number', env: 'LOCUST_PROCESSES', group: WORKER, describe: 'Fork this many worker processes (-1: one per core); without --worker this process becomes their master' },
   { name: 'tags', alias: 'T', type: 'array', env: 'LOCUST_TAGS', group: TAGS, describe: 'Only run tasks with any of these tags' },
   { name: 'exclude-tags', alias: 'E', type: 'array', env: 'LOCUST_EXCLUDE_TAGS', group: TAGS, describe: 'Do not run tasks with any of these tags' },
@@ -69,8 +74,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'only-summary', type: 'boolean', default: false, env: 'LOCUST_ONLY_SUMMARY', group: STATS, describe: 'Only print the summary at the end, not the table every 2 s' },
   { name: 'reset-stats', type: 'boolean', default: false, env: 'LOCUST_RESET_STATS', group: STATS, describe: 'Reset the statistics once spawning has completed' },
   { name: 'html', type: 'string', env: 'LOCUST_HTML', group: STATS, describe: 'Write a self-contained HTML report to this file at the end ({u}, {r}, {t} become users, spawn rate, run time)' },
-  { name: 'histogram', type: 'boolean', default: false, env: 'LOCUSTA_HISTOGRAM', group: STATS, describe: 'Print a response-time histogram of the Aggregated row at the end' },
-  { name: 'hdr-log', type: 'string', env: 'LOCUSTA_HDR_LOG', group: STATS, describe: 'Write HdrHistogram interval logs (µs, one interval a second, a tag per entry) to this file' },
+  { name: 'histogram', type: 'boolean', default: false, group: STATS, describe: 'Print a response-time histogram of the Aggregated row at the end' },
+  { name: 'hdr-log', type: 'string', group: STATS, describe: 'Write HdrHistogram interval logs (µs, one interval a second, a tag per entry) to this file' },
   { name: 'json', type: 'boolean', default: false, group: STATS, describe: 'Print the final statistics as JSON to stdout' },
   { name: 'json-file', type: 'string', group: STATS, describe: 'Write the final statistics as JSON to NAME.json' },
   { name: 'skip-log-setup', type: 'boolean', default: false, env: 'LOCUST_SKIP_LOG_SETUP', group: LOG, describe: 'Leave logging to the user file', hidden: true },
@@ -80,20 +85,52 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'show-task-ratio-json', type: 'boolean', default: false, group: STEP, describe: 'Print the task ratios as JSON and exit' },
   { name: 'exit-code-on-error', type: 'number', default: 1, env: 'LOCUST_EXIT_CODE_ON_ERROR', group: STEP, describe: 'Exit code when a request failed or a task raised' },
   { name: 'stop-timeout', alias: 's', type: 'string', default: '0', env: 'LOCUST_STOP_TIMEOUT', group: STEP, describe: 'Time span running users get to finish their task when the test stops' },
-  { name: 'arrival-rate', type: 'number', env: 'LOCUSTA_ARRIVAL_RATE', group: WORKLOAD, describe: 'Start this many iterations (task runs) per second, whatever the response times, with up to -u users; arrivals with no free user are dropped and counted' },
-  { name: 'arrival-stages', type: 'string', env: 'LOCUSTA_ARRIVAL_STAGES', group: WORKLOAD, describe: 'Ramp the arrival rate: DURATION:RATE pairs, each linear from the previous rate, e.g. 30s:10,1m:50 (the last rate holds until the run ends)' },
-  { name: 'arrival-spacing', type: 'string', default: 'even', env: 'LOCUSTA_ARRIVAL_SPACING', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
-  { name: 'seed', type: 'number', env: 'LOCUSTA_SEED', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
-  { name: 'slo', type: 'array', env: 'LOCUSTA_SLO', group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
-  { name: 'goodput', type: 'array', env: 'LOCUSTA_GOODPUT', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
-  { name: 'slo-abort', type: 'boolean', default: false, env: 'LOCUSTA_SLO_ABORT', group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
-  { name: 'slo-grace', type: 'string', default: '0', env: 'LOCUSTA_SLO_GRACE', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },
-  { name: 'step-users', type: 'number', env: 'LOCUSTA_STEP_USERS', group: SLO, describe: 'Saturation search: add this many users per step, up to -u, judging every step on its own window with --slo' },
-  { name: 'step-time', type: 'string', env: 'LOCUSTA_STEP_TIME', group: SLO, describe: 'Saturation search: the length of each step (time span)' },
-  { name: 'step-settle', type: 'string', env: 'LOCUSTA_STEP_SETTLE', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
-  { name: 'step-continue', type: 'boolean', default: false, env: 'LOCUSTA_STEP_CONTINUE', group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
+  { name: 'arrival-rate', type: 'number', group: WORKLOAD, describe: 'Start this many iterations (task runs) per second, whatever the response times, with up to -u users; arrivals with no free user are dropped and counted' },
+  { name: 'arrival-stages', type: 'string', group: WORKLOAD, describe: 'Ramp the arrival rate: DURATION:RATE pairs, each linear from the previous rate, e.g. 30s:10,1m:50 (the last rate holds until the run ends)' },
+  { name: 'arrival-spacing', type: 'string', default: 'even', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
+  { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
+  { name: 'slo', type: 'array', group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
+  { name: 'goodput', type: 'array', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
+  { name: 'slo-abort', type: 'boolean', default: false, group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
+  { name: 'slo-grace', type: 'string', default: '0', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },
+  { name: 'step-users', type: 'number', group: SLO, describe: 'Saturation search: add this many users per step, up to -u, judging every step on its own window with --slo' },
+  { name: 'step-time', type: 'string', group: SLO, describe: 'Saturation search: the length of each step (time span)' },
+  { name: 'step-settle', type: 'string', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
+  { name: 'step-continue', type: 'boolean', default: false, group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
 ];
+
+/** The variable every option is read from: `LOCUSTA_` and the long name, `master-token` -> `LOCUSTA_MASTER_TOKEN`. */
+export function locustaEnvName(name: string): string {
+  return `LOCUSTA_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
+ * The environment variables of an option, the first set one wins: `LOCUSTA_<NAME>`, then for an
+ * option Locust has its variable with the LOCUSTA_ prefix and as Locust spells it
+ * (`--master-host`: LOCUSTA_MASTER_HOST, LOCUSTA_MASTER_NODE_HOST, LOCUST_MASTER_NODE_HOST).
+ */
+export function envNames(o: Pick<OptionSpec, 'name' | 'env'>): string[] {
+  const names = [locustaEnvName(o.name)];
+  if (o.env) names.push(o.env.replace(/^LOCUST_/, 'LOCUSTA_'), o.env);
+  return [...new Set(names)];
+}
+
+/** An option's value from the environment (empty counts as unset), and the variable it came from. */
+export function envValue(env: NodeJS.ProcessEnv, o: Pick<OptionSpec, 'name' | 'env'>): { value: string; variable: string } | undefined {
+  for (const variable of envNames(o)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') return { value, variable };
+  }
+  return undefined;
+}
+
+/** An option of the table by its long name. */
+export function optionSpec(name: string): OptionSpec {
+  const spec = OPTIONS.find((o) => o.name === name);
+  if (!spec) throw new Error(`no option --${name}`);
+  return spec;
+}
 
 /** Names of Locust's own options, camelCased, so custom options can be told apart. */
 export const OWN_OPTION_KEYS: ReadonlySet<string> = new Set(OPTIONS.map((o) => camel(o.name)));

@@ -6,7 +6,7 @@ import type { RawSettings } from './config-file.ts';
 import { splitList } from './config-file.ts';
 import { usageError } from './errors.ts';
 import type { OptionSpec, OptionType } from './options.ts';
-import { OPTIONS, camel } from './options.ts';
+import { OPTIONS, camel, envValue } from './options.ts';
 import { parseNumberOption } from './number-option.ts';
 
 /** An option a user file added through `events.initCommandLineParser`. */
@@ -110,16 +110,14 @@ export function settingsFromFilesAndEnv(files: RawSettings, env: NodeJS.ProcessE
     if (!spec) throw usageError(`unrecognized arguments: --${key} (from a config file)`);
     out[key] = convert(value, typeOf(spec), key);
   }
-  const envName = (suffix: string) => env[`LOCUSTA_${suffix}`] ?? env[`LOCUST_${suffix}`];
   for (const o of OPTIONS) {
-    if (!o.env) continue;
-    const value = envName(o.env.replace(/^LOCUST_/, ''));
-    if (value !== undefined && value !== '') out[o.name] = convert(value, o.type, o.env);
+    if (o.name === 'config') continue; // read with the config files (readConfigFiles)
+    const found = envValue(env, o);
+    if (found) out[o.name] = convert(found.value, o.type, found.variable);
   }
   for (const c of custom) {
-    const suffix = c.name.toUpperCase().replace(/-/g, '_');
-    const value = envName(suffix);
-    if (value !== undefined && value !== '') out[c.name] = convert(value, typeOf(c), `LOCUSTA_${suffix}`);
+    const found = envValue(env, { name: c.name, env: `LOCUST_${c.name.toUpperCase().replace(/-/g, '_')}` });
+    if (found) out[c.name] = convert(found.value, typeOf(c), found.variable);
   }
   return out;
 }

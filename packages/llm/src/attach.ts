@@ -4,6 +4,7 @@ import type { GoodputSpec } from './goodput.ts';
 import { parseGoodput } from './goodput.ts';
 import type { LlmStatsData } from './llm-stats.ts';
 import { LlmStats } from './llm-stats.ts';
+import { checkLlmReport } from './llm-report-check.ts';
 
 /** The key a worker's report carries its LlmStats under. */
 export const REPORT_KEY = 'llm';
@@ -69,6 +70,9 @@ export function attachLlmStats(environment: Environment, options: AttachOptions)
       stats.reset();
     });
   } else if (options.role === 'master') {
+    // The master's runner refuses a report whose LLM part is invalid before merging any of it.
+    const runner = environment.runner as { registerReportCheck?(key: string, check: (value: unknown) => string | undefined): void } | undefined;
+    runner?.registerReportCheck?.(REPORT_KEY, checkLlmReport);
     events.workerReport.addListener(({ data }) => {
       const report = reportOf(data);
       if (report !== undefined) stats.merge(report);

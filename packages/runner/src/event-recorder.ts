@@ -7,6 +7,12 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Times up to 10^12 ms (31 years) are kept; NaN, Infinity and other non-numbers mean no time, a negative one 0. */
+function responseTimeOf(rt: unknown): number | null {
+  if (typeof rt !== 'number' || !(rt < 1e12)) return null;
+  return rt > 0 ? rt : 0;
+}
+
 /**
  * Feeds request and userError events into the statistics while attached. A failed request is
  * counted as a request and as a failure, as in Locust. Detaching freezes the statistics: late
@@ -22,13 +28,20 @@ export class EventRecorder {
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats) {
     this.#env = env;
     this.#onRequest = (e) => {
-      stats.logRequest(e.requestType, e.name, e.responseTime, e.responseLength);
-      if (e.exception !== undefined && e.exception !== null) stats.logError(e.requestType, e.name, e.exception);
+      // User code fires request events too: a time or length that is not a number >= 0 would make
+      // a report the master refuses (and lose the worker's statistics), so it is made one here.
+      const rt = responseTimeOf(e.responseTime);
+      const length = typeof e.responseLength === 'number' && e.responseLength > 0 && e.responseLength < Number.MAX_VALUE ? e.responseLength : 0;
+      const type = typeof e.requestType === 'string' ? e.requestType : String(e.requestType);
+      const name = typeof e.name === 'string' ? e.name : String(e.name);
+      stats.logRequest(type, name, rt, length);
+      if (e.exception !== undefined && e.exception !== null) stats.logError(type, name, e.exception);
       if (e.scheduleLag !== undefined) {
-        stats.logScheduled(e.requestType, e.name, e.responseTime, e.responseLength, e.scheduleLag, e.exception);
+        const lag = e.scheduleLag > 0 && Number.isFinite(e.scheduleLag) ? e.scheduleLag : 0;
+        stats.logScheduled(type, name, rt, length, lag, e.exception);
       }
     };
-    this.#onScheduleLag = (e) => stats.schedule.recordLag(e.lag);
+    this.#onScheduleLag = (e) => stats.schedule.recordLag(Number.isFinite(e.lag) && e.lag < 1e12 ? e.lag : 0);
     this.#onUserError = (e) => {
       exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), env.nodeId);
     };

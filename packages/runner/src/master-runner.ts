@@ -28,6 +28,8 @@ export interface MasterOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** The user files for workers started with `-f -`. */
   userFiles?: () => Promise<UserFileData[]>;
+  /** Let workers running another user file join (with a warning) instead of refusing them. */
+  allowMismatchedUserFiles?: boolean;
   /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
   stopGraceMs?: number;
   heartbeatIntervalMs?: number;
@@ -46,9 +48,16 @@ export class MasterRunner implements RunnerHandle {
   readonly exceptions: ExceptionStats;
   readonly workers = new Map<string, WorkerNode>();
   readonly lostWorkers: LostWorker[] = [];
+  /** Workers refused at client_ready (another user file, another protocol version), for the summary. */
+  readonly refusedWorkers: Array<{ id: string; peer: string; reason: string; mismatchedFile: boolean }> = [];
+  /** Whether any worker was ever accepted. */
+  everJoined = false;
   /** Called when the test must end without the CLI asking: the last worker is gone. */
   onAllWorkersGone: ((reason: string) => void) | undefined;
-  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls'>> & Pick<MasterOptions, 'token' | 'userFiles' | 'tls'>;
+  readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>> &
+    Pick<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>;
+  /** The `address:port` of each worker connection, for log lines. */
+  readonly #peers = new WeakMap<WebSocket, string>();
   #server: WebSocketServer | undefined;
   #https: HttpsServer | undefined;
   #state: MasterState = 'ready';
@@ -63,6 +72,8 @@ export class MasterRunner implements RunnerHandle {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #changeWaiters: Array<() => void> = [];
   readonly #messages = new Map<string, MessageListener>();
+  /** Checks of the keys `reportToMaster` listeners add to reports (`custom`), by key. */
+  readonly #reportChecks = new Map<string, (value: unknown) => string | undefined>();
 
   constructor(environment: Environment, stats: RequestStats, exceptions: ExceptionStats, options: MasterOptions) {
     this.environment = environment;
@@ -107,7 +118,13 @@ export class MasterRunner implements RunnerHandle {
   listen(): Promise<number> {
     const { bindHost, bindPort, token, tls } = this.#opts;
     const host = bindHost === '*' || bindHost === '' ? undefined : bindHost;
-    const verifyClient = token ? (info: { req: IncomingMessage }) => tokenMatches(info.req.headers.authorization, token) : undefined;
+    const verifyClient = token
+      ? (info: { req: IncomingMessage }) => {
+          if (tokenMatches(info.req.headers.authorization, token)) return true;
+          this.environment.logger.warn(`Refused a worker connection from ${peerOf(info.req)}: wrong or missing --master-token`);
+          return false;
+        }
+      : undefined;
     // With TLS the WebSocket server rides on an HTTPS server; otherwise ws opens its own port.
     const https = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : undefined;
     const server = https
@@ -115,7 +132,7 @@ export class MasterRunner implements RunnerHandle {
       : new WebSocketServer({ host, port: bindPort, maxPayload: MAX_MESSAGE_BYTES, verifyClient });
     this.#server = server;
     this.#https = https;
-    server.on('connection', (ws) => this.#accept(ws));
+    server.on('connection', (ws, req) => this.#accept(ws, req));
     this.#heartbeatTimer = setInterval(() => this.#checkHeartbeats(), this.#opts.heartbeatIntervalMs);
     const listener = https ?? server;
     return new Promise((resolve, reject) => {
@@ -159,18 +176,26 @@ export class MasterRunner implements RunnerHandle {
     for (const w of waiters) w();
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, req: IncomingMessage): void {
+    const peer = peerOf(req);
+    this.#peers.set(ws, peer);
     let nodeId: string | undefined;
+    // Once a frame was refused, nothing more from that connection is read, whatever is in flight.
+    let refused = false;
+    const who = () => (nodeId ? `the connection of worker ${nodeId} (${peer})` : `a worker connection (${peer})`);
     ws.on('message', (frame: Buffer) => {
+      if (refused) return;
       let msg: Envelope<WorkerMessage>;
       try {
         msg = decodeWorkerMessage(frame);
-        if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId}'`);
+        if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId.slice(0, 80)}'`);
         if (nodeId === undefined && msg.type !== 'client_ready' && msg.type !== 'user_files_request') {
           throw new ProtocolError(`'${msg.type}' before client_ready`);
         }
+        if (msg.type === 'stats') this.#checkCustom(msg.data.custom);
       } catch (err) {
-        this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${(err as Error).message}`);
+        refused = true;
+        this.environment.logger.warn(`Closing ${who()}: ${(err as Error).message}`);
         ws.close(1008, 'protocol error');
         return;
       }
@@ -187,7 +212,8 @@ export class MasterRunner implements RunnerHandle {
     });
     ws.on('error', (err) => {
       // An oversized or broken frame ends up here; 'close' follows and does the bookkeeping.
-      this.environment.logger.warn(`Closing a worker connection${nodeId ? ` (${nodeId})` : ''}: ${err.message}`);
+      refused = true;
+      this.environment.logger.warn(`Closing ${who()}: ${err.message}`);
     });
     ws.on('close', () => {
       const worker = nodeId ? this.workers.get(nodeId) : undefined;
@@ -196,6 +222,23 @@ export class MasterRunner implements RunnerHandle {
         if (worker.state !== 'missing') this.#markMissing(worker, 'its connection closed');
       }
     });
+  }
+
+  /** Runs the registered checks on a report's extra keys; throws ProtocolError. */
+  #checkCustom(custom: Record<string, unknown>): void {
+    for (const [key, check] of this.#reportChecks) {
+      if (!Object.hasOwn(custom, key)) continue;
+      const why = check(custom[key]);
+      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}.${why}`);
+    }
+  }
+
+  /**
+   * Validates what a `reportToMaster` listener adds under `key` before any of a report is merged:
+   * a report whose value fails (`check` returns the reason) is refused like any malformed frame.
+   */
+  registerReportCheck(key: string, check: (value: unknown) => string | undefined): void {
+    this.#reportChecks.set(key, check);
   }
 
   async #sendUserFiles(ws: WebSocket): Promise<void> {
@@ -281,16 +324,29 @@ export class MasterRunner implements RunnerHandle {
 
   #ready(ws: WebSocket, id: string, data: { protocol: number; version: string; host: string; fileHash: string }): void {
     const log = this.environment.logger;
-    if (data.protocol !== PROTOCOL_VERSION) {
-      const reason = `protocol version ${data.protocol} (locusta ${data.version}) does not match the master's ${PROTOCOL_VERSION}`;
-      log.error(`Refusing worker ${id}: ${reason}`);
+    const peer = this.#peers.get(ws) ?? 'unknown';
+    const refuse = (reason: string, mismatchedFile: boolean) => {
+      log.error(`Refusing worker ${id} (${peer}): ${reason}`);
+      this.refusedWorkers.push({ id, peer, reason, mismatchedFile });
       ws.send(encode<MasterMessage>({ type: 'refuse', data: { reason }, nodeId: 'master' }));
-      ws.close(1008, 'protocol version');
+      ws.close(1008, mismatchedFile ? 'user file' : 'protocol version');
+    };
+    if (data.protocol !== PROTOCOL_VERSION) {
+      refuse(`protocol version ${data.protocol} (locusta ${data.version}) does not match the master's ${PROTOCOL_VERSION}`, false);
       return;
     }
     if (data.fileHash !== FROM_MASTER && data.fileHash !== this.#opts.fileHash) {
-      log.warn(`Worker ${id} runs a different user file than the master (hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)})`);
+      const hashes = `hash ${data.fileHash.slice(0, 12)} vs ${this.#opts.fileHash.slice(0, 12)}`;
+      if (!this.#opts.allowMismatchedUserFiles) {
+        refuse(
+          `it runs a different user file than the master (${hashes}): start it with the master's file, or with -f - to receive it, or start the master with --allow-mismatched-user-files`,
+          true,
+        );
+        return;
+      }
+      log.warn(`Worker ${id} runs a different user file than the master (${hashes})`);
     }
+    this.everJoined = true;
     let worker = this.workers.get(id);
     if (worker) {
       if (worker.ws && worker.ws !== ws) worker.ws.terminate();
@@ -530,6 +586,12 @@ export class MasterRunner implements RunnerHandle {
       if (clientId === undefined || w.id === clientId) this.#send(w, { type: 'custom', data: { type, data } });
     }
   }
+}
+
+/** `address:port` of a connection's peer, for log lines. */
+function peerOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.remotePort ?? '?'}`;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {

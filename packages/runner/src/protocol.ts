@@ -7,6 +7,9 @@
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
+import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
+import type { Check } from './wire-schema.ts';
+import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, reason, record, str } from './wire-schema.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at connect. */
 export const PROTOCOL_VERSION = 1;
@@ -85,64 +88,60 @@ export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
 
-type Check = (data: unknown) => boolean;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isCounts = (v: unknown) => isObj(v) && Object.values(v).every((n) => isNum(n) && n >= 0);
-const isNull = (v: unknown) => v === null || v === undefined;
-const isShare = (v: unknown) =>
-  isObj(v) &&
-  isObj(v['plan']) &&
-  isNum(v['plan']['rate']) &&
-  Array.isArray(v['plan']['stages']) &&
-  isNum(v['index']) &&
-  isNum(v['count']) &&
-  v['index'] >= 0 &&
-  v['index'] < v['count'] &&
-  isNum(v['maxUsers']) &&
-  isNum(v['elapsed']);
+/** Longest node id, class name, version or host string a peer may send. */
+const ID_LENGTH = 256;
 
-const WORKER_CHECKS: Record<WorkerMessage['type'], Check> = {
-  client_ready: (d) => isObj(d) && isNum(d['protocol']) && isStr(d['version']) && isStr(d['host']) && isStr(d['fileHash']),
-  heartbeat: (d) => isObj(d) && isStr(d['state']) && isNum(d['cpu']) && isNum(d['memory']),
-  stats: (d) =>
-    isObj(d) &&
-    isObj(d['stats']) &&
-    Array.isArray((d['stats'] as Record<string, unknown>)['entries']) &&
-    isObj(d['exceptions']) &&
-    isNum(d['userCount']) &&
-    isCounts(d['userClassesCount']),
-  spawning: isNull,
-  spawning_complete: (d) => isObj(d) && isCounts(d['userClassesCount']) && isNum(d['userCount']),
-  client_stopped: isNull,
-  quit: isNull,
-  custom: (d) => isObj(d) && isStr(d['type']),
-  user_files_request: (d) => isObj(d) && isNum(d['protocol']),
+const WORKER_STATES: readonly WorkerState[] = ['ready', 'spawning', 'running', 'stopping', 'stopped', 'missing'];
+const clientReady = object({ protocol: int(0, 2 ** 31), version: str(64), host: str(ID_LENGTH), fileHash: str(128) });
+const customMessage = object({ type: str(ID_LENGTH), data: any });
+
+const WORKER_SCHEMAS: Record<WorkerMessage['type'], Check> = {
+  client_ready: clientReady,
+  heartbeat: object({ state: oneOf(...WORKER_STATES), cpu: num(0, 100_000), memory: num(0, Number.MAX_SAFE_INTEGER) }),
+  stats: statsReport,
+  spawning: nil,
+  spawning_complete: object({ userClassesCount: classCounts, userCount: int(0, REPORT_LIMITS.users) }),
+  client_stopped: nil,
+  quit: nil,
+  custom: customMessage,
+  user_files_request: object({ protocol: int(0, 2 ** 31) }),
 };
 
-const MASTER_CHECKS: Record<MasterMessage['type'], Check> = {
-  ack: (d) => isObj(d) && isNum(d['index']),
-  refuse: (d) => isObj(d) && isStr(d['reason']),
-  spawn: (d) =>
-    isObj(d) &&
-    isNum(d['timestamp']) &&
-    isCounts(d['userClassesCount']) &&
-    isNum(d['stopTimeout']) &&
-    isObj(d['parsedOptions']) &&
-    (isNull(d['arrivals']) || isShare(d['arrivals'])),
-  spawning_complete: (d) => isObj(d) && isNum(d['userCount']),
-  stop: isNull,
-  quit: isNull,
-  heartbeat: isNull,
-  custom: (d) => isObj(d) && isStr(d['type']),
-  user_files: (d) =>
-    isObj(d) &&
-    (isStr(d['error']) ||
-      (Array.isArray(d['files']) && d['files'].every((f) => isObj(f) && isStr(f['name']) && isStr(f['contents'])))),
+const rateStage = object({ duration: num(0), rate: num(0) });
+const arrivalShare = object<{ index: number; count: number }>(
+  {
+    plan: object({ rate: num(0), stages: arrayOf(rateStage, 10_000), spacing: oneOf('even', 'poisson'), seed: num(-Number.MAX_VALUE) }),
+    index: int(0),
+    count: int(1),
+    maxUsers: int(0, REPORT_LIMITS.users),
+    elapsed: num(0),
+  },
+  (a) => (a.index < a.count ? undefined : `index ${a.index} is not below count ${a.count}`),
+);
+
+const MASTER_SCHEMAS: Record<MasterMessage['type'], Check> = {
+  ack: object({ index: int(0) }),
+  refuse: object({ reason: str(4096) }),
+  spawn: object({
+    timestamp: num(0),
+    userClassesCount: classCounts,
+    host: nullable(str(8192)),
+    stopTimeout: num(0),
+    parsedOptions: record(any, 10_000),
+    arrivals: nullable(arrivalShare),
+  }),
+  spawning_complete: object({ userCount: int(0) }),
+  stop: nil,
+  quit: nil,
+  heartbeat: nil,
+  custom: customMessage,
+  user_files: either(
+    object({ error: str(65_536) }),
+    object({ files: arrayOf(object({ name: str(4096, 1), contents: str(MAX_MESSAGE_BYTES) }), 10_000) }),
+  ),
 };
 
-function decodeWith<T>(frame: Buffer, checks: Record<string, Check>): Envelope<T> {
+function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>): Envelope<T> {
   if (frame.length > MAX_MESSAGE_BYTES) throw new ProtocolError(`message of ${frame.length} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
   let msg: unknown;
   try {
@@ -150,19 +149,21 @@ function decodeWith<T>(frame: Buffer, checks: Record<string, Check>): Envelope<T
   } catch (err) {
     throw new ProtocolError(`undecodable message: ${(err as Error).message}`);
   }
-  if (!isObj(msg) || !isStr(msg['type']) || !isStr(msg['nodeId'])) throw new ProtocolError('malformed message: no type or nodeId');
-  const check = Object.hasOwn(checks, msg['type']) ? checks[msg['type']] : undefined;
+  if (!isPlainObject(msg) || typeof msg['type'] !== 'string' || typeof msg['nodeId'] !== 'string') throw new ProtocolError('malformed message: no type or nodeId');
+  if (msg['nodeId'].length === 0 || msg['nodeId'].length > ID_LENGTH) throw new ProtocolError(`malformed message: a node id of ${msg['nodeId'].length} characters`);
+  const check = Object.hasOwn(schemas, msg['type']) ? schemas[msg['type']] : undefined;
   if (!check) throw new ProtocolError(`unknown message type '${msg['type'].slice(0, 40)}'`);
-  if (!check(msg['data'])) throw new ProtocolError(`malformed '${msg['type']}' message`);
+  const why = check(msg['data']);
+  if (why !== undefined) throw new ProtocolError(`malformed '${msg['type']}' message: ${reason(why)}`);
   return msg as Envelope<T>;
 }
 
 /** Decodes and validates a frame a worker sent; throws ProtocolError. */
 export function decodeWorkerMessage(frame: Buffer): Envelope<WorkerMessage> {
-  return decodeWith<WorkerMessage>(frame, WORKER_CHECKS);
+  return decodeWith<WorkerMessage>(frame, WORKER_SCHEMAS);
 }
 
 /** Decodes and validates a frame the master sent; throws ProtocolError. */
 export function decodeMasterMessage(frame: Buffer): Envelope<MasterMessage> {
-  return decodeWith<MasterMessage>(frame, MASTER_CHECKS);
+  return decodeWith<MasterMessage>(frame, MASTER_SCHEMAS);
 }

@@ -35,3 +35,35 @@ describe('packed buckets', () => {
     for (const p of [0, 10, 50, 90, 99.9, 100]) expect(merged.getValueAtPercentile(p)).toBe(source.getValueAtPercentile(p));
   });
 });
+
+describe('buckets from the wire', () => {
+  it('bucketIndexOf equals the library countsArrayIndex', async () => {
+    const { bucketIndexOf, MAX_BUCKET_INDEX } = await import('./histogram-codec.ts');
+    const h = createHistogram();
+    const values = [0, 1, 2, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 99_999, 2 ** 31 - 1, 2 ** 31, 2 ** 40 + 3, 2 ** 53 - 1];
+    for (let i = 0; i < 2000; i++) values.push(Math.floor(Math.random() * 2 ** (1 + (i % 52))));
+    for (const us of values) expect(bucketIndexOf(us), String(us)).toBe(h.countsArrayIndex(us));
+    expect(MAX_BUCKET_INDEX).toBe(h.countsArrayIndex(Number.MAX_SAFE_INTEGER));
+  });
+
+  it('readBuckets accepts what packBuckets and toBuckets give, and refuses broken encodings', async () => {
+    const { packBuckets, readBuckets, toBuckets, MAX_BUCKET_INDEX } = await import('./histogram-codec.ts');
+    const h = createHistogram();
+    for (const us of [0, 3, 900, 70_000, 3_600_000_000]) h.recordValueWithCount(us, 4);
+    const buckets = toBuckets(h);
+    expect(readBuckets(buckets)).toEqual({ buckets, total: 20 });
+    expect(readBuckets(packBuckets(buckets))).toEqual({ buckets, total: 20 });
+    expect(readBuckets(new Uint8Array())).toEqual({ buckets: [], total: 0 });
+    const packed = packBuckets(buckets);
+    expect(readBuckets(packed.subarray(0, packed.length - 1))).toBe('packed buckets end inside a varint');
+    expect(readBuckets(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 1))).toBe('a bucket varint longer than 5 bytes');
+    expect(readBuckets(Uint8Array.of(5, 1, 0, 1))).toBe('bucket index 5 repeated');
+    expect(readBuckets(Uint8Array.of(5, 0))).toMatch(/bucket count 0/);
+    expect(readBuckets(packBuckets([MAX_BUCKET_INDEX + 1, 1]))).toMatch(/bucket index \d+ over/);
+    expect(readBuckets([3, 1, 2, 1])).toMatch(/out of order/);
+    expect(readBuckets([3, 1.5])).toMatch(/bucket count 1.5/);
+    expect(readBuckets([3])).toMatch(/odd number/);
+    expect(readBuckets([Number.NaN, 1])).toMatch(/bucket index NaN/);
+    expect(readBuckets('abc')).toMatch(/expected packed bytes/);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * What a worker's statistics report must hold before the master adds it to the run's
+ * statistics. Beyond types and ranges, the checks are the invariants of how a worker builds a
+ * report (RequestStats.serialize), so a report that passes can be merged without producing NaN,
+ * negative counts or percentiles outside [min, max]:
+ * - every request with a time is one histogram sample: bucket counts add up to
+ *   numRequests - numNoneRequests, and the first and last buckets are those of min and max;
+ * - per-second counts add up to numRequests and numFailures;
+ * - the total is the sum of the entries; failure groups add up to the total's failures;
+ * - schedule lag buckets add up to the iterations.
+ */
+import { bucketIndexOf, errorKey, readBuckets, toMicros } from '@locusta/stats';
+import type { StatsEntrySnapshot, StatsSnapshot } from '@locusta/stats';
+import type { Check } from './wire-schema.ts';
+import { any, arrayOf, int, nullable, num, object, optional, record, str, tuple } from './wire-schema.ts';
+
+/** Bounds of one report; far above what a worker sends in 3 s, far below what hurts a master. */
+export const REPORT_LIMITS = {
+  entries: 10_000,
+  errors: 10_000,
+  exceptions: 1_000,
+  nameLength: 8_192,
+  methodLength: 256,
+  errorLength: 65_536,
+  tracebackLength: 262_144,
+  /** [second, count] pairs per entry: a report covers a few seconds, or the whole run at most. */
+  perSecondPairs: 1_000_000,
+  userClasses: 1_000,
+  users: 100_000_000,
+};
+
+const count = int();
+/** Unix seconds or a duration: finite and not negative. */
+const time = num();
+const perSecond = arrayOf(tuple(int(0, 2 ** 32), int(1)), REPORT_LIMITS.perSecondPairs);
+
+/** Sum of per-second counts; the seconds must increase. undefined when out of order. */
+function perSecondSum(pairs: Array<[number, number]>): number | undefined {
+  let sum = 0;
+  let previous = -1;
+  for (const [second, n] of pairs) {
+    if (second <= previous) return undefined;
+    previous = second;
+    sum += n;
+  }
+  return sum;
+}
+
+/** The bucket checks of an entry; replaces packed bytes by the unpacked list the merge then uses. */
+function refineEntry(e: StatsEntrySnapshot): string | undefined {
+  if (e.numNoneRequests > e.numRequests) return `numNoneRequests ${e.numNoneRequests} > numRequests ${e.numRequests}`;
+  const requests = perSecondSum(e.numReqsPerSec);
+  if (requests === undefined) return 'numReqsPerSec: seconds out of order';
+  if (requests !== e.numRequests) return `numReqsPerSec adds up to ${requests}, not numRequests ${e.numRequests}`;
+  const failures = perSecondSum(e.numFailPerSec);
+  if (failures === undefined) return 'numFailPerSec: seconds out of order';
+  if (failures !== e.numFailures) return `numFailPerSec adds up to ${failures}, not numFailures ${e.numFailures}`;
+  const read = readBuckets(e.histogram);
+  if (typeof read === 'string') return `histogram: ${read}`;
+  const samples = e.numRequests - e.numNoneRequests;
+  if (read.total !== samples) return `histogram holds ${read.total} samples, not numRequests - numNoneRequests = ${samples}`;
+  if (samples === 0) {
+    if (e.minResponseTime !== null) return 'minResponseTime set without samples';
+  } else {
+    const min = e.minResponseTime;
+    if (min === null) return 'minResponseTime missing';
+    if (min > e.maxResponseTime) return `minResponseTime ${min} > maxResponseTime ${e.maxResponseTime}`;
+    const b = read.buckets;
+    if (b[0] !== bucketIndexOf(toMicros(min))) return `the first histogram bucket ${b[0]} is not that of minResponseTime ${min}`;
+    if (b[b.length - 2] !== bucketIndexOf(toMicros(e.maxResponseTime))) {
+      return `the last histogram bucket ${b[b.length - 2]} is not that of maxResponseTime ${e.maxResponseTime}`;
+    }
+  }
+  e.histogram = read.buckets;
+  return undefined;
+}
+
+export const statsEntry: Check = object<StatsEntrySnapshot>(
+  {
+    name: str(REPORT_LIMITS.nameLength),
+    method: str(REPORT_LIMITS.methodLength),
+    numRequests: count,
+    numNoneRequests: count,
+    numFailures: count,
+    totalResponseTime: num(),
+    minResponseTime: nullable(num()),
+    maxResponseTime: num(),
+    totalContentLength: num(),
+    startTime: time,
+    lastRequestTimestamp: nullable(time),
+    numReqsPerSec: perSecond,
+    numFailPerSec: perSecond,
+    histogram: any, // refineEntry
+  },
+  refineEntry,
+);
+
+const statsError = object<{ method: string; name: string; error: string; key: string; firstSeen: number; lastSeen: number }>(
+  {
+    method: str(REPORT_LIMITS.methodLength),
+    name: str(REPORT_LIMITS.nameLength),
+    error: str(REPORT_LIMITS.errorLength),
+    occurrences: int(1),
+    firstSeen: time,
+    lastSeen: time,
+    key: str(64, 64),
+  },
+  (e) => {
+    if (e.firstSeen > e.lastSeen) return `firstSeen ${e.firstSeen} > lastSeen ${e.lastSeen}`;
+    // The master groups failures by key: a key that is not this group's would merge it into another.
+    if (e.key !== errorKey(e.method, e.name, e.error)) return 'key is not the hash of method, name and error';
+    return undefined;
+  },
+);
+
+const schedule = object<{ iterations: number; lag: unknown; maxLag: number }>(
+  { iterations: count, dropped: count, lag: any, maxLag: num() },
+  (s) => {
+    const read = readBuckets(s.lag);
+    if (typeof read === 'string') return `lag: ${read}`;
+    if (read.total !== s.iterations) return `lag holds ${read.total} samples, not iterations ${s.iterations}`;
+    if (read.total > 0 && read.buckets[read.buckets.length - 2] !== bucketIndexOf(toMicros(s.maxLag))) return `the last lag bucket is not that of maxLag ${s.maxLag}`;
+    if (read.total === 0 && s.maxLag !== 0) return 'maxLag set without iterations';
+    s.lag = read.buckets;
+    return undefined;
+  },
+);
+
+/** Entries unique by (name, method), adding up to the total; failure groups adding up to its failures. */
+function refineSnapshot(s: StatsSnapshot): string | undefined {
+  let requests = 0;
+  let none = 0;
+  let failures = 0;
+  const seen = new Set<string>();
+  for (const e of s.entries) {
+    const key = `${e.method}\u0000${e.name}`;
+    if (seen.has(key)) return `entry ${e.method} ${e.name.slice(0, 80)} appears twice`;
+    seen.add(key);
+    requests += e.numRequests;
+    none += e.numNoneRequests;
+    failures += e.numFailures;
+  }
+  const t = s.total;
+  if (requests !== t.numRequests || none !== t.numNoneRequests || failures !== t.numFailures) {
+    return `entries add up to ${requests} requests (${none} without time), ${failures} failures; the total says ${t.numRequests} (${t.numNoneRequests}), ${t.numFailures}`;
+  }
+  let occurrences = 0;
+  for (const e of s.errors) occurrences += e.occurrences;
+  if (occurrences !== t.numFailures) return `failure groups add up to ${occurrences}, not the total's ${t.numFailures} failures`;
+  return undefined;
+}
+
+const snapshotFields = {
+  entries: arrayOf(statsEntry, REPORT_LIMITS.entries),
+  total: statsEntry,
+  errors: arrayOf(statsError, REPORT_LIMITS.errors),
+};
+
+/** The statistics of a report; `corrected` has the same form, without a schedule or corrected of its own. */
+export const statsSnapshot: Check = object<StatsSnapshot>(
+  {
+    ...snapshotFields,
+    schedule: optional(schedule),
+    corrected: optional(object<StatsSnapshot>({ ...snapshotFields, schedule: optional(() => 'not expected here'), corrected: optional(() => 'not expected here') }, refineSnapshot)),
+  },
+  refineSnapshot,
+);
+
+export const exceptionsSnapshot: Check = object({
+  exceptions: arrayOf(
+    object({
+      count: int(1),
+      msg: str(REPORT_LIMITS.errorLength),
+      traceback: str(REPORT_LIMITS.tracebackLength),
+      nodes: arrayOf(str(256), 10_000),
+    }),
+    REPORT_LIMITS.exceptions,
+  ),
+});
+
+/** Users per User class name. */
+export const classCounts: Check = record(int(0, REPORT_LIMITS.users), REPORT_LIMITS.userClasses);
+
+/** A worker's `stats` message. */
+export const statsReport: Check = object({
+  stats: statsSnapshot,
+  exceptions: exceptionsSnapshot,
+  userCount: int(0, REPORT_LIMITS.users),
+  userClassesCount: classCounts,
+  custom: record(any, 1_000),
+});
