@@ -64,6 +64,17 @@ describe('a request a task did not await', () => {
     expect(Number(m![1])).toBeLessThanOrEqual(server.counts.get('GET /forgotten') ?? 0);
     expect(r.stderr).not.toContain('careful: ');
   });
+
+  it('found on workers, is counted in the master\'s summary', async () => {
+    const server = await startServer((req, res) => (req.url === '/forgotten' ? setTimeout(() => res.end('late'), 200) : res.end('ok')));
+    const r = await runLocusta(['-f', join(FIXTURES, 'missing-await.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '2s', '--processes', '2', '--master-bind-port', '0']);
+    // The summary is the master's: the workers' finds reached it with their reports.
+    const summary = r.stderr.slice(r.stderr.lastIndexOf('Response time percentiles'));
+    const m = /(\d+) requests were still in flight when their task returned \(a missing await in ForgetfulUser\.browse\)/.exec(summary);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![1])).toBeLessThanOrEqual(server.counts.get('GET /forgotten') ?? 0);
+  });
 });
 
 describe('a task that blocks the event loop', () => {

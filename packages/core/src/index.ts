@@ -42,6 +42,7 @@ export { User, describeError, stackOf } from './user.ts';
 export { currentUser, runAsUser } from './user-context.ts';
 export { runningTaskBuffer, taskNames } from './running-task.ts';
 export { PENDING_REQUESTS, TASK_SEQ, UnawaitedRequests } from './unawaited-requests.ts';
+export type { UnawaitedDelta } from './unawaited-requests.ts';
 export type { UserClass, UserState } from './user.ts';
 export { seededRandom } from './random.ts';
 export { PACING_LAG, TASK_GATE } from './task-gate.ts';

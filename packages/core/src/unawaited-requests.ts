@@ -39,9 +39,37 @@ export class UnawaitedRequests {
     );
   }
 
+  #sentTotal = 0;
+  #sentTasks = 0;
+
+  /**
+   * What was found since the last call, for a worker's report: the master adds it up with
+   * `merge`, so that its summary tells of the workers' missing awaits too.
+   */
+  takeDelta(): UnawaitedDelta | undefined {
+    if (this.#total === this.#sentTotal) return undefined;
+    const tasks = this.tasks.slice(this.#sentTasks);
+    const delta = { requests: this.#total - this.#sentTotal, tasks };
+    this.#sentTotal = this.#total;
+    this.#sentTasks += tasks.length;
+    return delta;
+  }
+
+  /** Adds a worker's delta (checked by the master's report check). */
+  merge(delta: UnawaitedDelta): void {
+    this.#total += delta.requests;
+    for (const task of delta.tasks) this.#tasks.add(task);
+  }
+
   /** The final summary's line, or undefined when every request was awaited. */
   summary(): string | undefined {
     if (this.#total === 0) return undefined;
     return `WARNING: ${this.#total} requests were still in flight when their task returned (a missing await in ${this.tasks.join(', ')}): the load of this run cannot be trusted`;
   }
+}
+
+/** The missing awaits a worker found since its last report. */
+export interface UnawaitedDelta {
+  requests: number;
+  tasks: string[];
 }

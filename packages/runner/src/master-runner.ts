@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
+import type { Environment, RunnerHandle, UnawaitedDelta, UserClass } from '@locusta/core';
 import { describeError, filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import type { WebSocket } from 'ws';
@@ -16,6 +16,7 @@ import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 import type { LostWorker, WorkerNode } from './worker-node.ts';
 import { HEARTBEAT_LIVENESS } from './worker-node.ts';
+import { UNAWAITED_KEY, checkUnawaited } from './unawaited-report.ts';
 
 export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
 
@@ -83,6 +84,7 @@ export class MasterRunner implements RunnerHandle {
     environment.runner = this;
     environment.stats = stats;
     environment.nodeId = 'master';
+    this.registerReportCheck(UNAWAITED_KEY, checkUnawaited);
   }
 
   get state(): MasterState {
@@ -281,6 +283,7 @@ export class MasterRunner implements RunnerHandle {
         if (!worker) return; // a report from a worker the master does not know is discarded, as Locust
         this.stats.merge(msg.data.stats);
         this.exceptions.merge(msg.data.exceptions);
+        if (msg.data.custom[UNAWAITED_KEY] !== undefined) this.environment.unawaitedRequests.merge(msg.data.custom[UNAWAITED_KEY] as UnawaitedDelta);
         worker.userCount = msg.data.userCount;
         worker.userClassesCount = msg.data.userClassesCount;
         this.environment.events.workerReport.fire({ clientId: worker.id, data: msg.data as unknown as Record<string, unknown> });

@@ -13,6 +13,7 @@ import { openMasterSocket } from './master-socket.ts';
 import type { MessageListener } from './local-runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
+import { UNAWAITED_KEY } from './unawaited-report.ts';
 
 export interface WorkerOptions {
   masterHost: string;
@@ -287,6 +288,8 @@ export class WorkerRunner implements RunnerHandle {
     if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
     const custom: Record<string, unknown> = {};
     this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
+    const unawaited = this.environment.unawaitedRequests.takeDelta();
+    if (unawaited) custom[UNAWAITED_KEY] = unawaited;
     const stats = this.stats.serialize();
     for (const entry of [...stats.entries, stats.total]) entry.histogram = packBuckets(entry.histogram);
     if (stats.schedule) stats.schedule.lag = packBuckets(stats.schedule.lag);
