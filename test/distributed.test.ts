@@ -1,17 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { FIXTURES, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
-
-/** A free port chosen by the OS, for the master. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
+import { finalSummary, FIXTURES, freePort, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
 
 function worker(port: number, extra: string[] = []) {
   return startLocusta(['-f', join(FIXTURES, 'slow.ts'), '--worker', '--master-host', '127.0.0.1', '--master-port', String(port), ...extra]);

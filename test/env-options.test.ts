@@ -1,20 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createMockServer } from '@locusta/mock-openai';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { FIXTURES, ROOT, finalSummary, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, freePort, ROOT, startLocusta, startServer, tempDir } from './helpers.ts';
 
 // Every option can be set through the environment: LOCUSTA_<NAME>, and Locust's own LOCUST_*
 // variable for the options Locust has. One real run per family of options.
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 describe('options from environment variables', () => {
   it('run options: LOCUSTA_USERS, LOCUST_SPAWN_RATE, LOCUSTA_RUN_TIME, LOCUSTA_HEADLESS, LOCUSTA_HOST', async () => {

@@ -5,17 +5,8 @@ import { Packr } from 'msgpackr';
 
 const packr = new Packr({ useRecords: false });
 
-/** mulberry32: a small seeded generator. */
-export function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the mutations: core's, so a seed repeats a failing run. */
+export { seededRandom as generator } from '@locusta/core';
 
 type Tree = Record<string, unknown> | unknown[];
 

@@ -5,6 +5,31 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { FIXTURES, ROOT, readCsv, startServer, tempDir } from './helpers.ts';
 
 /**
+ * Starts a command in its own process group (killed whole when the test ends). `closed`
+ * resolves when its stderr pipe ends, that is when every process holding it has exited.
+ */
+function startGroup(cmd: string, args: string[]) {
+  const child = spawn(cmd, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone already: nothing left to clean up.
+    }
+  });
+  let stderr = '';
+  child.stdout!.resume();
+  const closed = new Promise<void>((resolve) => child.stderr!.on('end', resolve));
+  const spawned = new Promise<void>((resolve) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('All users spawned')) resolve();
+    });
+  });
+  return { child, spawned, closed, stderr: () => stderr };
+}
+
+/**
  * `npx locusta` runs npm, which runs `sh -c locusta ...`, which runs node: npm passes SIGTERM to
  * the shell only, and the locusta process is left running without its parent.
  */
@@ -14,35 +39,14 @@ describe('a launcher that dies', () => {
       const server = await startServer();
       const dir = tempDir();
       const [cmd, ...pre] = launcher;
-      // Its own process group, so that whatever is left can be killed when the test ends.
-      const child = spawn(cmd!, [...pre, '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--csv', join(dir, 'o')], {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      onTestFinished(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // The group is gone already: nothing left to clean up.
-        }
-      });
-      let stderr = '';
-      child.stdout!.resume();
-      const closed = new Promise<void>((resolve) => child.stderr!.on('end', resolve));
-      const spawned = new Promise<void>((resolve) => {
-        child.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (stderr.includes('All users spawned')) resolve();
-        });
-      });
-      await spawned;
+      const run = startGroup(cmd!, [...pre, '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--csv', join(dir, 'o')]);
+      await run.spawned;
       await new Promise((resolve) => setTimeout(resolve, 500));
-      child.kill('SIGTERM');
+      run.child.kill('SIGTERM');
       // The pipe ends when every process holding it (the locusta process included) has exited.
-      await closed;
-      expect(stderr).toContain('parent process');
-      expect(stderr).toContain('Shutting down');
+      await run.closed;
+      expect(run.stderr()).toContain('parent process');
+      expect(run.stderr()).toContain('Shutting down');
       const count = server.total();
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(server.total()).toBe(count);
@@ -56,32 +60,13 @@ describe('a launcher that dies', () => {
 describe('a --processes master that dies', () => {
   it('its forked workers notice and stop their load at once', async () => {
     const server = await startServer();
-    const child = spawn(process.execPath, [join(ROOT, 'packages/locusta/bin/locusta.js'), '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--processes', '2', '--master-bind-port', '0'], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    onTestFinished(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // The group is gone already: nothing left to clean up.
-      }
-    });
-    let stderr = '';
-    child.stdout!.resume();
-    // The workers share the master's stderr: the pipe ends when the last of them has exited.
-    const closed = new Promise<void>((resolve) => child.stderr!.on('end', resolve));
-    await new Promise<void>((resolve) => {
-      child.stderr!.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('All users spawned')) resolve();
-      });
-    });
-    child.kill('SIGKILL');
-    // Without the check, the workers would try to reconnect for 60 s before giving up.
-    await closed;
-    expect(stderr.split('The parent process').length - 1).toBe(2);
+    const run = startGroup(process.execPath, [join(ROOT, 'packages/locusta/bin/locusta.js'), '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--processes', '2', '--master-bind-port', '0']);
+    await run.spawned;
+    run.child.kill('SIGKILL');
+    // The workers share the master's stderr. Without the check, they would try to reconnect for
+    // 60 s before giving up.
+    await run.closed;
+    expect(run.stderr().split('The parent process').length - 1).toBe(2);
     const count = server.total();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(server.total()).toBe(count);

@@ -1,17 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, startLocusta, startServer } from './helpers.ts';
+import { finalSummary, FIXTURES, freePort, startLocusta, startServer } from './helpers.ts';
 
 // Who may join a master: where it listens, the token, and the user file a worker runs.
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 const NO_TOKEN_WARNING = /can be reached from other machines and has no --master-token/;
 

@@ -2,18 +2,9 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { FIXTURES, ROOT, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, freePort, readCsv, ROOT, startLocusta, startServer, tempDir } from './helpers.ts';
 
 const packr = new Packr({ useRecords: false });
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /** A raw worker connection: says client_ready as `nodeId`, then sends `frames`; resolves when the master closes it. */
 async function fakeWorker(port: number, nodeId: string, frames: Uint8Array[]): Promise<{ closed: boolean }> {

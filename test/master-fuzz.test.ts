@@ -5,7 +5,7 @@ import { ProtocolError, decodeWorkerMessage } from '@locusta/runner';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { generator, mutate } from './frame-mutations.ts';
-import { FIXTURES, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, freePort, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
 
 // Fuzzing the master: frames recorded from a real worker are mutated thousands of times (seeded,
 // so a failure repeats) and sent by fake workers at a real master while honest workers run. The
@@ -18,15 +18,6 @@ const IN_PROCESS_MUTATIONS = 3000;
 /** Mutations sent over WebSockets to a real master; bounded by time too (a connection per refusal). */
 const MUTATIONS = 3000;
 const FUZZ_MS = 12_000;
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /**
  * Frames a real worker sends: a stand-in master accepts it, gives it an arrival-rate share (so
