@@ -105,6 +105,7 @@ describe('worker frames', () => {
     ['a total that is not the sum of the entries', (r) => r.stats.entries.pop(), /entries add up to/],
     ['a failure group with a forged key', (r) => (r.stats.errors[0]!.key = 'a'.repeat(64)), /errors\[0\]: key is not the hash/],
     ['failure groups that do not add up', (r) => r.stats.errors[0]!.occurrences++, /failure groups add up to/],
+    ['a failure time that is no date (a CSV writer would throw formatting it)', (r) => (r.stats.errors[0]!.lastSeen = 1e300), /errors\[0\]\.lastSeen: expected a finite number in \[0, 4294967296\]/],
     ['schedule lag that does not match the iterations', (r) => r.stats.schedule!.iterations++, /schedule: lag holds/],
     ['a corrected snapshot with an entry of garbage', (r) => (r.stats.corrected!.entries[0]!.numRequests = -3), /stats\.corrected\.entries\[0\]\.numRequests/],
     ['a name too long', (r) => (r.stats.entries[0]!.name = 'x'.repeat(10_000)), /entries\[0\]\.name: expected a string of 0 to 8192/],

@@ -30,8 +30,11 @@ export const REPORT_LIMITS = {
 };
 
 const count = int();
-/** Unix seconds or a duration: finite and not negative. */
-const time = num();
+/**
+ * Unix seconds: not negative and before 2106 (the per-second counts' limit too). A larger
+ * finite number is no date at all, and the CSV writers' date formatting would throw on it.
+ */
+const time = num(0, 2 ** 32);
 const perSecond = arrayOf(tuple(int(0, 2 ** 32), int(1)), REPORT_LIMITS.perSecondPairs);
 
 /** Sum of per-second counts; the seconds must increase. undefined when out of order. */
