@@ -34,6 +34,8 @@ export class Watchdog {
   constructor(limitSeconds: number) {
     this.#thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
       workerData: { heartbeat: this.#heartbeat.buffer, runningTask: runningTaskBuffer(), limitMs: limitSeconds * 1000 },
+      // It holds a few strings: a small heap keeps its share of the process's memory small.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4 },
     });
     // Neither the thread nor the heartbeat may keep the process alive.
     this.#thread.unref();
