@@ -4,10 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { UsageMonitor } from './usage-monitor.ts';
 
 describe('UsageMonitor', () => {
-  it('fires usageMonitor and warns once when the event loop was blocked for over 100 ms', async () => {
+  /**
+   * Blocks the event loop for 300 ms between two samples (the load generator's own delay the
+   * monitor must notice); returns the lag warnings, the memory samples and the monitor.
+   */
+  async function blockBetweenSamples(stats?: RequestStats) {
     const warnings: string[] = [];
     const events = new Events();
     const env = new Environment({ events, logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } });
+    env.stats = stats;
     const samples: number[] = [];
     events.usageMonitor.addListener(({ memoryUsage }) => samples.push(memoryUsage));
     const monitor = new UsageMonitor(env, { intervalMs: 60_000 });
@@ -15,35 +20,26 @@ describe('UsageMonitor', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const until = Date.now() + 300;
     while (Date.now() < until) {
-      // block the event loop: the load generator's own delay the monitor must notice
+      // the blocking work
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     monitor.sample();
     monitor.sample();
     monitor.stop();
+    return { lagWarnings: warnings.filter((w) => w.startsWith('Event loop lag reached')), samples, monitor };
+  }
+
+  async function lagWarnings(stats: RequestStats | undefined): Promise<string[]> {
+    return (await blockBetweenSamples(stats)).lagWarnings;
+  }
+
+  it('fires usageMonitor and warns once when the event loop was blocked for over 100 ms', async () => {
+    const { lagWarnings: warnings, samples, monitor } = await blockBetweenSamples();
     expect(samples).toHaveLength(2);
     expect(samples[0]).toBeGreaterThan(0);
     expect(monitor.maxLoopLagMs).toBeGreaterThan(100);
-    expect(warnings.filter((w) => w.startsWith('Event loop lag reached'))).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
   });
-
-  /** Blocks the event loop for 300 ms between two samples; returns the lag warnings. */
-  async function lagWarnings(stats: RequestStats | undefined): Promise<string[]> {
-    const warnings: string[] = [];
-    const env = new Environment({ events: new Events(), logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } });
-    env.stats = stats;
-    const monitor = new UsageMonitor(env, { intervalMs: 60_000 });
-    monitor.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const until = Date.now() + 300;
-    while (Date.now() < until) {
-      // the load generator's own delay
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    monitor.sample();
-    monitor.stop();
-    return warnings.filter((w) => w.startsWith('Event loop lag reached'));
-  }
 
   it('names too many distinct request names as the likely cause of the lag', async () => {
     const stats = new RequestStats();
