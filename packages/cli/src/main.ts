@@ -16,7 +16,7 @@ import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
 import { envValue, optionSpec } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
-import { CustomOptionCollector, buildParser, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
+import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
@@ -282,7 +282,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 /** `-f -`: a worker fetches the master's bundled user files and loads them from a temp folder. */
 async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Promise<string> {
   const fromEnv = (name: string) => envValue(env, optionSpec(name))?.value;
-  if (!process.argv.includes('--worker') && !/^(true|yes|on|1)$/i.test(fromEnv('worker') ?? '')) {
+  if (!process.argv.includes('--worker') && !isTrueText(fromEnv('worker') ?? '')) {
     throw usageError("'-f -' (user files from the master) needs --worker");
   }
   const files = await fetchUserFiles({
@@ -290,7 +290,7 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
     masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? fromEnv('master-port') ?? 5557),
     token: early.masterToken ?? fromEnv('master-token'),
     tls: workerTls({
-      masterTls: early.masterTls || /^(true|yes|on|1)$/i.test(fromEnv('master-tls') ?? ''),
+      masterTls: early.masterTls || isTrueText(fromEnv('master-tls') ?? ''),
       masterTlsCa: early.masterTlsCa ?? fromEnv('master-tls-ca'),
     }),
     nodeId: 'user-files-request',

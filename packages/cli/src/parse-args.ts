@@ -74,13 +74,18 @@ export class CustomOptionCollector implements CommandLineParser {
   }
 }
 
+/** A config-file or environment value that switches a flag on. */
+export function isTrueText(text: string): boolean {
+  return /^(true|yes|on|1)$/i.test(text);
+}
+
 /** Converts a string from a config file or the environment to the option's type. */
 function convert(value: string | string[] | true, type: OptionType | undefined, key: string): unknown {
   if (value === true) return true;
   if (type === 'array') return Array.isArray(value) ? value : splitList(value.replace(/^\[|\]$/g, ''));
   const text = Array.isArray(value) ? value.join(',') : value;
   if (type === 'boolean') {
-    if (/^(true|yes|on|1)$/i.test(text)) return true;
+    if (isTrueText(text)) return true;
     if (/^(false|no|off|0)$/i.test(text)) return false;
     throw usageError(`Invalid value '${text}' for ${key}: expected true or false`);
   }

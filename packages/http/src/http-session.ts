@@ -178,101 +178,97 @@ export class HttpSession {
   async request(method: string, url: string, options: HttpRequestOptions | StreamRequestOptions = NO_OPTIONS): Promise<HttpResponse> {
     const user = this.#user;
     // Counted until settled: the task loop warns when a task returns with requests in flight.
+    // One function with try/finally: a wrapper would cost a second promise per request.
     const task = user[TASK_SEQ];
     user[PENDING_REQUESTS]++;
     try {
-      return await this.#request(method, url, options);
+      if (user.killed) throw new UserKilled();
+      method = method.toUpperCase();
+      const timeout = checkTimeout(options.timeout);
+      const tls =
+        options.insecure === undefined && options.ca === undefined
+          ? this.#tls
+          : tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
+      const target = resolveTarget(this.#base, url, options.query);
+      const name = options.name ?? target.path;
+      const requestUrl = target.origin + target.path;
+      const userContext = user.context();
+      const context = options.context ? { ...userContext, ...options.context } : userContext;
+      let body = options.body;
+      let contentType: string | undefined;
+      if (options.json !== undefined) {
+        body = JSON.stringify(options.json);
+        contentType = 'application/json';
+      }
+      // With a timeout, the deadline's own timer ends the request; undici's per-phase timers
+      // (300 s by default) are turned off, or they would cut a longer timeout short.
+      const undiciTimeout = timeout === undefined ? undefined : 0;
+      const dispatch: Dispatcher.DispatchOptions = {
+        origin: target.origin,
+        path: target.path,
+        method: method as Dispatcher.HttpMethod,
+        headers: this.#headers(target, options.headers, contentType),
+        body,
+        headersTimeout: undiciTimeout,
+        bodyTimeout: undiciTimeout,
+      };
+
+      if (options.stream) {
+        return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
+      }
+
+      const startTime = Date.now() / 1000;
+      const t0 = performance.now();
+      const deadline = deadlineAfter(t0, timeout);
+      let reader = await this.#send(dispatch, deadline, tls);
+      if (user.killed) throw new UserKilled();
+      let finalTarget = target;
+      if (!reader.error) {
+        this.#storeCookies(reader.headers, target);
+        if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
+          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
+          if (user.killed) throw new UserKilled();
+        }
+      }
+      const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
+      const response = new HttpResponse({
+        status: error ? 0 : reader.status,
+        reason: reader.reason,
+        headers: reader.headers,
+        url: finalTarget.origin + finalTarget.path,
+        body: error ? undefined : reader.body,
+        elapsed: reader.end - t0,
+        error,
+      });
+
+      let exception: unknown;
+      let signal: unknown;
+      if (options.catchResponse) {
+        signal = await judge(response, options.catchResponse as CatchResponse);
+        const verdict = response[kVerdict];
+        exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
+        // The runner may have killed the user while an async callback ran.
+        if (user.killed) throw signal ?? new UserKilled();
+      } else {
+        exception = statusException(response, method, options.name);
+      }
+      user.environment.events.request.fire({
+        requestType: method,
+        name,
+        responseTime: response.elapsed,
+        responseLength: response.body.length,
+        response,
+        context,
+        exception,
+        startTime,
+        url: requestUrl,
+        scheduleLag: user.scheduleLag,
+      });
+      if (signal !== undefined) throw signal;
+      return response;
     } finally {
       if (user[TASK_SEQ] === task) user[PENDING_REQUESTS]--;
     }
-  }
-
-  async #request(method: string, url: string, options: HttpRequestOptions | StreamRequestOptions): Promise<HttpResponse> {
-    const user = this.#user;
-    if (user.killed) throw new UserKilled();
-    method = method.toUpperCase();
-    const timeout = checkTimeout(options.timeout);
-    const tls =
-      options.insecure === undefined && options.ca === undefined
-        ? this.#tls
-        : tlsSettings(options.insecure ?? this.insecure, options.ca ?? this.ca);
-    const target = resolveTarget(this.#base, url, options.query);
-    const name = options.name ?? target.path;
-    const requestUrl = target.origin + target.path;
-    const userContext = user.context();
-    const context = options.context ? { ...userContext, ...options.context } : userContext;
-    let body = options.body;
-    let contentType: string | undefined;
-    if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      contentType = 'application/json';
-    }
-    // With a timeout, the deadline's own timer ends the request; undici's per-phase timers
-    // (300 s by default) are turned off, or they would cut a longer timeout short.
-    const undiciTimeout = timeout === undefined ? undefined : 0;
-    const dispatch: Dispatcher.DispatchOptions = {
-      origin: target.origin,
-      path: target.path,
-      method: method as Dispatcher.HttpMethod,
-      headers: this.#headers(target, options.headers, contentType),
-      body,
-      headersTimeout: undiciTimeout,
-      bodyTimeout: undiciTimeout,
-    };
-
-    if (options.stream) {
-      return this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
-    }
-
-    const startTime = Date.now() / 1000;
-    const t0 = performance.now();
-    const deadline = deadlineAfter(t0, timeout);
-    let reader = await this.#send(dispatch, deadline, tls);
-    if (user.killed) throw new UserKilled();
-    let finalTarget = target;
-    if (!reader.error) {
-      this.#storeCookies(reader.headers, target);
-      if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-        [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
-        if (user.killed) throw new UserKilled();
-      }
-    }
-    const error = reader.error ? toRequestError(reader.error, options.timeout) : undefined;
-    const response = new HttpResponse({
-      status: error ? 0 : reader.status,
-      reason: reader.reason,
-      headers: reader.headers,
-      url: finalTarget.origin + finalTarget.path,
-      body: error ? undefined : reader.body,
-      elapsed: reader.end - t0,
-      error,
-    });
-
-    let exception: unknown;
-    let signal: unknown;
-    if (options.catchResponse) {
-      signal = await judge(response, options.catchResponse as CatchResponse);
-      const verdict = response[kVerdict];
-      exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
-      // The runner may have killed the user while an async callback ran.
-      if (user.killed) throw signal ?? new UserKilled();
-    } else {
-      exception = statusException(response, method, options.name);
-    }
-    user.environment.events.request.fire({
-      requestType: method,
-      name,
-      responseTime: response.elapsed,
-      responseLength: response.body.length,
-      response,
-      context,
-      exception,
-      startTime,
-      url: requestUrl,
-      scheduleLag: user.scheduleLag,
-    });
-    if (signal !== undefined) throw signal;
-    return response;
   }
 
   /**

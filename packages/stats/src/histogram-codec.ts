@@ -65,26 +65,11 @@ export function packBuckets(buckets: ArrayLike<number>): Uint8Array {
   return out.subarray(0, at);
 }
 
-/** The flat `[index, count, ...]` list of packed buckets. */
+/** The flat `[index, count, ...]` list of packed buckets; throws on a broken encoding. */
 export function unpackBuckets(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  let at = 0;
-  let index = 0;
-  const get = () => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      const b = bytes[at++] ?? 0;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 0x80;
-    }
-  };
-  while (at < bytes.length) {
-    index += get();
-    out.push(index, get());
-  }
-  return out;
+  const read = unpackChecked(bytes);
+  if (typeof read === 'string') throw new RangeError(`invalid packed buckets: ${read}`);
+  return read.buckets;
 }
 
 /** Adds a flat `[index, count, ...]` list (toBuckets, unpackBuckets) into a histogram of the same layout. */

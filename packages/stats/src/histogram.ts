@@ -25,6 +25,12 @@ export function createHistogram(significantDigits: 2 | 3 = SIGNIFICANT_DIGITS): 
   return h;
 }
 
+/**
+ * An empty createHistogram() histogram, for turning bucket indexes into values and back without
+ * a histogram at hand (nothing is ever recorded into it).
+ */
+export const LAYOUT: JsHistogram = createHistogram();
+
 /** Milliseconds (float) to the integer microseconds the histograms hold. */
 export function toMicros(ms: number): number {
   return ms > 0 ? Math.round(ms * 1000) : 0;

@@ -1,8 +1,5 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
-import { createHistogram, valueAtIndex } from './histogram.ts';
-
-// The cumulative histograms' layout, for reading flat `[index, count, ...]` buckets.
-const LAYOUT = createHistogram();
+import { LAYOUT, valueAtIndex } from './histogram.ts';
 
 /** A label value as the exposition format wants it: backslash, double quote and newline escaped. */
 export function escapeLabelValue(value: string): string {

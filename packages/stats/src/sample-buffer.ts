@@ -1,5 +1,5 @@
 import type { JsHistogram } from 'hdr-histogram-js';
-import { createHistogram, indexOfMicros, rankOf, recordMicros, valueAtIndex } from './histogram.ts';
+import { LAYOUT, indexOfMicros, rankOf, recordMicros, valueAtIndex } from './histogram.ts';
 
 /**
  * Samples an entry keeps as plain values before it allocates a histogram. A 3-digit histogram
@@ -9,9 +9,6 @@ import { createHistogram, indexOfMicros, rankOf, recordMicros, valueAtIndex } fr
  * empty counters for every CSV write most of its CPU. 256 values are 1 KB.
  */
 export const SAMPLE_BUFFER_LIMIT = 256;
-
-// The cumulative histograms' layout, used only for bucket arithmetic (no counts are recorded).
-const LAYOUT = createHistogram();
 
 /**
  * Up to SAMPLE_BUFFER_LIMIT response times in integer µs (each below 2^31). Every answer is the

@@ -1,14 +1,11 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
 import { addBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
-import { createHistogram, forEachRecorded, recordMicros, valuesAtPercentiles } from './histogram.ts';
+import { LAYOUT, createHistogram, forEachRecorded, recordMicros, valuesAtPercentiles } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { PerSecondCounts } from './per-second-counts.ts';
 import { ResponseTimeWindow } from './response-time-window.ts';
 import { SampleBuffer } from './sample-buffer.ts';
 import type { StatsEntrySnapshot } from './snapshot.ts';
-
-// The cumulative layout, for turning bucket indexes into values (nothing is recorded into it).
-const LAYOUT = createHistogram();
 
 /** What an entry needs from its RequestStats: the clock and the global total (for rates). */
 export interface EntryContext {
