@@ -89,6 +89,7 @@ async function runOnce(W, { nodeFlags = [] } = {}) {
   // --json-file, not --json: the CLI writes --json with one writeSync(1), which a non-blocking
   // stdout pipe can cut short (a report of 50 entries is ~200 KB of JSON, over a 64 KB pipe).
   const jsonBase = `${BENCH}out/master-capacity-${W}`;
+  mkdirSync(`${BENCH}out`, { recursive: true });
   rmSync(`${jsonBase}.json`, { force: true });
   const master = start(
     process.execPath,
