@@ -215,9 +215,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ? await masterSetup(environment, stats, exceptions, { options: { ...options, ...forked }, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
     attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options.goodput });
-    if (processes !== undefined && forked) {
+    if (forked) {
       // Without --worker, this process is the master of its forked workers.
-      forkWorkers(processes, [
+      forkWorkers(forked.expectWorkers, [
         '-f', loaded.files.join(','), '--worker',
         '--master-host', forked.masterBindHost,
         '--master-port', String(setup.port),

@@ -1,5 +1,6 @@
 import { camelCase } from '@locusta/core';
 import { describe, expect, it } from 'vitest';
+import type { OptionSpec } from './options.ts';
 import { OPTIONS, defaultOf, typedOptions } from './options.ts';
 import type { CustomOption } from './parse-args.ts';
 import { buildParser } from './parse-args.ts';
@@ -23,6 +24,17 @@ describe('the typed options', () => {
   it('hold what the command line gave, typed', () => {
     const options = typedOptions(parse(['-u', '3', '-P', '9000', '--csv-full-history', '--csv', 'x', '-T', '2024', 'a']));
     expect(options).toMatchObject({ users: 3, webPort: 9000, csvFullHistory: true, csv: 'x', tags: ['2024', 'a'] });
+  });
+});
+
+describe('the option table', () => {
+  it('does not compile with a misspelt option or a default of the wrong type', () => {
+    const options = typedOptions(parse([]));
+    // @ts-expect-error: there is no --web-prt
+    expect(options.webPrt).toBeUndefined();
+    // @ts-expect-error: a number option with a text default
+    const row = { name: 'x', type: 'number', default: '8089', group: 'g', describe: 'd' } as const satisfies OptionSpec;
+    expect(row.default).toBe('8089');
   });
 });
 
