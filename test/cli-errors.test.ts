@@ -57,6 +57,14 @@ describe('bad input', () => {
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('a bare config-file key for an option that takes a value', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'run.conf'), 'headless\nhost\n');
+    const r = await runLocusta(['-f', simple, '--config', 'run.conf', '-t', '1s'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(["locusta: error: Missing value for host (from a config file): write 'host = VALUE'"]);
+  });
 });
 
 describe('a run that can make no request', () => {

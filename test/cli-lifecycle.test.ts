@@ -31,6 +31,13 @@ describe('a run from start to end', () => {
     expect([...server2.counts.keys()].sort()).toEqual(['GET /untagged', 'POST /write']);
   });
 
+  it('matches a tag that looks like a number (-T 2024) as text', async () => {
+    const server = await startServer();
+    const r = await runLocusta(['-f', join(FIXTURES, 'numeric-tags.ts'), '-H', server.url, '--headless', '-u', '1', '-r', '1', '-t', '1s', '-T', '2024']);
+    expect([...server.counts.keys()]).toEqual(['GET /2024']);
+    expect(r.code).toBe(0);
+  });
+
   it('stops on SIGTERM like Ctrl-C, letting in-flight requests finish with -s', async () => {
     const server = await startServer((req, res) => setTimeout(() => res.end('x'), 100));
     const dir = tempDir();

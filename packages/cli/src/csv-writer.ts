@@ -63,10 +63,6 @@ export class CsvWriter {
     this.#extraHistory = (options.extraHistory ?? []).map((csv) => ({ csv, file: `${this.#prefix}_${csv.suffix}.csv`, made: false }));
   }
 
-  get files(): string[] {
-    return ['stats', 'stats_history', 'failures', 'exceptions'].map((s) => `${this.#prefix}_${s}.csv`);
-  }
-
   start(): void {
     mkdirSync(dirname(this.#prefix), { recursive: true });
     writeFileSync(`${this.#prefix}_stats_history.csv`, historyCsvHeader());

@@ -28,6 +28,7 @@ import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
+import type { LocustaOptions } from './options.ts';
 import type { RunSettings } from './validate.ts';
 import type { Watchdog } from './watchdog.ts';
 
@@ -72,7 +73,7 @@ export interface HeadlessOptions {
    */
   failure?: () => string | undefined;
   settings: RunSettings;
-  options: Record<string, unknown>;
+  options: LocustaOptions;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
   hadUncaughtError?: () => boolean;
   /** Handed the summary every second, to print it if user code blocks the event loop. */
@@ -125,16 +126,16 @@ export class HeadlessRun {
     this.#exceptions = exceptions;
     this.#o = o;
     this.runner = o.runner;
-    const csv = o.options['csv'];
+    const csv = o.options.csv;
     this.#csv =
-      typeof csv === 'string' && csv
+      csv
         ? new CsvWriter({
             prefix: csv,
             stats,
             exceptions,
-            fullHistory: Boolean(o.options['csvFullHistory']),
+            fullHistory: o.options.csvFullHistory,
             userCount: () => this.runner.userCount,
-            extraHistory: [llmHistory(env, Boolean(o.options['csvFullHistory']))],
+            extraHistory: [llmHistory(env, o.options.csvFullHistory)],
             onError: (err) => this.#failedWrite(`${resolve(csv)}_*.csv`, err),
           })
         : undefined;
@@ -144,18 +145,18 @@ export class HeadlessRun {
     if (slos.length > 0 && !o.settings.steps) {
       this.#slo = new SloMonitor(slos, stats, {
         logger: o.logger,
-        abort: Boolean(o.options['sloAbort']),
+        abort: o.options.sloAbort,
         graceSeconds: o.settings.sloGrace ?? 0,
         onAbort: (reason) => void this.shutdown(reason),
       });
     }
-    const hdrLog = o.options['hdrLog'];
-    if (typeof hdrLog === 'string' && hdrLog) {
+    const hdrLog = o.options.hdrLog;
+    if (hdrLog) {
       const file = resolve(hdrLog);
       writeFileSync(file, '');
       this.#hdrLog = new HdrLogWriter((text) => appendFileSync(file, text), stats);
     }
-    if (o.options['resetStats']) {
+    if (o.options.resetStats) {
       env.events.spawningComplete.addListener(() => {
         o.logger.info('Resetting stats');
         stats.reset();
@@ -178,12 +179,12 @@ export class HeadlessRun {
         this.#watchdogTimer = setInterval(() => watchdog.update({ summary: this.#summaryTables() }), 1000);
         this.#watchdogTimer.unref();
       }
-      if (this.#csv) this.#attempt(`${resolve(String(options['csv']))}_*.csv`, () => this.#csv?.start());
+      if (this.#csv) this.#attempt(`${resolve(String(options.csv))}_*.csv`, () => this.#csv?.start());
       this.#history.start();
       this.#names.start();
       this.#slo?.start();
       if (this.#hdrLog) {
-        const file = resolve(String(options['hdrLog']));
+        const file = resolve(String(options.hdrLog));
         this.#hdrTimer = setInterval(() => this.#attempt(file, () => this.#hdrLog?.writeInterval()), 1000);
         this.#hdrTimer.unref();
       }
@@ -194,7 +195,7 @@ export class HeadlessRun {
           setTimeout(() => void this.shutdown('--autoquit time reached, shutting down'), ui.autoquit * 1000).unref();
         });
       }
-      if (!options['onlySummary'] && (!ui || options['printStats'])) {
+      if (!options.onlySummary && (!ui || options.printStats)) {
         printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() }));
         this.#printer = setInterval(
           () => printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() })),
@@ -365,7 +366,7 @@ export class HeadlessRun {
     const env = this.#env;
     if (env.processExitCode !== undefined) return env.processExitCode;
     if (this.#finalSlos().some((r) => !r.pass)) return SLO_EXIT_CODE;
-    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0 || this.#o.hadUncaughtError?.()) return Number(this.#o.options['exitCodeOnError'] ?? 1);
+    if (this.#stats.errors().length > 0 || this.#exceptions.size > 0 || this.#o.hadUncaughtError?.()) return this.#o.options.exitCodeOnError;
     if (this.#failed || this.#o.failure?.() !== undefined) return 1;
     if (this.#o.hadUnhandledError()) return 2;
     return 0;
@@ -406,21 +407,21 @@ export class HeadlessRun {
     this.#filesWritten = true;
     if (this.#watchdogTimer) clearInterval(this.#watchdogTimer);
     const options = this.#o.options;
-    const csv = typeof options['csv'] === 'string' && options['csv'] ? resolve(options['csv']) : undefined;
+    const csv = options.csv ? resolve(options.csv) : undefined;
     if (this.#csv) this.#attempt(`${csv}_*.csv`, () => this.#csv?.final());
     this.#history.stop();
     if (this.#hdrTimer) clearInterval(this.#hdrTimer);
-    if (this.#hdrLog) this.#attempt(resolve(String(options['hdrLog'])), () => this.#hdrLog?.writeInterval());
+    if (this.#hdrLog) this.#attempt(resolve(String(options.hdrLog)), () => this.#hdrLog?.writeInterval());
     const steps = this.#steps?.results;
     if (steps && csv) this.#attempt(`${csv}_steps.csv`, () => writeFileSync(`${csv}_steps.csv`, stepsCsv(steps)));
     const llm = llmStatsOf(this.#env);
     if (csv && llm.total.requests > 0) this.#attempt(`${csv}_llm.csv`, () => writeFileSync(`${csv}_llm.csv`, llmCsv(llm)));
-    if (typeof options['html'] === 'string' && options['html']) {
-      const file = resolve(htmlFileName(options['html'], this.#o.settings));
+    if (options.html) {
+      const file = resolve(htmlFileName(options.html, this.#o.settings));
       this.#attempt(file, () => writeHtmlReport(file, this.#reportInputs(this.#finalSlos())));
     }
-    if (typeof options['jsonFile'] === 'string' && options['jsonFile']) {
-      const file = resolve(`${options['jsonFile']}.json`);
+    if (options.jsonFile) {
+      const file = resolve(`${options.jsonFile}.json`);
       this.#attempt(file, () => writeFileSync(file, `${formatStatsJson(this.#stats)}\n`));
     }
   }
@@ -440,7 +441,7 @@ export class HeadlessRun {
     if (stats.schedule.active) printErr(stats.schedule.summary());
     const llmTable = formatLlmTable(llmStatsOf(this.#env));
     if (llmTable) printErr(llmTable);
-    if (this.#o.options['histogram']) printErr(formatHistogram(stats.total));
+    if (this.#o.options.histogram) printErr(formatHistogram(stats.total));
     const slos = this.#finalSlos();
     if (slos.length > 0) printErr(formatSloTable(slos));
     const steps = this.#steps?.results;
@@ -456,7 +457,7 @@ export class HeadlessRun {
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.
-    if (this.#o.options['json']) process.stdout.write(`${formatStatsJson(stats)}\n`);
+    if (this.#o.options.json) process.stdout.write(`${formatStatsJson(stats)}\n`);
   }
 }
 

@@ -22,8 +22,6 @@ export interface LoaderContext {
 export interface LoadedFiles {
   files: string[];
   userClasses: UserClass[];
-  /** Every module's exports, for later features (shapes). */
-  modules: Record<string, unknown>[];
   /** sha256 of the files' contents: a master warns about workers whose files differ. */
   hash: string;
   /** Concrete LoadTestShape classes exported by the files, in load order. */
@@ -174,12 +172,10 @@ function isAbstract(cls: UserClass): boolean {
 /** Loads every user file and collects the concrete, exported User classes. */
 export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext): Promise<LoadedFiles> {
   const files = resolveUserFiles(spec, ctx.cwd);
-  const modules: Record<string, unknown>[] = [];
   const classes: UserClass[] = [];
   const shapes: Array<typeof LoadTestShape> = [];
   for (const file of files) {
     const mod = await importUserFile(file, ctx);
-    modules.push(mod);
     for (const value of Object.values(mod)) {
       if (isUserClass(value) && !isAbstract(value) && !classes.includes(value)) classes.push(value);
       if (isShapeClass(value) && !(Object.hasOwn(value, 'abstract') && value.abstract) && !shapes.includes(value)) shapes.push(value);
@@ -187,5 +183,5 @@ export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext
   }
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
-  return { files, userClasses: classes, modules, hash: hash.digest('hex'), shapeClasses: shapes };
+  return { files, userClasses: classes, hash: hash.digest('hex'), shapeClasses: shapes };
 }

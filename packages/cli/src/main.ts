@@ -14,7 +14,8 @@ import type { WebServer } from '@locusta/web';
 import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
-import { envValue, optionSpec } from './options.ts';
+import type { OptionName } from './options.ts';
+import { defaultOf, envValue, optionSpec, typedOptions } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
@@ -95,47 +96,48 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
   const args = parser.parseSync() as Record<string, unknown> & { _: Array<string | number> };
   if (!loaded) throw fileError('no user file loaded');
-  const { _: positional, $0: _script, ...options } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
+  // What user files read as `environment.parsedOptions`: every key yargs gives (long names,
+  // camelCase, short flags, custom options). The CLI itself reads the typed `options`.
+  const { _: positional, $0: _script, ...parsed } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
   const slos = repeatedValues(argv, 'slo');
-  if (slos.length > 0) options['slo'] = slos;
-  if (options['goodput'] !== undefined) {
+  if (slos.length > 0) parsed['slo'] = slos;
+  const options = typedOptions(parsed);
+  if (options.goodput !== undefined) {
     try {
-      parseGoodput(options['goodput'] as string[]);
+      parseGoodput(options.goodput);
     } catch (err) {
       throw usageError(`argument --goodput: ${(err as Error).message}`);
     }
   }
   const runSettings = validateOptions(options);
-  if (!options['headless'] && !options['worker']) checkWebOptions(options);
+  if (!options.headless && !options.worker) checkWebOptions(options);
 
-  const classes = selectClasses(loaded.userClasses, positional.map(String), Boolean(options['equalWeights']));
-  if (options['list']) {
+  const classes = selectClasses(loaded.userClasses, positional.map(String), options.equalWeights);
+  if (options.list) {
     out(['Available Users:', ...classes.map((c) => `    ${c.name}`)].join('\n'));
     return 0;
   }
-  if (options['showTaskRatio']) {
-    out(taskRatioText(classes, options['users'] as number | undefined));
+  if (options.showTaskRatio) {
+    out(taskRatioText(classes, options.users));
     return 0;
   }
-  if (options['showTaskRatioJson']) {
-    out(taskRatioJson(classes, options['users'] as number | undefined));
+  if (options.showTaskRatioJson) {
+    out(taskRatioJson(classes, options.users));
     return 0;
   }
 
   // A worker runs the classes its master checked, with the master's tags.
-  const tags = options['tags'] as unknown[] | undefined;
-  const excludeTags = options['excludeTags'] as unknown[] | undefined;
-  if (!options['worker']) {
-    const problem = missingTasks(classes, tags?.map(String), excludeTags?.map(String));
+  if (!options.worker) {
+    const problem = missingTasks(classes, options.tags, options.excludeTags);
     if (problem) throw fileError(problem);
   }
   prepareOutputs(options, runSettings);
   // Files and counts read later, checked now: a usage error comes before the first log line.
-  const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
-  if (options['worker']) workerTls(options);
+  const processes = options.processes === undefined ? undefined : processCount(options.processes);
+  if (options.worker) workerTls(options);
   else masterTls(options);
 
-  const log = createLogger({ loglevel: String(options['loglevel'] ?? 'INFO'), logfile: options['logfile'] as string | undefined });
+  const log = createLogger({ loglevel: options.loglevel, logfile: options.logfile });
   const mainLog = log.named('locusta.main');
   const stopWatchingParent = watchParent(mainLog, envVars);
   const limit = blockedLimit(envVars);
@@ -149,10 +151,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const environment = new Environment({
     userClasses: classes,
     host: runSettings.host,
-    parsedOptions: options,
+    parsedOptions: parsed,
     stopTimeout: runSettings.stopTimeout,
-    tags: options['tags'] as string[] | undefined,
-    excludeTags: options['excludeTags'] as string[] | undefined,
+    tags: options.tags,
+    excludeTags: options.excludeTags,
     logger: log.named('locusta.runners'),
     nodeId: 'local',
   });
@@ -170,7 +172,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-  const isWorker = Boolean(options['worker']);
+  const isWorker = options.worker;
   // A worker gets its host from the master, with the spawn message.
   for (const cls of isWorker ? [] : classes) {
     const problem = cls.checkConfig?.(environment);
@@ -201,28 +203,26 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       attachLlmStats(environment, { role: 'worker' });
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
-    const ui = !options['headless'];
-    const stats = new RequestStats({ windowedEntries: Boolean(options['csvFullHistory']) });
+    const ui = !options.headless;
+    const stats = new RequestStats({ windowedEntries: options.csvFullHistory });
     const exceptions = new ExceptionStats();
-    const asMaster = Boolean(options['master']) || processes !== undefined;
-    if (processes !== undefined) {
-      options['expectWorkers'] = processes;
-      // Its workers are its own children on this machine: nothing else needs to reach it.
-      options['masterBindHost'] = '127.0.0.1';
-    }
+    const asMaster = options.master || processes !== undefined;
+    // Its workers are its own children on this machine: nothing else needs to reach it.
+    const forked = processes === undefined ? undefined : { expectWorkers: processes, masterBindHost: '127.0.0.1' };
+    // User files see the master's settings in parsedOptions too (under the camelCase keys).
+    if (forked) Object.assign(parsed, forked);
     const setup = asMaster
-      ? await masterSetup(environment, stats, exceptions, { options, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
+      ? await masterSetup(environment, stats, exceptions, { options: { ...options, ...forked }, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
-    attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options['goodput'] as string[] | undefined });
-    if (processes !== undefined) {
+    attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options.goodput });
+    if (forked) {
       // Without --worker, this process is the master of its forked workers.
-      const host = String(options['masterBindHost']);
-      forkWorkers(processes, [
+      forkWorkers(forked.expectWorkers, [
         '-f', loaded.files.join(','), '--worker',
-        '--master-host', host,
+        '--master-host', forked.masterBindHost,
         '--master-port', String(setup.port),
-        '-L', String(options['loglevel'] ?? 'INFO'),
-      ], mainLog, options['masterToken'] ? { ...process.env, LOCUSTA_MASTER_TOKEN: String(options['masterToken']) } : process.env);
+        '-L', options.loglevel,
+      ], mainLog, options.masterToken ? { ...process.env, LOCUSTA_MASTER_TOKEN: options.masterToken } : process.env);
     }
     const ShapeClass = loaded.shapeClasses[0];
     if (ShapeClass && (runSettings.arrivals || runSettings.steps)) {
@@ -230,12 +230,14 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     }
     if (ShapeClass) {
       mainLog.info(`Using the load shape ${ShapeClass.name}`);
-      const given = ['users', 'spawnRate', 'runTime'].filter((k) => options[k] !== undefined);
+      const given = Object.entries({ '--users': options.users, '--spawn-rate': options.spawnRate, '--run-time': options.runTime })
+        .filter(([, value]) => value !== undefined)
+        .map(([flag]) => flag);
       if (given.length > 0 && !ShapeClass.useCommonOptions) {
-        mainLog.warn(`${ShapeClass.name} sets the load: ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ignored (set static useCommonOptions = true in the shape to read them)`);
+        mainLog.warn(`${ShapeClass.name} sets the load: ${given.join(', ')} ignored (set static useCommonOptions = true in the shape to read them)`);
       }
     }
-    const startsAtOnce = !ui || Boolean(options['autostart']);
+    const startsAtOnce = !ui || options.autostart;
     if (startsAtOnce && !ShapeClass && !runSettings.arrivals && !runSettings.steps && runSettings.users === 0) {
       mainLog.warn('-u 0: no user will be started, so the test makes no request');
     }
@@ -252,7 +254,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,
       watchdog,
-      ui: ui ? { autostart: Boolean(options['autostart']), autoquit: Number(options['autoquit'] ?? -1) } : undefined,
+      ui: ui ? { autostart: options.autostart, autoquit: options.autoquit } : undefined,
       afterQuit: async (): Promise<void> => web?.close(),
     });
     setup.connect(headless);
@@ -281,13 +283,13 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
 /** `-f -`: a worker fetches the master's bundled user files and loads them from a temp folder. */
 async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Promise<string> {
-  const fromEnv = (name: string) => envValue(env, optionSpec(name))?.value;
+  const fromEnv = (name: OptionName) => envValue(env, optionSpec(name))?.value;
   if (!process.argv.includes('--worker') && !isTrueText(fromEnv('worker') ?? '')) {
     throw usageError("'-f -' (user files from the master) needs --worker");
   }
   const files = await fetchUserFiles({
-    masterHost: early.masterHost ?? fromEnv('master-host') ?? '127.0.0.1',
-    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? fromEnv('master-port') ?? 5557),
+    masterHost: early.masterHost ?? fromEnv('master-host') ?? defaultOf('master-host'),
+    masterPort: parseNumberOption({ name: 'master-port' }, early.masterPort ?? fromEnv('master-port') ?? defaultOf('master-port')),
     token: early.masterToken ?? fromEnv('master-token'),
     tls: workerTls({
       masterTls: early.masterTls || isTrueText(fromEnv('master-tls') ?? ''),

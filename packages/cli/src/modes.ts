@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileError, usageError } from './errors.ts';
 import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
+import type { LocustaOptions } from './options.ts';
 import { isLoopback } from '@locusta/web';
 
 type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
@@ -34,15 +35,15 @@ export async function masterSetup(
   env: Environment,
   stats: RequestStats,
   exceptions: ExceptionStats,
-  o: { options: Record<string, unknown>; fileHash: string; logger: Logger; files: string[] },
+  o: { options: LocustaOptions; fileHash: string; logger: Logger; files: string[] },
 ): Promise<RunnerSetup> {
-  const bindHost = String(o.options['masterBindHost'] ?? '*');
+  const bindHost = o.options.masterBindHost;
   const master = new MasterRunner(env, stats, exceptions, {
     bindHost,
-    bindPort: Number(o.options['masterBindPort'] ?? 5557),
-    token: (o.options['masterToken'] as string | undefined) || undefined,
+    bindPort: o.options.masterBindPort,
+    token: o.options.masterToken || undefined,
     fileHash: o.fileHash,
-    allowMismatchedUserFiles: Boolean(o.options['allowMismatchedUserFiles']),
+    allowMismatchedUserFiles: o.options.allowMismatchedUserFiles,
     userFiles: () => bundleForTransfer(o.files),
     tls: masterTls(o.options),
   });
@@ -50,17 +51,17 @@ export async function masterSetup(
   try {
     port = await master.listen();
   } catch (err) {
-    throw fileError(`The master could not listen on ${bindHost}:${String(o.options['masterBindPort'])}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError(`The master could not listen on ${bindHost}:${o.options.masterBindPort}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const shown = bindHost === '*' || bindHost === '' ? '0.0.0.0' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   o.logger.info(`Master listening for workers on ${shown}:${port}`);
-  if (!o.options['masterToken'] && !isLoopback(bindHost)) {
+  if (!o.options.masterToken && !isLoopback(bindHost)) {
     o.logger.warn(
       `The master on ${shown}:${port} can be reached from other machines and has no --master-token: anyone who reaches it can join as a worker, receive the user files (-f -) and send statistics`,
     );
   }
-  const expect = Number(o.options['expectWorkers'] ?? 1);
-  const maxWait = Number(o.options['expectWorkersMaxWait'] ?? 0);
+  const expect = o.options.expectWorkers;
+  const maxWait = o.options.expectWorkersMaxWait;
   return {
     runner: master,
     port,
@@ -99,12 +100,12 @@ export async function runWorker(
   env: Environment,
   stats: RequestStats,
   exceptions: ExceptionStats,
-  o: { options: Record<string, unknown>; fileHash: string; version: string },
+  o: { options: LocustaOptions; fileHash: string; version: string },
 ): Promise<number> {
   const worker = new WorkerRunner(env, stats, exceptions, {
-    masterHost: String(o.options['masterHost'] ?? '127.0.0.1'),
-    masterPort: Number(o.options['masterPort'] ?? 5557),
-    token: (o.options['masterToken'] as string | undefined) || undefined,
+    masterHost: o.options.masterHost,
+    masterPort: o.options.masterPort,
+    token: o.options.masterToken || undefined,
     tls: workerTls(o.options),
     // Locust's MASTER_HEARTBEAT_TIMEOUT (60 s); the environment variable shortens it for tests.
     masterTimeoutMs: Number(process.env['LOCUSTA_MASTER_TIMEOUT'] ?? 60) * 1000,
@@ -137,17 +138,17 @@ function readPem(path: string, flag: string): Buffer {
 }
 
 /** `--tls-cert` and `--tls-key` on a master: both or neither. */
-export function masterTls(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
-  const cert = options['tlsCert'] as string | undefined;
-  const key = options['tlsKey'] as string | undefined;
+export function masterTls(options: Pick<LocustaOptions, 'tlsCert' | 'tlsKey'>): { cert: Buffer; key: Buffer } | undefined {
+  const cert = options.tlsCert;
+  const key = options.tlsKey;
   if (!cert && !key) return undefined;
   if (!cert || !key) throw usageError('--tls-cert and --tls-key go together');
   return { cert: readPem(cert, '--tls-cert'), key: readPem(key, '--tls-key') };
 }
 
 /** `--master-tls` / `--master-tls-ca` on a worker. */
-export function workerTls(options: Record<string, unknown>): { ca?: Buffer } | undefined {
-  const ca = options['masterTlsCa'] as string | undefined;
+export function workerTls(options: Pick<LocustaOptions, 'masterTls' | 'masterTlsCa'>): { ca?: Buffer } | undefined {
+  const ca = options.masterTlsCa;
   if (ca) return { ca: readPem(ca, '--master-tls-ca') };
-  return options['masterTls'] ? {} : undefined;
+  return options.masterTls ? {} : undefined;
 }

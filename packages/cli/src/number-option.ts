@@ -1,6 +1,6 @@
 import { MAX_USERS } from '@locusta/core';
 import { usageError } from './errors.ts';
-import type { OptionSpec } from './options.ts';
+import type { OptionName, OptionSpec } from './options.ts';
 
 /** How a numeric option is read: argparse's int or float, and the values that make sense. */
 interface NumberRule {
@@ -15,7 +15,7 @@ const PORT = { min: 1, max: 65535, range: 'a port number from 1 to 65535' };
 // Port 0 for a server means "any free port", which the log then names.
 const SERVER_PORT = { min: 0, max: 65535, range: 'a port number from 0 (any free port) to 65535' };
 
-const RULES: Readonly<Record<string, NumberRule>> = {
+const RULES: Readonly<Partial<Record<OptionName, NumberRule>>> = {
   users: { min: 0, max: MAX_USERS, range: `a whole number from 0 to ${MAX_USERS} (the most users a test may start)` },
   'spawn-rate': { float: true },
   'web-port': SERVER_PORT,
@@ -40,7 +40,8 @@ export function flagOf(spec: Pick<OptionSpec, 'name' | 'alias'>): string {
  * then checks its range. Values from config files and the environment arrive as numbers already.
  */
 export function parseNumberOption(spec: Pick<OptionSpec, 'name' | 'alias'>, value: unknown): number {
-  const rule = RULES[spec.name] ?? { float: true };
+  // Custom options of user files have no rule: any number.
+  const rule = RULES[spec.name as OptionName] ?? { float: true };
   const text = String(value);
   const n = typeof value === 'number' ? value : rule.float ? (text.trim() === '' ? NaN : Number(text)) : INT.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n) || (!rule.float && !Number.isInteger(n))) {

@@ -1,18 +1,20 @@
+import { camelCase } from '@locusta/core';
+
 /**
  * Locust's command-line options, with Locust's names, short flags, defaults and environment
  * variables. Every option is read from `LOCUSTA_<NAME>` (envNames); those Locust has also from
  * Locust's own `LOCUST_*` variable. Config-file keys are the long names.
  * Options of later features (web UI, distributed runs) are accepted where Locust has them so
  * existing config files keep parsing.
+ *
+ * The table is the only place an option and its default are written: the rest of the CLI reads
+ * the typed `LocustaOptions` derived from it (`options.webPort`), so a misspelt option, or a
+ * default of the wrong type, does not compile.
  */
-export type OptionType = 'string' | 'number' | 'boolean' | 'array' | 'count';
-
-export interface OptionSpec {
+interface OptionBase {
   /** Long name without dashes, as on the command line and in config files. */
   readonly name: string;
   readonly alias?: string;
-  readonly type: OptionType;
-  readonly default?: unknown;
   /**
    * Locust's environment variable, for options Locust has (`LOCUSTA_` + the same suffix works
    * too). Locusta's own options have none: `LOCUSTA_<NAME>` is enough.
@@ -22,6 +24,17 @@ export interface OptionSpec {
   readonly describe: string;
   readonly hidden?: boolean;
 }
+
+/** An option of the table; its default, when it has one, is of its type. */
+export type OptionSpec = OptionBase &
+  (
+    | { readonly type: 'string'; readonly default?: string }
+    | { readonly type: 'number'; readonly default?: number }
+    | { readonly type: 'boolean'; readonly default?: boolean }
+    | { readonly type: 'array'; readonly default?: readonly string[] }
+  );
+
+export type OptionType = OptionSpec['type'];
 
 const COMMON = 'Common options';
 const WEB = 'Web UI options';
@@ -34,7 +47,7 @@ const STEP = 'Other options';
 const WORKLOAD = 'Open workload (arrival-rate) options';
 const SLO = 'SLO, saturation and report options';
 
-export const OPTIONS: readonly OptionSpec[] = [
+const OPTION_TABLE = [
   { name: 'locustfile', alias: 'f', type: 'string', env: 'LOCUST_LOCUSTFILE', group: COMMON, describe: 'User file(s) to import: a .ts/.mts/.js/.mjs file, a comma-separated list, or a folder. Default: locustfile.ts, .mts, .js or .mjs in the current folder' },
   { name: 'config', type: 'string', group: COMMON, describe: 'Extra config file (locust.conf format: key = value)' },
   { name: 'host', alias: 'H', type: 'string', env: 'LOCUST_HOST', group: COMMON, describe: 'Host to load test, as a base URL: http://10.21.32.33' },
@@ -98,7 +111,35 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'step-settle', type: 'string', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
   { name: 'step-continue', type: 'boolean', default: false, group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
-];
+] as const satisfies readonly OptionSpec[];
+
+type TableRow = (typeof OPTION_TABLE)[number];
+
+/** The long name of an option of the table: `web-port`. */
+export type OptionName = TableRow['name'];
+
+/** `web-port` -> `webPort`: camelCase() of a name of the table, as a type. */
+type CamelName<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelName<Tail>>}` : S;
+
+interface ValueTypes {
+  string: string;
+  number: number;
+  boolean: boolean;
+  array: string[];
+}
+
+/**
+ * Every option of the table, camelCased and typed; an option with a default in the table is
+ * always set (yargs applies it), the others may be undefined.
+ */
+export type LocustaOptions = {
+  readonly [Row in TableRow as CamelName<Row['name']>]: Row extends { readonly default: unknown }
+    ? ValueTypes[Row['type']]
+    : ValueTypes[Row['type']] | undefined;
+};
+
+/** The table, row by row. */
+export const OPTIONS: ReadonlyArray<OptionSpec & { readonly name: OptionName }> = OPTION_TABLE;
 
 /** The variable every option is read from: `LOCUSTA_` and the long name, `master-token` -> `LOCUSTA_MASTER_TOKEN`. */
 export function locustaEnvName(name: string): string {
@@ -126,15 +167,23 @@ export function envValue(env: NodeJS.ProcessEnv, o: Pick<OptionSpec, 'name' | 'e
 }
 
 /** An option of the table by its long name. */
-export function optionSpec(name: string): OptionSpec {
+export function optionSpec(name: OptionName): OptionSpec {
   const spec = OPTIONS.find((o) => o.name === name);
   if (!spec) throw new Error(`no option --${name}`);
   return spec;
 }
 
-/** Names of Locust's own options, camelCased, so custom options can be told apart. */
-export const OWN_OPTION_KEYS: ReadonlySet<string> = new Set(OPTIONS.map((o) => camel(o.name)));
+/** The default the table gives an option, for values read before the parser runs. */
+export function defaultOf<N extends OptionName>(name: N): Extract<TableRow, { name: N }> extends { readonly default: infer D } ? D : undefined {
+  return optionSpec(name).default as never;
+}
 
-export function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/**
+ * The table's options from what the parser gave (keyed by long name, custom options too),
+ * camelCased; the parser (buildParser) gave each its type.
+ */
+export function typedOptions(parsed: Readonly<Record<string, unknown>>): LocustaOptions {
+  const out: Record<string, unknown> = {};
+  for (const o of OPTIONS) out[camelCase(o.name)] = parsed[o.name];
+  return out as LocustaOptions;
 }

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { usageError } from './errors.ts';
 import { htmlFileName } from './html-report.ts';
+import type { LocustaOptions } from './options.ts';
 import type { RunSettings } from './validate.ts';
 
 /** A file the run will write, and the option (and value) that asked for it. */
@@ -12,24 +13,15 @@ interface OutputFile {
   file: string;
 }
 
-function text(options: Record<string, unknown>, key: string): string | undefined {
-  const v = options[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 /** The files of `--csv` (its first file stands for the prefix), `--html`, `--json-file`, `--hdr-log`, `--logfile`. */
-function outputFiles(options: Record<string, unknown>, settings: RunSettings): OutputFile[] {
+function outputFiles(options: LocustaOptions, settings: RunSettings): OutputFile[] {
   const out: OutputFile[] = [];
-  const csv = text(options, 'csv');
+  const { csv, html, jsonFile, hdrLog, logfile } = options;
   if (csv) out.push({ flag: '--csv', value: csv, file: `${resolve(csv)}_stats.csv` });
-  const html = text(options, 'html');
   if (html) out.push({ flag: '--html', value: html, file: resolve(htmlFileName(html, settings)) });
-  const json = text(options, 'jsonFile');
-  if (json) out.push({ flag: '--json-file', value: json, file: resolve(`${json}.json`) });
-  const hdr = text(options, 'hdrLog');
-  if (hdr) out.push({ flag: '--hdr-log', value: hdr, file: resolve(hdr) });
-  const log = text(options, 'logfile');
-  if (log) out.push({ flag: '--logfile', value: log, file: resolve(log) });
+  if (jsonFile) out.push({ flag: '--json-file', value: jsonFile, file: resolve(`${jsonFile}.json`) });
+  if (hdrLog) out.push({ flag: '--hdr-log', value: hdrLog, file: resolve(hdrLog) });
+  if (logfile) out.push({ flag: '--logfile', value: logfile, file: resolve(logfile) });
   return out;
 }
 
@@ -73,7 +65,7 @@ function problemOf(file: string): string | undefined {
  * usage error at once rather than a failed write after the whole test; then makes the missing
  * folders (as the CSV and HTML writers always did, now for every output).
  */
-export function prepareOutputs(options: Record<string, unknown>, settings: RunSettings): void {
+export function prepareOutputs(options: LocustaOptions, settings: RunSettings): void {
   const files = outputFiles(options, settings);
   for (const f of files) {
     const problem = problemOf(f.file);

@@ -50,4 +50,13 @@ describe('options from the environment', () => {
     const files = new Map<string, string | string[] | true>([['users', '2']]);
     expect(settingsFromFilesAndEnv(files, { LOCUSTA_USERS: '5' }, [])).toEqual({ users: 5 });
   });
+
+  it('refuses a bare config key for an option that takes a value', () => {
+    for (const key of ['host', 'master-bind-host', 'tags']) {
+      const files = new Map<string, string | string[] | true>([[key, true]]);
+      expect(() => settingsFromFilesAndEnv(files, {}, []), key).toThrow(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
+    }
+    // A bare key still switches a flag on.
+    expect(settingsFromFilesAndEnv(new Map([['headless', true]]), {}, [])).toEqual({ headless: true });
+  });
 });

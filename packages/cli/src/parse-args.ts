@@ -6,7 +6,7 @@ import type { RawSettings } from './config-file.ts';
 import { splitList } from './config-file.ts';
 import { usageError } from './errors.ts';
 import type { OptionSpec, OptionType } from './options.ts';
-import { OPTIONS, camel, envValue } from './options.ts';
+import { OPTIONS, envValue } from './options.ts';
 import { parseNumberOption } from './number-option.ts';
 
 /** An option a user file added through `events.initCommandLineParser`. */
@@ -81,6 +81,8 @@ export function isTrueText(text: string): boolean {
 
 /** Converts a string from a config file or the environment to the option's type. */
 function convert(value: string | string[] | true, type: OptionType | undefined, key: string): unknown {
+  // A bare key switches a flag on; text and lists would take `true` as their value.
+  if (value === true && (type === 'string' || type === 'array')) throw usageError(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
   if (value === true) return true;
   if (type === 'array') return Array.isArray(value) ? value : splitList(value.replace(/^\[|\]$/g, ''));
   const text = Array.isArray(value) ? value.join(',') : value;
@@ -144,10 +146,12 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
       throw usageError(msg || err?.message || 'invalid arguments');
     });
   for (const o of OPTIONS) {
-    const opt: Options = { type: o.type === 'count' ? 'count' : o.type, describe: o.describe, group: o.group, hidden: o.hidden };
+    const opt: Options = { type: o.type, describe: o.describe, group: o.group, hidden: o.hidden };
     if (o.alias) opt.alias = o.alias;
     if (o.default !== undefined) opt.default = o.default;
     if (o.type === 'string' || o.type === 'number') opt.requiresArg = true;
+    // List items are text (as argparse gives them): yargs would make `-T 2024` the number 2024.
+    if (o.type === 'array') opt.string = true;
     if (o.type === 'number') {
       // Read as text and converted here, so a bad value is echoed as typed (yargs makes it NaN).
       opt.type = 'string';
@@ -161,12 +165,6 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
   }
   // Config files and environment variables sit under the command line (yargs' config layer).
   return y.config(settings);
-}
-
-export function camelKeys(args: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args)) if (k !== '$0' && k !== '_') out[camel(k)] = v;
-  return out;
 }
 
 /**

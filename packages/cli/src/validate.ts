@@ -4,6 +4,7 @@ import type { Slo } from '@locusta/stats';
 import { parseSlos } from '@locusta/stats';
 import { parseRateStages } from '@locusta/runner';
 import { usageError } from './errors.ts';
+import type { LocustaOptions } from './options.ts';
 
 /** The run settings, checked; each bad value is a one-line usage error. */
 export interface RunSettings {
@@ -35,68 +36,68 @@ export function checkHost(host: string, flag = '-H/--host'): string {
   return host.replace(/\/+$/, '');
 }
 
-export function validateOptions(o: Record<string, unknown>): RunSettings {
-  if (o['csvFullHistory'] && !o['csv']) throw usageError("'--csv-full-history' requires '--csv'.");
-  if (o['master'] && o['worker']) throw usageError('--master and --worker cannot be combined');
-  if (o['master'] && !(Number(o['expectWorkers']) >= 1)) throw usageError(`argument --expect-workers: must be >= 1, got '${String(o['expectWorkers'])}'`);
-  if (o['processes'] !== undefined && o['master']) throw usageError('--processes cannot be combined with --master');
-  const users = o['users'] === undefined ? 1 : Number(o['users']);
+export function validateOptions(o: LocustaOptions): RunSettings {
+  if (o.csvFullHistory && !o.csv) throw usageError("'--csv-full-history' requires '--csv'.");
+  if (o.master && o.worker) throw usageError('--master and --worker cannot be combined');
+  if (o.master && !(o.expectWorkers >= 1)) throw usageError(`argument --expect-workers: must be >= 1, got '${String(o.expectWorkers)}'`);
+  if (o.processes !== undefined && o.master) throw usageError('--processes cannot be combined with --master');
+  // -u and -r have no default in the table: unset, the UI's form is empty; a headless run takes 1.
+  const users = o.users ?? 1;
   if (!Number.isInteger(users) || users < 0) {
-    throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': must be a whole number >= 0`);
+    throw usageError(`argument -u/--users: invalid value '${String(o.users)}': must be a whole number >= 0`);
   }
   if (users > MAX_USERS) {
-    throw usageError(`argument -u/--users: invalid value '${String(o['users'])}': at most ${MAX_USERS} users can be started`);
+    throw usageError(`argument -u/--users: invalid value '${String(o.users)}': at most ${MAX_USERS} users can be started`);
   }
-  const spawnRate = o['spawnRate'] === undefined ? 1 : Number(o['spawnRate']);
+  const spawnRate = o.spawnRate ?? 1;
   if (!(spawnRate > 0) || !Number.isFinite(spawnRate)) {
-    throw usageError(`argument -r/--spawn-rate: invalid value '${String(o['spawnRate'])}': must be a number > 0`);
+    throw usageError(`argument -r/--spawn-rate: invalid value '${String(o.spawnRate)}': must be a number > 0`);
   }
-  const givenRunTime = o['runTime'] === undefined || o['runTime'] === '' ? undefined : timespan(o['runTime'], '-t/--run-time');
+  const givenRunTime = o.runTime === undefined || o.runTime === '' ? undefined : timespan(o.runTime, '-t/--run-time');
   // As in Locust, -t 0 means no limit (a LOCUST_RUN_TIME=0 in a deployment keeps its meaning).
   const runTime = givenRunTime === 0 ? undefined : givenRunTime;
-  const stopTimeout = timespan(o['stopTimeout'] ?? '0', '-s/--stop-timeout');
-  const host = typeof o['host'] === 'string' && o['host'] !== '' ? checkHost(o['host']) : undefined;
-  const level = String(o['loglevel'] ?? 'INFO').toUpperCase();
+  const stopTimeout = timespan(o.stopTimeout, '-s/--stop-timeout');
+  const host = typeof o.host === 'string' && o.host !== '' ? checkHost(o.host) : undefined;
+  const level = String(o.loglevel).toUpperCase();
   if (!['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'].includes(level)) {
-    throw usageError(`argument -L/--loglevel: invalid choice '${String(o['loglevel'])}' (choose from DEBUG, INFO, WARNING, ERROR, CRITICAL)`);
+    throw usageError(`argument -L/--loglevel: invalid choice '${String(o.loglevel)}' (choose from DEBUG, INFO, WARNING, ERROR, CRITICAL)`);
   }
-  const slos = sloList(o['slo']);
-  const sloGrace = timespan(o['sloGrace'] ?? '0', '--slo-grace');
+  const slos = sloList(o.slo);
+  const sloGrace = timespan(o.sloGrace, '--slo-grace');
   const arrivals = arrivalPlan(o);
   const steps = stepPlan(o, users);
   if (arrivals && steps) throw usageError('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
-  return { users: arrivals && o['users'] === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps, slos, sloGrace };
+  return { users: arrivals && o.users === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps, slos, sloGrace };
 }
 
-function sloList(value: unknown): Slo[] {
-  const texts = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+function sloList(texts: readonly string[] | undefined): Slo[] {
   try {
-    return texts.flatMap((t) => parseSlos(t));
+    return (texts ?? []).flatMap((t) => parseSlos(t));
   } catch (err) {
     throw usageError(`argument --slo: ${(err as Error).message}`);
   }
 }
 
-function arrivalPlan(o: Record<string, unknown>): ArrivalPlan | undefined {
-  if (o['arrivalRate'] === undefined && !o['arrivalStages']) return undefined;
-  const rate = o['arrivalRate'] === undefined ? 0 : Number(o['arrivalRate']);
+function arrivalPlan(o: LocustaOptions): ArrivalPlan | undefined {
+  if (o.arrivalRate === undefined && !o.arrivalStages) return undefined;
+  const rate = o.arrivalRate ?? 0;
   if (!(rate >= 0) || !Number.isFinite(rate)) {
-    throw usageError(`argument --arrival-rate: invalid value '${String(o['arrivalRate'])}': must be a number >= 0`);
+    throw usageError(`argument --arrival-rate: invalid value '${String(o.arrivalRate)}': must be a number >= 0`);
   }
   let stages: ArrivalPlan['stages'] = [];
-  if (o['arrivalStages']) {
+  if (o.arrivalStages) {
     try {
-      stages = parseRateStages(String(o['arrivalStages']));
+      stages = parseRateStages(String(o.arrivalStages));
     } catch (err) {
       throw usageError(`argument --arrival-stages: ${(err as Error).message}`);
     }
   }
-  const spacing = String(o['arrivalSpacing'] ?? 'even');
+  const spacing = String(o.arrivalSpacing);
   if (spacing !== 'even' && spacing !== 'poisson') {
     throw usageError(`argument --arrival-spacing: invalid choice '${spacing}' (choose from even, poisson)`);
   }
-  const seed = o['seed'] === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(o['seed']);
-  if (!Number.isInteger(seed)) throw usageError(`argument --seed: invalid value '${String(o['seed'])}': must be a whole number`);
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(seed)) throw usageError(`argument --seed: invalid value '${String(o.seed)}': must be a whole number`);
   if (rate === 0 && stages.every((st) => st.rate === 0)) throw usageError('argument --arrival-rate: the rate must be > 0 at some point');
   return { rate, stages, spacing, seed };
 }
@@ -107,19 +108,18 @@ function defaultArrivalUsers(plan: ArrivalPlan): number {
   return Math.max(10, Math.ceil(peak * 10));
 }
 
-function stepPlan(o: Record<string, unknown>, users: number): RunSettings['steps'] {
-  if (o['stepUsers'] === undefined && o['stepTime'] === undefined) return undefined;
-  const stepUsers = Number(o['stepUsers']);
+function stepPlan(o: LocustaOptions, users: number): RunSettings['steps'] {
+  if (o.stepUsers === undefined && o.stepTime === undefined) return undefined;
+  const stepUsers = Number(o.stepUsers);
   if (!Number.isInteger(stepUsers) || stepUsers < 1) {
-    throw usageError(`argument --step-users: invalid value '${String(o['stepUsers'])}': must be a whole number >= 1`);
+    throw usageError(`argument --step-users: invalid value '${String(o.stepUsers)}': must be a whole number >= 1`);
   }
-  if (o['stepTime'] === undefined) throw usageError('--step-users needs --step-time, the length of each step (e.g. 30s)');
-  const time = timespan(o['stepTime'], '--step-time');
+  if (o.stepTime === undefined) throw usageError('--step-users needs --step-time, the length of each step (e.g. 30s)');
+  const time = timespan(o.stepTime, '--step-time');
   if (!(time > 0)) throw usageError('argument --step-time: must be longer than 0 s');
-  const settle = o['stepSettle'] === undefined ? time / 4 : timespan(o['stepSettle'], '--step-settle');
+  const settle = o.stepSettle === undefined ? time / 4 : timespan(o.stepSettle, '--step-settle');
   if (settle >= time) throw usageError('argument --step-settle: must be shorter than --step-time');
-  if (o['users'] === undefined || users < stepUsers) throw usageError('--step-users needs -u, the most users to step up to (at least one step)');
-  const slos = o['slo'];
-  if (!Array.isArray(slos) || slos.length === 0) throw usageError('--step-users needs --slo to judge each step, e.g. --slo p99<1000');
-  return { users: stepUsers, time, settle, continueAfterFail: Boolean(o['stepContinue']) };
+  if (o.users === undefined || users < stepUsers) throw usageError('--step-users needs -u, the most users to step up to (at least one step)');
+  if (!o.slo || o.slo.length === 0) throw usageError('--step-users needs --slo to judge each step, e.g. --slo p99<1000');
+  return { users: stepUsers, time, settle, continueAfterFail: o.stepContinue };
 }

@@ -8,13 +8,13 @@ import { usageError } from './errors.ts';
 import type { HeadlessRun } from './headless-run.ts';
 import type { RootLogger } from './logger.ts';
 import type { CustomOption } from './parse-args.ts';
-import { camel } from './options.ts';
+import type { LocustaOptions } from './options.ts';
 import type { RunSettings } from './validate.ts';
 
 export interface WebUiOptions {
   runner: LocalRunner | MasterRunner;
   run: HeadlessRun;
-  options: Record<string, unknown>;
+  options: LocustaOptions;
   settings: RunSettings;
   custom: readonly CustomOption[];
   /** The run is set by a shape, steps or arrivals: the UI's start runs that instead of -u/-r. */
@@ -25,21 +25,21 @@ export interface WebUiOptions {
 }
 
 /** The user file's custom options as the start form shows them, with this run's values. */
-function customFields(custom: readonly CustomOption[], options: Record<string, unknown>): WebCustomOption[] {
+function customFields(custom: readonly CustomOption[], parsed: Readonly<Record<string, unknown>>): WebCustomOption[] {
   return custom
     .filter((c) => !c.options.hidden)
     .map((c) => ({
       name: c.name,
-      default: options[camel(c.name)] ?? c.options.default,
+      default: parsed[c.name] ?? c.options.default,
       help: typeof c.options.describe === 'string' ? c.options.describe : undefined,
       type: (c.options.type as WebCustomOption['type']) ?? 'string',
       choices: c.options.choices as WebCustomOption['choices'],
     }));
 }
 
-function tlsOf(options: Record<string, unknown>): { cert: Buffer; key: Buffer } | undefined {
-  const cert = options['tlsCert'];
-  const key = options['tlsKey'];
+function tlsOf(options: LocustaOptions): { cert: Buffer; key: Buffer } | undefined {
+  const cert = options.tlsCert;
+  const key = options.tlsKey;
   if (!cert && !key) return undefined;
   if (!cert || !key) throw usageError('--tls-cert and --tls-key go together');
   try {
@@ -50,15 +50,15 @@ function tlsOf(options: Record<string, unknown>): { cert: Buffer; key: Buffer } 
 }
 
 /** Checks the web UI's options before anything starts; each problem is a one-line usage error. */
-export function checkWebOptions(options: Record<string, unknown>): void {
-  const auth = options['webAuth'];
+export function checkWebOptions(options: LocustaOptions): void {
+  const auth = options.webAuth;
   if (auth !== undefined && !/^[^:]+:.+$/.test(String(auth))) throw usageError("argument --web-auth: expected 'user:password'");
   try {
-    normalizeBasePath(String(options['webBasePath'] ?? ''));
+    normalizeBasePath(options.webBasePath);
   } catch (err) {
     throw usageError(`argument --web-base-path: ${(err as Error).message}`);
   }
-  if (Number(options['autoquit']) >= 0 && !options['autostart']) {
+  if (options.autoquit >= 0 && !options.autostart) {
     throw usageError('--autoquit is only meaningful in combination with --autostart');
   }
 }
@@ -86,19 +86,20 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
           },
         }
       : base,
-    host: String(options['webHost'] ?? ''),
-    port: Number(options['webPort'] ?? 8089),
-    basePath: normalizeBasePath(String(options['webBasePath'] ?? '')),
-    auth: options['webAuth'] === undefined ? undefined : String(options['webAuth']),
+    host: options.webHost,
+    port: options.webPort,
+    basePath: normalizeBasePath(options.webBasePath),
+    auth: options.webAuth,
     tls: tlsOf(options),
     logger,
     logs,
     htmlReport: () => run.htmlReport(),
-    customOptions: customFields(o.custom, options),
+    // Read before any start from the UI has changed them: the values of this run's command line.
+    customOptions: customFields(o.custom, env.parsedOptions),
     defaults: {
-      users: options['users'] === undefined ? undefined : settings.users,
-      spawnRate: options['spawnRate'] === undefined ? undefined : settings.spawnRate,
-      runTime: options['runTime'] === undefined ? undefined : String(options['runTime']),
+      users: options.users === undefined ? undefined : settings.users,
+      spawnRate: options.spawnRate === undefined ? undefined : settings.spawnRate,
+      runTime: options.runTime,
       host: settings.host,
     },
     userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
@@ -115,7 +116,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     const e = err as NodeJS.ErrnoException;
     throw usageError(
       e.code === 'EADDRINUSE'
-        ? `the web UI port ${String(options['webPort'] ?? 8089)} is in use (choose another with --web-port)`
+        ? `the web UI port ${options.webPort} is in use (choose another with --web-port)`
         : `cannot start the web UI: ${e.message}`,
     );
   }

@@ -2,6 +2,7 @@
 // symbol esbuild's helpers fall back to, so both agree.
 (Symbol as { metadata?: symbol }).metadata ??= Symbol.for('Symbol.metadata');
 
+export { camelCase } from './camel-case.ts';
 export { Environment } from './environment.ts';
 export type { EnvironmentOptions, ParsedOptions } from './environment.ts';
 export {

@@ -18,7 +18,7 @@ export {
 export type { HistoryRowsOptions } from './csv-report.ts';
 export { ExceptionStats } from './exception-stats.ts';
 export type { ExceptionEntry, ExceptionsSnapshot } from './exception-stats.ts';
-export { MAX_BUCKET_INDEX, addBuckets, bucketIndexOf, decodeHistogram, encodeHistogram, packBuckets, readBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
+export { MAX_BUCKET_INDEX, addBuckets, bucketIndexOf, encodeHistogram, packBuckets, readBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
 export { formatStatsJson, statsJson } from './json-report.ts';
 export type { StatsEntryJson } from './json-report.ts';
 export { PERCENTILES_TO_REPORT, bucketResponseTime, percentileLabel } from './percentiles.ts';

@@ -1,3 +1,5 @@
+import { camelCase } from '@locusta/core';
+
 /** A custom option of the user file (`events.initCommandLineParser`), shown in the start form. */
 export interface WebCustomOption {
   /** The long option name as declared, without dashes: `model`, `max-tokens`. */
@@ -15,9 +17,7 @@ export interface WebCustomOption {
 
 /** The form field names that set an option: its name, Locust's underscored dest, and camelCase. */
 export function fieldNames(name: string): string[] {
-  const underscored = name.replace(/-/g, '_');
-  const camel = name.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
-  return [...new Set([name, underscored, camel])];
+  return [...new Set([name, name.replace(/-/g, '_'), camelCase(name)])];
 }
 
 /** Thrown for a posted value that does not fit its option's type. */

@@ -1,12 +1,9 @@
 import type { Environment } from '@locusta/core';
+import { camelCase } from '@locusta/core';
 import type { LocalRunner } from '@locusta/runner';
 import { MasterRunner } from '@locusta/runner';
 import { describeUserClasses } from './task-ratios.ts';
 import type { WebRunner, WebStartOptions } from './web-runner.ts';
-
-function camel(name: string): string {
-  return name.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
-}
 
 /**
  * Applies what the form posted to the environment before a start: the host override and the
@@ -22,7 +19,7 @@ export function applyStartOptions(env: Environment, users: number, spawnRate: nu
   if (options.host !== undefined) parsed['host'] = options.host;
   for (const [name, value] of Object.entries(options.custom)) {
     parsed[name] = value;
-    parsed[camel(name)] = value;
+    parsed[camelCase(name)] = value;
   }
 }
 
