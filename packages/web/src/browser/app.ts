@@ -1,19 +1,18 @@
 import type { PageConfig } from '../ui/page-config.ts';
-import type { ExceptionsReport, ExtraTable, HistoryPage, LogsReport, RunnerState, StatsReport, StatsRow, SwarmReply, TaskRatios } from './api.ts';
-import type { Column } from './fill-table.ts';
-import { fillTable } from './fill-table.ts';
+import type { ExceptionsReport, ExtraTable, HistoryPage, LogsReport, RunnerState, StatsReport, SwarmReply, TaskRatios } from './api.ts';
+import { $ } from './dom.ts';
+import type { ExtraTab } from './extra-tab.ts';
+import { makeExtraTab, renderExtra } from './extra-tab.ts';
 import { buildCustomOptions, formBody } from './form-fields.ts';
 import { LiveCharts } from './live-charts.ts';
-import { esc, round } from './text.ts';
+import { StatsTable } from './stats-table.ts';
+import { ratioList, renderExceptions, renderFailures, renderWorkers } from './tables.ts';
+import { round } from './text.ts';
 
 // The page script, served as /assets/app.js. It polls the REST API every 2 s; fills each table
 // once with one innerHTML write of escaped strings and afterwards reuses its rows, setting only
 // the texts that changed (500 rows stay cheap); draws the charts with uPlot from the server's
 // history; and never puts server text into markup unescaped.
-
-function $<T extends HTMLElement = HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
 
 const cfg = JSON.parse($('locusta-config').textContent!) as PageConfig;
 const BASE = cfg.basePath;
@@ -170,16 +169,6 @@ $('btn-quit').addEventListener('click', () => {
 });
 
 // ---- tabs ----------------------------------------------------------------------------------
-/** The tab of one of the server's extra tables; see below. */
-interface ExtraTab {
-  name: string;
-  button: HTMLButtonElement;
-  section: HTMLElement;
-  table: HTMLTableElement;
-  head: string;
-  data: ExtraTable | null;
-}
-
 let activeTab = 'stats';
 const TABS = ['stats', 'charts', 'failures', 'exceptions', 'workers', 'ratios', 'download', 'logs'];
 // The tabs of the server's extra tables, by tab name ('extra-' + table id).
@@ -216,200 +205,23 @@ function bindTab(b: HTMLButtonElement): void {
 document.querySelectorAll<HTMLButtonElement>('.tabs button').forEach(bindTab);
 
 // ---- tables --------------------------------------------------------------------------------
-interface StatColumn {
-  key: string;
-  title: string;
-  /** Sorted and shown as text, aligned left. */
-  text?: boolean;
-  cls?: string;
-  /** Rounded to this many decimals. */
-  digits?: number;
-}
-
-const STAT_COLUMNS: StatColumn[] = [
-  { key: 'method', title: 'Type', text: true },
-  { key: 'name', title: 'Name', text: true, cls: 'name' },
-  { key: 'num_requests', title: '# Requests' },
-  { key: 'num_failures', title: '# Fails' },
-  { key: 'median_response_time', title: 'Median (ms)', digits: 2 },
-  { key: 'response_time_percentile_0.95', title: '95%ile (ms)', digits: 2 },
-  { key: 'response_time_percentile_0.99', title: '99%ile (ms)', digits: 2 },
-  { key: 'avg_response_time', title: 'Average (ms)', digits: 2 },
-  { key: 'min_response_time', title: 'Min (ms)', digits: 2 },
-  { key: 'max_response_time', title: 'Max (ms)', digits: 2 },
-  { key: 'avg_content_length', title: 'Average size (bytes)', digits: 2 },
-  { key: 'current_rps', title: 'Current RPS', digits: 2 },
-  { key: 'current_fail_per_sec', title: 'Current Failures/s', digits: 2 },
-];
-let sortKey: string | null = null;
-let sortDesc = false;
-
-function renderStatsHead(): void {
-  $<HTMLTableElement>('stats-table').tHead!.innerHTML = `<tr>${STAT_COLUMNS.map((c) => {
-    const cls = `sortable${c.text ? '' : ' num'}${sortKey === c.key ? (sortDesc ? ' sorted-desc' : ' sorted-asc') : ''}`;
-    return `<th class="${cls}" data-key="${esc(c.key)}">${esc(c.title)}</th>`;
-  }).join('')}</tr>`;
-}
-$<HTMLTableElement>('stats-table').tHead!.addEventListener('click', (ev) => {
-  const th = (ev.target as Element).closest('th');
-  if (!th) return;
-  const key = th.dataset.key!;
-  if (sortKey === key) sortDesc = !sortDesc;
-  else {
-    sortKey = key;
-    sortDesc = false;
-  }
-  renderStatsHead();
-  renderStats();
-});
-
-const STAT_CELLS: Column[] = STAT_COLUMNS.map((c) => ({ cls: c.text ? c.cls || '' : 'num' }));
-function statTexts(row: StatsRow): string[] {
-  const out = new Array<string>(STAT_COLUMNS.length);
-  for (let i = 0; i < STAT_COLUMNS.length; i++) {
-    const c = STAT_COLUMNS[i]!;
-    const v = row[c.key];
-    out[i] = c.text ? String(v) : c.digits ? round(v, c.digits) : String(v);
-  }
-  return out;
-}
-
-function renderStats(): void {
-  if (!lastReport) return;
-  const all = lastReport.stats || [];
-  const rows = all.slice(0, -1);
-  const total = all[all.length - 1];
-  if (sortKey) {
-    const key = sortKey;
-    const text = STAT_COLUMNS.some((c) => c.key === key && c.text);
-    rows.sort((a, b) => {
-      const x = a[key];
-      const y = b[key];
-      const d = text ? String(x).localeCompare(String(y)) : (Number(x) || 0) - (Number(y) || 0);
-      return sortDesc ? -d : d;
-    });
-  }
-  if (total) rows.push(total);
-  const classes = rows.map((_, i) => (total && i === rows.length - 1 ? 'total' : ''));
-  fillTable($<HTMLTableElement>('stats-table').tBodies[0]!, STAT_CELLS, rows.map(statTexts), classes, 'No requests yet');
-  const omitted = lastReport.omitted_entries || 0;
-  $('stats-note').textContent = [
-    omitted ? `\u2026 and ${omitted} more entries (only the 500 with the most requests are listed; the requests CSV has every entry).` : '',
-    lastReport.warning || '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
-
-const FAILURE_CELLS: Column[] = [{ cls: 'num' }, {}, { cls: 'name' }, { pre: true }];
-function renderFailures(): void {
-  const errors = (lastReport && lastReport.errors) || [];
-  fillTable(
-    $<HTMLTableElement>('failures-table').tBodies[0]!,
-    FAILURE_CELLS,
-    errors.map((e) => [String(e.occurrences), e.method, e.name, e.error]),
-    [],
-    'No failures',
-  );
-  const omitted = (lastReport && lastReport.omitted_errors) || 0;
-  $('failures-note').textContent = omitted ? `\u2026 and ${omitted} more failures (only the 500 most frequent are listed; the failures CSV has every one).` : '';
-}
-
+const statsTable = new StatsTable(() => lastReport);
 let lastExceptions: ExceptionsReport['exceptions'] = [];
-const EXCEPTION_CELLS: Column[] = [{ cls: 'num' }, { pre: true }, { pre: true }, {}];
-function renderExceptions(): void {
-  fillTable(
-    $<HTMLTableElement>('exceptions-table').tBodies[0]!,
-    EXCEPTION_CELLS,
-    lastExceptions.map((e) => [String(e.count), e.msg, e.traceback, e.nodes]),
-    [],
-    'No exceptions',
-  );
-}
-
-const WORKER_CELLS: Column[] = [{}, {}, { cls: 'num' }, { cls: 'num' }, { cls: 'num' }];
-function renderWorkers(): void {
-  const workers = (lastReport && lastReport.workers) || [];
-  fillTable(
-    $<HTMLTableElement>('workers-table').tBodies[0]!,
-    WORKER_CELLS,
-    workers.map((w) => [w.id, w.state, String(w.user_count), `${round(w.cpu_usage, 1)} %`, `${round(w.memory_usage / 1048576, 1)} MB`]),
-    [],
-    'No workers connected',
-  );
-}
-
-function ratioList(tree: TaskRatios | undefined): string {
-  const names = Object.keys(tree || {});
-  if (!names.length) return '<p class="note">No users running</p>';
-  return `<ul>${names
-    .map((n) => {
-      const node = tree![n]!;
-      return `<li><span class="pct">${esc(round(node.ratio * 100, 1))}%</span> ${esc(n)}${node.tasks ? ratioList(node.tasks) : ''}</li>`;
-    })
-    .join('')}</ul>`;
-}
 
 function renderActive(): void {
-  if (activeTab === 'stats') renderStats();
-  else if (activeTab === 'failures') renderFailures();
-  else if (activeTab === 'exceptions') renderExceptions();
-  else if (activeTab === 'workers') renderWorkers();
+  if (activeTab === 'stats') statsTable.render();
+  else if (activeTab === 'failures') renderFailures(lastReport);
+  else if (activeTab === 'exceptions') renderExceptions(lastExceptions);
+  else if (activeTab === 'workers') renderWorkers(lastReport);
   else if (extraTabs[activeTab]) renderExtra(extraTabs[activeTab]);
 }
 
 // ---- extra tables --------------------------------------------------------------------------
-// Tables the server adds (the CLI's LLM metrics), a tab each before Download data, made when
-// a table first has rows and hidden while it has none. Made with DOM APIs, so a table's id and
-// title never go into markup; filled with fillTable like the tables above.
+// A tab per table the server adds, made when the table first has rows and hidden while it has none.
 function extraTabFor(table: ExtraTable): ExtraTab {
   const name = `extra-${table.id}`;
-  const existing = extraTabs[name];
-  if (existing) return existing;
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.dataset.tab = name;
-  bindTab(button);
-  const download = document.querySelector('.tabs button[data-tab="download"]')!;
-  download.parentNode!.insertBefore(button, download);
-  const section = document.createElement('section');
-  section.className = 'tab';
-  section.id = `tab-${name}`;
-  section.hidden = true;
-  const wrap = document.createElement('div');
-  wrap.className = 'table-wrap';
-  const el = document.createElement('table');
-  el.createTHead();
-  el.createTBody();
-  wrap.appendChild(el);
-  section.appendChild(wrap);
-  $('tab-download').parentNode!.insertBefore(section, $('tab-download'));
-  const tab: ExtraTab = { name, button, section, table: el, head: '', data: null };
-  extraTabs[name] = tab;
-  return tab;
-}
-
-function renderExtra(tab: ExtraTab): void {
-  const t = tab.data;
-  if (!t) return;
-  // A column is numeric (aligned right) when its first value is a number.
-  const cols: Column[] = t.columns.map((_, j) => {
-    for (let i = 0; i < t.rows.length; i++) {
-      const v = t.rows[i]![j];
-      if (v !== null && v !== undefined) return { cls: typeof v === 'number' ? 'num' : '' };
-    }
-    return { cls: '' };
-  });
-  const head = `<tr>${t.columns.map((c, j) => `<th class="${cols[j]!.cls}">${esc(c)}</th>`).join('')}</tr>`;
-  if (tab.head !== head) {
-    // New columns or alignments: the rows are made again rather than reused.
-    tab.head = head;
-    tab.table.tHead!.innerHTML = head;
-    tab.table.tBodies[0]!.innerHTML = '';
-  }
-  const texts = t.rows.map((r) => r.map((v) => (v === null || v === undefined ? '-' : String(v))));
-  const classes = texts.map((_, i) => (t.lastRowIsTotal && i === texts.length - 1 ? 'total' : ''));
-  fillTable(tab.table.tBodies[0]!, cols, texts, classes, 'No data yet');
+  extraTabs[name] ??= makeExtraTab(name, bindTab);
+  return extraTabs[name];
 }
 
 function applyExtra(tables: ExtraTable[]): void {
@@ -500,7 +312,7 @@ function refreshExceptions(): Promise<void> {
     if (text === lastExceptionsText) return;
     lastExceptionsText = text;
     lastExceptions = data.exceptions;
-    if (activeTab === 'exceptions') renderExceptions();
+    if (activeTab === 'exceptions') renderExceptions(lastExceptions);
   });
 }
 
@@ -577,7 +389,7 @@ function refreshSoon(): void {
   timer = window.setTimeout(poll, 50);
 }
 
-renderStatsHead();
+statsTable.renderHead();
 buildCustomOptions($('custom-options'), cfg.customOptions || []);
 fillStartForm();
 showTab((location.hash || '#stats').slice(1));
