@@ -41,7 +41,13 @@ function bundle(entry: string): string {
  */
 export function browserScript(moduleUrl: string, name: string): string {
   if (moduleUrl.endsWith('.ts')) return bundle(fileURLToPath(new URL(`./browser/${name}.ts`, moduleUrl)));
-  return readFileSync(new URL(`./browser/${name}.js`, moduleUrl), 'utf8');
+  const built = new URL(`./browser/${name}.js`, moduleUrl);
+  try {
+    return readFileSync(built, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new Error(`${fileURLToPath(built)} is missing: the package's build (npm run build) writes it`);
+  }
 }
 
 /** Build step: writes PACKAGE/dist/browser/NAME.js, the bundle of PACKAGE/src/browser/NAME.ts. */
