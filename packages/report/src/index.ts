@@ -1,5 +1,6 @@
 export { uplotAssets } from './assets.ts';
 export type { UplotAssets } from './assets.ts';
+export { browserScript, writeBrowserBundle } from './browser-script.ts';
 export { escapeHtml, jsonForScript } from './escape.ts';
 export { DEFAULT_TITLE, renderHtmlReport } from './render.ts';
 export type {

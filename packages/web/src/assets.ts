@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { uplotAssets } from '@locusta/report';
-import { APP_JS } from './ui/app-script.ts';
+import { browserScript, uplotAssets } from '@locusta/report';
 import { FAVICON_SVG } from './ui/favicon.ts';
 import { APP_CSS } from './ui/styles.ts';
 
@@ -22,7 +21,8 @@ export function uiAssets(): Map<string, Asset> {
   if (!cached) {
     const uplot = uplotAssets();
     cached = new Map([
-      ['app.js', asset('text/javascript; charset=utf-8', APP_JS)],
+      // The page script: the bundle of src/browser/app.ts.
+      ['app.js', asset('text/javascript; charset=utf-8', browserScript(import.meta.url, 'app'))],
       ['app.css', asset('text/css; charset=utf-8', APP_CSS)],
       ['uplot.js', asset('text/javascript; charset=utf-8', uplot.js)],
       ['uplot.css', asset('text/css; charset=utf-8', uplot.css)],

@@ -1,24 +1,5 @@
 import { escapeHtml, jsonForScript } from '@locusta/report';
-import type { WebCustomOption } from '../custom-options.ts';
-
-/** What the page script needs to know at load; embedded as JSON, never as markup. */
-export interface PageConfig {
-  basePath: string;
-  version: string;
-  userFile: string;
-  host: string;
-  users: number | null;
-  spawnRate: number | null;
-  runTime: string;
-  customOptions: Array<Omit<WebCustomOption, 'default'> & { value: unknown }>;
-  isDistributed: boolean;
-  canQuit: boolean;
-  hasReport: boolean;
-  hasFullHistory: boolean;
-  pollMs: number;
-  /** The server has extra tables: the page polls `/stats/extra` and adds a tab per table. */
-  hasExtraTables: boolean;
-}
+import type { PageConfig } from './page-config.ts';
 
 /** The Content-Security-Policy of the page: its own scripts only, nothing inline runs. */
 export const PAGE_CSP =
