@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from './options.ts';
-import { settingsFromFilesAndEnv } from './parse-args.ts';
+import { buildParser, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 
 const NO_FILES = new Map<string, string | string[] | true>();
 
@@ -49,5 +49,33 @@ describe('options from the environment', () => {
   it('the environment wins over config files', () => {
     const files = new Map<string, string | string[] | true>([['users', '2']]);
     expect(settingsFromFilesAndEnv(files, { LOCUSTA_USERS: '5' }, [])).toEqual({ users: 5 });
+  });
+});
+
+describe('repeatedValues', () => {
+  it('collects every value of a repeated option, in order, in both spellings', () => {
+    expect(repeatedValues(['--slo', 'p99<1000', '-u', '5', '--slo=fail_ratio<0.01', '--slo', 'rps>1'], 'slo')).toEqual(['p99<1000', 'fail_ratio<0.01', 'rps>1']);
+  });
+
+  it('keeps an empty value given with =', () => {
+    expect(repeatedValues(['--slo='], 'slo')).toEqual(['']);
+  });
+
+  it('ignores options that only start with the name, a flag with no value, and anything after --', () => {
+    expect(repeatedValues(['--slo-grace', '5s', '--slo-abort', '--slo', 'p50<9', '--', '--slo', 'p99<1'], 'slo')).toEqual(['p50<9']);
+    expect(repeatedValues(['-u', '3', '--slo'], 'slo')).toEqual([]);
+  });
+
+  it('is empty when the option is not given', () => {
+    expect(repeatedValues(['-u', '3', '--headless'], 'slo')).toEqual([]);
+  });
+
+  // --slo is an array option, so the parser takes every word after it as an SLO: a User class
+  // named after `--slo EXPR` is read as a second SLO, which the CLI then drops (it keeps the
+  // values repeatedValues finds), and the run starts every class instead of the one named.
+  it.fails('leaves a User class named after --slo EXPR as a class name', () => {
+    const argv = ['--slo', 'p99<1000', 'ApiUser'];
+    const args = buildParser(argv, [], {}).parseSync();
+    expect(args._).toEqual(['ApiUser']);
   });
 });
