@@ -91,7 +91,8 @@ describe('@task weights', () => {
     const plain = { value: function plain() {} };
     const heavy = { value: function heavy() {} };
     task(target, 'plain', plain);
-    task(3)(target as never, 'heavy' as never, heavy);
+    const legacy = task(3) as unknown as (target: object, key: string, descriptor: PropertyDescriptor) => void;
+    legacy(target, 'heavy', heavy);
     expect(taskWeightOf(plain.value)).toBe(1);
     expect(taskWeightOf(heavy.value)).toBe(3);
     expect(taskWeightOf(function unmarked() {})).toBeUndefined();
