@@ -8,10 +8,15 @@ function option(name: string, alias?: string) {
   return alias === undefined ? { name } : { name, alias };
 }
 
+/** Reads `value` for the option; only this helper knows parseNumberOption's parameter types. */
+function parse(spec: ReturnType<typeof option>, value: unknown): number {
+  return parseNumberOption(spec, value as Parameters<typeof parseNumberOption>[1]);
+}
+
 /** The message of the usage error (exit code 2) `value` gives for the option. */
 function usageError(spec: ReturnType<typeof option>, value: unknown): string {
   try {
-    parseNumberOption(spec, value);
+    parse(spec, value);
   } catch (err) {
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).exitCode).toBe(2);
@@ -32,9 +37,9 @@ describe('flagOf', () => {
 
 describe('parseNumberOption: whole numbers', () => {
   it('reads text as argparse reads an int, spaces and a sign allowed', () => {
-    expect(parseNumberOption(USERS, '12')).toBe(12);
-    expect(parseNumberOption(USERS, ' +3 ')).toBe(3);
-    expect(parseNumberOption(option('autoquit'), '-1')).toBe(-1);
+    expect(parse(USERS, '12')).toBe(12);
+    expect(parse(USERS, ' +3 ')).toBe(3);
+    expect(parse(option('autoquit'), '-1')).toBe(-1);
   });
 
   it.each(['1.5', '1e3', '0x10', 'ten', ''])('refuses %j as an int, echoing what was typed', (value) => {
@@ -42,16 +47,16 @@ describe('parseNumberOption: whole numbers', () => {
   });
 
   it('takes numbers from config files and the environment as they are, but still whole', () => {
-    expect(parseNumberOption(USERS, 7)).toBe(7);
+    expect(parse(USERS, 7)).toBe(7);
     expect(usageError(USERS, 2.5)).toBe("argument -u/--users: invalid int value: '2.5'");
   });
 });
 
 describe('parseNumberOption: floats', () => {
   it('reads a float option, and an option of a user file (not in the table) as a float', () => {
-    expect(parseNumberOption(SPAWN_RATE, '0.5')).toBe(0.5);
-    expect(parseNumberOption(SPAWN_RATE, '1e2')).toBe(100);
-    expect(parseNumberOption(option('my-custom-rate'), '2.25')).toBe(2.25);
+    expect(parse(SPAWN_RATE, '0.5')).toBe(0.5);
+    expect(parse(SPAWN_RATE, '1e2')).toBe(100);
+    expect(parse(option('my-custom-rate'), '2.25')).toBe(2.25);
   });
 
   it.each(['', '  ', 'fast', 'Infinity', 'NaN'])('refuses %j as a float', (value) => {
@@ -77,11 +82,11 @@ describe('parseNumberOption: ranges', () => {
   });
 
   it('takes the ends of each range', () => {
-    expect(parseNumberOption(USERS, '0')).toBe(0);
-    expect(parseNumberOption(USERS, String(MAX_USERS))).toBe(MAX_USERS);
-    expect(parseNumberOption(option('web-port', 'P'), '0')).toBe(0);
-    expect(parseNumberOption(option('master-port'), '65535')).toBe(65535);
-    expect(parseNumberOption(option('exit-code-on-error'), '0')).toBe(0);
-    expect(parseNumberOption(option('arrival-rate'), '0')).toBe(0);
+    expect(parse(USERS, '0')).toBe(0);
+    expect(parse(USERS, String(MAX_USERS))).toBe(MAX_USERS);
+    expect(parse(option('web-port', 'P'), '0')).toBe(0);
+    expect(parse(option('master-port'), '65535')).toBe(65535);
+    expect(parse(option('exit-code-on-error'), '0')).toBe(0);
+    expect(parse(option('arrival-rate'), '0')).toBe(0);
   });
 });
