@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, runLocusta, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, runLocusta, startLocusta } from './helpers.ts';
 
 const simple = join(FIXTURES, 'simple.ts');
 // A host nobody is asked for: each of these runs fails before its first request.

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, readCsv, runLocusta, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, finalSummary, readCsv, runLocusta, startLocusta } from './helpers.ts';
 
 describe('a run from start to end', () => {
   it('fires Locust\'s events in order', async () => {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium, openOffline } from './browser.ts';
-import { FIXTURES, finalSummary, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, finalSummary, startLocusta } from './helpers.ts';
 
 describe('reports of a run: --html, --histogram, --hdr-log', () => {
   let browser: Browser | undefined;

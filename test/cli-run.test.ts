@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer } from '@locusta/mock-openai';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { FIXTURES, ROOT, finalSummary, readCsv, runLocusta, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, ROOT, finalSummary, readCsv, runLocusta, startLocusta } from './helpers.ts';
 
 const STATS_HEADER =
   'Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { startServer } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, startLocusta, startServer } from './helpers.ts';
+import { FIXTURES, finalSummary, startLocusta } from './helpers.ts';
 
 /** Waits until the CLI logs its web UI address and returns it. */
 async function webUrl(run: ReturnType<typeof startLocusta>): Promise<string> {

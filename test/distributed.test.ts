@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { freePort, startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { finalSummary, FIXTURES, freePort, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, readCsv, startLocusta } from './helpers.ts';
 
 function worker(port: number, extra: string[] = []) {
   return startLocusta(['-f', join(FIXTURES, 'slow.ts'), '--worker', '--master-host', '127.0.0.1', '--master-port', String(port), ...extra]);

@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { parseCliArgs } from '@locusta/mock-openai';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { BIN, ROOT, runLocusta, tempDir } from './helpers.ts';
+import { BIN, ROOT, runLocusta } from './helpers.ts';
 
 const DOCKER = join(ROOT, 'docker');
 const K8S = join(DOCKER, 'k8s');

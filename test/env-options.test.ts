@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMockServer } from '@locusta/mock-openai';
+import { freePort, startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { finalSummary, FIXTURES, freePort, ROOT, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, ROOT, startLocusta } from './helpers.ts';
 
 // Every option can be set through the environment: LOCUSTA_<NAME>, and Locust's own LOCUST_*
 // variable for the options Locust has. One real run per family of options.

@@ -1,11 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
@@ -13,6 +8,8 @@ import { onTestFinished } from 'vitest';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'packages/locusta/bin/locusta.js');
 export const FIXTURES = join(ROOT, 'test/fixtures');
+
+// Loopback servers, free ports and temporary folders come from @locusta/test-support.
 
 export interface RunResult {
   code: number | null;
@@ -73,51 +70,6 @@ export function startLocusta(args: string[], options: { cwd?: string; env?: Node
 
 export function runLocusta(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return startLocusta(args, options).done;
-}
-
-export interface TestServer {
-  url: string;
-  /** Requests received, per `METHOD path` (query included). */
-  counts: Map<string, number>;
-  total(): number;
-  close(): Promise<void>;
-}
-
-/** A loopback HTTP server that counts what it receives; closed when the test ends. */
-export async function startServer(
-  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void = (_req, res) => res.end('ok'),
-): Promise<TestServer> {
-  const counts = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const key = `${req.method} ${req.url}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => handler(req, res, body));
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  onTestFinished(close);
-  return { url: `http://127.0.0.1:${port}`, counts, total: () => [...counts.values()].reduce((a, b) => a + b, 0), close };
-}
-
-/** A free port chosen by the OS (for a master started with an explicit port). */
-export async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'locusta-test-'));
 }
 
 /** Parses a CSV file as Python's csv module writes it (quoted fields may hold newlines). */

@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '@locusta/core';
 import { renderHtmlReport } from '@locusta/report';
 import type { ReportData, ReportEntry } from '@locusta/report';
+import { tempDir } from '@locusta/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Watched } from './browser.ts';
@@ -145,7 +145,7 @@ function sampleReport(): ReportData {
 
 /** A page that records every request, console error and dialog, with the network cut off. */
 async function openReport(browser: Browser, data: ReportData): Promise<Watched & { file: string }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'locusta-report-')), 'report.html');
+  const file = join(tempDir('report'), 'report.html');
   writeFileSync(file, renderHtmlReport(data));
   const w = await openOffline(browser, file);
   await w.page.waitForFunction(() => (globalThis as { __reportReady?: boolean }).__reportReady === true, undefined, { timeout: 20_000 });

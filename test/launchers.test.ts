@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { FIXTURES, ROOT, readCsv, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, ROOT, readCsv } from './helpers.ts';
 
 /**
  * Starts a command in its own process group (killed whole when the test ends). `closed`

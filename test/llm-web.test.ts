@@ -2,9 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LLM_HISTORY_CSV_HEADER } from '@locusta/llm';
 import { createMockServer } from '@locusta/mock-openai';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { HAS_CHROMIUM, launchChromium } from './browser.ts';
-import { ROOT, readCsv, startLocusta, tempDir } from './helpers.ts';
+import { ROOT, readCsv, startLocusta } from './helpers.ts';
 
 // Callbacks given to page.evaluate run in the browser; the repository compiles without the DOM
 // library, so the browser global they use is declared here, loosely.

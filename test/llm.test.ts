@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { createMockServer } from '@locusta/mock-openai';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ROOT, finalSummary, readCsv, startLocusta, tempDir } from './helpers.ts';
+import { ROOT, finalSummary, readCsv, startLocusta } from './helpers.ts';
 
 const EXAMPLE = join(ROOT, 'examples/llm-streaming/locustfile.ts');
 

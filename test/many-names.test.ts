@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, readCsv, runLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, readCsv, runLocusta } from './helpers.ts';
 
 // A user file that puts ids in URLs without `name=` makes one stats entry per URL.
 const WARNING = /More than 1000 distinct request names \(\d+\): group URLs with name=/g;

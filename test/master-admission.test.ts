@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { freePort, startServer } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { finalSummary, FIXTURES, freePort, startLocusta, startServer } from './helpers.ts';
+import { finalSummary, FIXTURES, startLocusta } from './helpers.ts';
 
 // Who may join a master: where it listens, the token, and the user file a worker runs.
 

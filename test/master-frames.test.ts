@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { freePort, startServer, tempDir } from '@locusta/test-support';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { finalSummary, FIXTURES, freePort, readCsv, ROOT, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, readCsv, ROOT, startLocusta } from './helpers.ts';
 
 const packr = new Packr({ useRecords: false });
 

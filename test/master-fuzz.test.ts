@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { freePort, startServer, tempDir } from '@locusta/test-support';
 import { Packr } from 'msgpackr';
 import {
   ExceptionStats,
@@ -16,7 +17,7 @@ import { ProtocolError, decodeWorkerMessage } from '@locusta/runner';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { generator, mutate } from './frame-mutations.ts';
-import { finalSummary, FIXTURES, freePort, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { finalSummary, FIXTURES, readCsv, startLocusta } from './helpers.ts';
 
 // Fuzzing the master: frames recorded from a real worker are mutated thousands of times (seeded,
 // so a failure repeats) and sent by fake workers at a real master while honest workers run. The

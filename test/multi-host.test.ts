@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { FIXTURES, finalSummary, readCsv, startLocusta, tempDir } from './helpers.ts';
+import { FIXTURES, finalSummary, readCsv, startLocusta } from './helpers.ts';
 import type { Lab } from './netns.ts';
 import { canUseNetns, createLab } from './netns.ts';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, finalSummary, readCsv, startLocusta } from './helpers.ts';
 
 /** A target whose latency grows with the square of the requests in flight: 10 ms × n². */
 async function congestedServer() {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { startServer } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, startLocusta, startServer } from './helpers.ts';
+import { FIXTURES, finalSummary, startLocusta } from './helpers.ts';
 
 describe('a load shape in the user file', () => {
   it.each([['local'], ['distributed']])('drives the users and ends the test (%s)', async (mode) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { startServer, tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, readCsv, runLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, finalSummary, readCsv, runLocusta } from './helpers.ts';
 
 /** The Aggregated request count of a _stats.csv. */
 function csvTotal(file: string): number {

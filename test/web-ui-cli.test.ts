@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startServer } from '@locusta/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, countColour, launchChromium } from './browser.ts';
-import { FIXTURES, ROOT, finalSummary, startLocusta, startServer } from './helpers.ts';
+import { FIXTURES, ROOT, finalSummary, startLocusta } from './helpers.ts';
 
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { CsvWriter, MANY_NAMES_SNAPSHOT_TICKS } from './csv-writer.ts';
 
 function writer(stats: RequestStats) {
-  const prefix = join(mkdtempSync(join(tmpdir(), 'locusta-csv-')), 'run');
+  const prefix = join(tempDir('csv'), 'run');
   const csv = new CsvWriter({ prefix, stats, exceptions: new ExceptionStats(), fullHistory: false, userCount: () => 1 });
   const aggregatedCount = () => readFileSync(`${prefix}_stats.csv`, 'utf8').split('\r\n').find((l) => l.startsWith(',Aggregated,'))?.split(',')[2];
   const historyRows = () => readFileSync(`${prefix}_stats_history.csv`, 'utf8').trim().split('\r\n').length - 1;

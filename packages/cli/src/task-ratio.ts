@@ -17,15 +17,17 @@ function distribution(classes: UserClass[], users: number | undefined): Record<s
   return out;
 }
 
+// Per class (`total` false) every level starts over at 1, so a TaskSet's tasks sum to 1 as in
+// Locust's _get_task_ratio; in total each level is scaled by its parent's share.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function taskRatios(holder: Function, parentRatio: number): Record<string, RatioNode> {
+function taskRatios(holder: Function, parentRatio: number, inTotal: boolean): Record<string, RatioNode> {
   const tasks = activeTasks(holder).filter((t) => t.weight > 0);
   const total = tasks.reduce((s, t) => s + t.weight, 0) || 1;
   const out: Record<string, RatioNode> = {};
   for (const t of tasks) {
     const ratio = (out[t.name]?.ratio ?? 0) + (t.weight * parentRatio) / total;
     const node: RatioNode = { ratio };
-    if (t.isTaskSet) node.tasks = taskRatios(t.fn, ratio);
+    if (t.isTaskSet) node.tasks = taskRatios(t.fn, inTotal ? ratio : 1, inTotal);
     out[t.name] = node;
   }
   return out;
@@ -38,7 +40,7 @@ export function getRatio(classes: UserClass[], users: number | undefined, total:
   const out: Record<string, RatioNode> = {};
   for (const c of classes) {
     const ratio = (spawned[c.name] ?? 0) / count;
-    out[c.name] = { ratio, tasks: taskRatios(c, total ? ratio : 1) };
+    out[c.name] = { ratio, tasks: taskRatios(c, total ? ratio : 1, total) };
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { LocustaError, RescheduleTask } from '@locusta/core';
+import { bodyOf, freePort, serve } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { bodyOf, closedPort, serve, userFor } from '../test-support/loopback.ts';
+import { userFor } from '../test-support/user-for.ts';
 import type { HttpResponse } from './http-response.ts';
 
 describe('catchResponse', () => {
@@ -118,7 +119,7 @@ describe('catchResponse', () => {
   });
 
   it('lets a connection error be judged', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { client, requests } = userFor(`http://127.0.0.1:${port}`);
     let seen = -1;
     await client.get('/', { catchResponse: (r) => void (seen = r.status) });

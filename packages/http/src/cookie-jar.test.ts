@@ -1,5 +1,5 @@
+import { serve, testEnvironment } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { environment, serve } from '../test-support/loopback.ts';
 import { CookieJar } from './cookie-jar.ts';
 import { HttpUser } from './http-user.ts';
 
@@ -56,7 +56,7 @@ describe('HttpSession cookies', () => {
       if (req.url === '/login') res.setHeader('set-cookie', ['sid=u1; Path=/; HttpOnly', 'theme=dark']);
       res.end(req.headers.cookie ?? '');
     });
-    const { env } = environment(origin);
+    const env = testEnvironment({ host: origin });
     class ShopUser extends HttpUser {}
     const first = new ShopUser(env);
     const second = new ShopUser(env);

@@ -1,6 +1,7 @@
 import { LocustaError } from '@locusta/core';
+import { echo, freePort, recordRequests, serve, testEnvironment } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closedPort, echo, environment, serve, userFor } from '../test-support/loopback.ts';
+import { userFor } from '../test-support/user-for.ts';
 import { HttpUser } from './http-user.ts';
 
 describe('HttpSession requests', () => {
@@ -112,7 +113,8 @@ describe('HttpSession requests', () => {
 
   it('merges the request context over user.context()', async () => {
     const origin = await serve(echo);
-    const { env, requests } = environment(origin);
+    const env = testEnvironment({ host: origin });
+    const requests = recordRequests(env);
     class ContextUser extends HttpUser {
       override context() {
         return { tenant: 't1', region: 'eu' };
@@ -172,7 +174,7 @@ describe('HttpSession failures', () => {
   });
 
   it('turns a refused connection into status 0 and a recorded failure, without throwing', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { client, requests } = userFor(`http://127.0.0.1:${port}`);
     const response = await client.get('/down');
     expect(response.status).toBe(0);

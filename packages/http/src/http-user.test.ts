@@ -1,7 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { between, Environment, Events, LocustaError, task, UserKilled } from '@locusta/core';
+import { bodyOf, echo, recordRequests, serve, testEnvironment } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { bodyOf, echo, environment, serve } from '../test-support/loopback.ts';
 import { HttpUser } from './http-user.ts';
 
 const NO_HOST =
@@ -23,10 +23,10 @@ describe('HttpUser host', () => {
       override host = b;
     }
     const cases: Array<[HttpUser, string]> = [
-      [new FieldUser(environment(a).env), a],
-      [new FieldUser(environment().env), b],
-      [new StaticUser(environment().env), c],
-      [new BothUser(environment().env), b],
+      [new FieldUser(testEnvironment({ host: a })), a],
+      [new FieldUser(testEnvironment()), b],
+      [new StaticUser(testEnvironment()), c],
+      [new BothUser(testEnvironment()), b],
     ];
     for (const [user, expected] of cases) {
       onTestFinished(() => user.client.close(true));
@@ -69,7 +69,7 @@ describe('HttpUser host', () => {
 
   it('sends user:pass@ from the host as basic auth', async () => {
     const origin = await serve(echo);
-    const { env } = environment(origin.replace('http://', 'http://me:s%20cret@'));
+    const env = testEnvironment({ host: origin.replace('http://', 'http://me:s%20cret@') });
     const user = new (class extends HttpUser {})(env);
     onTestFinished(() => user.client.close(true));
     const seen = (await user.client.get('/')).json();
@@ -81,7 +81,8 @@ describe('HttpUser lifecycle', () => {
   it('fires no event for a request the runner killed mid-flight, nor after', async () => {
     const arrived = new EventEmitter();
     const origin = await serve(() => void arrived.emit('request'));
-    const { env, requests } = environment(origin);
+    const env = testEnvironment({ host: origin });
+    const requests = recordRequests(env);
     const user = new (class extends HttpUser {})(env);
     const pending = user.client.get('/slow');
     await once(arrived, 'request');
@@ -93,7 +94,8 @@ describe('HttpUser lifecycle', () => {
 
   it('fires no event when the user is killed during an async catchResponse', async () => {
     const origin = await serve(echo);
-    const { env, requests } = environment(origin);
+    const env = testEnvironment({ host: origin });
+    const requests = recordRequests(env);
     const user = new (class extends HttpUser {})(env);
     const pending = user.client.get('/', {
       catchResponse: async (r) => {
@@ -108,7 +110,8 @@ describe('HttpUser lifecycle', () => {
 
   it('closes its connections after onStop and reopens them if used again', async () => {
     const origin = await serve(echo);
-    const { env, requests } = environment(origin);
+    const env = testEnvironment({ host: origin });
+    const requests = recordRequests(env);
     class OneShot extends HttpUser {
       static override tasks = [
         async function (this: OneShot) {

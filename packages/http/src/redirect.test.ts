@@ -1,11 +1,12 @@
+import { bodyOf, recordRequests, serve, testEnvironment } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { bodyOf, environment, serve } from '../test-support/loopback.ts';
 import { HttpUser } from './http-user.ts';
 
 class TestUser extends HttpUser {}
 
 function userFor(host: string) {
-  const { env, requests } = environment(host);
+  const env = testEnvironment({ host: host });
+  const requests = recordRequests(env);
   const user = new TestUser(env);
   onTestFinished(() => user.client.close(true));
   return { client: user.client, requests };

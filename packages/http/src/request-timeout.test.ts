@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import { LocustaError } from '@locusta/core';
+import { serve } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { serve, userFor } from '../test-support/loopback.ts';
+import { userFor } from '../test-support/user-for.ts';
 
 /**
  * `timeout` is one deadline for the whole request: connecting, the headers and the body, over

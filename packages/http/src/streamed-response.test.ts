@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { LocustaError, RescheduleTask, UserKilled } from '@locusta/core';
+import { bodyOf, freePort, serve } from '@locusta/test-support';
 import { describe, expect, it, vi } from 'vitest';
-import { bodyOf, closedPort, serve, userFor } from '../test-support/loopback.ts';
+import { userFor } from '../test-support/user-for.ts';
 import type { ServerSentEvent } from './sse-parser.ts';
 import { StreamedResponse } from './streamed-response.ts';
 
@@ -235,7 +236,7 @@ describe('stream: true', () => {
   });
 
   it('gives status 0 and records at once when no response comes', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { client, requests } = userFor(`http://127.0.0.1:${port}`);
     const response = await client.post('/down', { json: {}, stream: true });
     expect(response.status).toBe(0);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { LocustaError } from '@locusta/core';
+import { selfSignedCertificate, serveHttps, testEnvironment } from '@locusta/test-support';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { environment, selfSignedCertificate, serveHttps, userFor } from '../test-support/loopback.ts';
+import { userFor } from '../test-support/user-for.ts';
 import { HttpUser } from './http-user.ts';
 
 const openssl = ['/usr/bin/openssl', '/bin/openssl'].find((p) => existsSync(p));
@@ -46,7 +47,7 @@ describe.skipIf(!openssl)('TLS certificate verification', () => {
       override insecure = true;
     }
     for (const Class of [StaticInsecure, FieldInsecure]) {
-      const user = new Class(environment(origin).env);
+      const user = new Class(testEnvironment({ host: origin }));
       onTestFinished(() => user.client.close(true));
       expect(user.client.insecure).toBe(true);
       expect((await user.client.get('/')).status).toBe(200);

@@ -2,11 +2,11 @@ import { constant, task } from '@locusta/core';
 import { createMockServer } from '@locusta/mock-openai';
 import { MasterRunner, WorkerRunner } from '@locusta/runner';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { testEnvironment, waitUntil } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { attachLlmStats, llmStatsOf } from './attach.ts';
 import { LlmStats } from './llm-stats.ts';
 import { OpenAIUser } from './openai-user.ts';
-import { testEnvironment, waitFor } from '../test-support/servers.ts';
 
 let asked = 0;
 class Chatter extends OpenAIUser {
@@ -22,7 +22,7 @@ describe('LlmStats over a master and two workers (in process, over loopback)', (
   it('merges the workers’ samples exactly', async () => {
     const server = await createMockServer({ jitter: 0, seed: 5, speed: 20, capacity: 3 });
     onTestFinished(() => server.close());
-    const masterEnv = testEnvironment([Chatter], { nodeId: 'master', host: server.url });
+    const masterEnv = testEnvironment({ userClasses: [Chatter], nodeId: 'master', host: server.url, stopTimeout: 30 });
     const merged = attachLlmStats(masterEnv, { role: 'master', goodput: 'ttft:40 e2e:400' });
     const master = new MasterRunner(masterEnv, new RequestStats(), new ExceptionStats(), { bindHost: '127.0.0.1', bindPort: 0, fileHash: 'h' });
     const port = await master.listen();
@@ -32,7 +32,7 @@ describe('LlmStats over a master and two workers (in process, over loopback)', (
     const truth = new LlmStats({ ttft: 40, e2e: 400 });
     const recorded = [0, 0];
     const workers = ['w1', 'w2'].map((nodeId, i) => {
-      const env = testEnvironment([Chatter], { nodeId, stopTimeout: 30 });
+      const env = testEnvironment({ userClasses: [Chatter], nodeId, stopTimeout: 30 });
       // The master sends its options: the workers judge goodput with its bounds.
       const stats = attachLlmStats(env, { role: 'worker' });
       const own = stats.record.bind(stats);
@@ -47,7 +47,7 @@ describe('LlmStats over a master and two workers (in process, over loopback)', (
     const done = workers.map((w) => w.runner.run());
     expect(await master.waitForWorkers(2, 10_000)).toBe(true);
     await master.start(6, 100);
-    await waitFor(() => truth.total.requests >= 80 && merged.total.requests > 0);
+    await waitUntil(() => truth.total.requests >= 80 && merged.total.requests > 0, 20_000);
     await master.quit();
     expect(await Promise.all(done)).toEqual([0, 0]);
 

@@ -1,10 +1,9 @@
-import type { RequestEvent } from '@locusta/core';
+import type { ScriptedServer } from '@locusta/test-support';
+import { recordRequests, scriptedServer, testEnvironment } from '@locusta/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { llmStatsOf } from './attach.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
 import { OpenAIUser } from './openai-user.ts';
-import type { ScriptedServer } from '../test-support/servers.ts';
-import { scriptedServer, sseBody, testEnvironment } from '../test-support/servers.ts';
 
 class Client extends OpenAIUser {}
 
@@ -15,9 +14,8 @@ afterEach(async () => {
 
 /** A user of `host` outside any runner, and the request events it fires. */
 function client(host: string | undefined, setup?: (user: Client) => void) {
-  const env = testEnvironment([Client], { host });
-  const events: RequestEvent[] = [];
-  env.events.request.addListener((e) => void events.push(e));
+  const env = testEnvironment({ userClasses: [Client], host });
+  const events = recordRequests(env);
   const user = new Client(env);
   setup?.(user);
   cleanups.push(() => user.client.close());
@@ -28,6 +26,11 @@ async function server(answer: Parameters<typeof scriptedServer>[0]): Promise<Scr
   const s = await scriptedServer(answer);
   cleanups.push(() => s.close());
   return s;
+}
+
+/** `data: <json>` events and `[DONE]`, as a text/event-stream body. */
+function sseBody(payloads: Array<unknown>): string {
+  return payloads.map((p) => `data: ${typeof p === 'string' ? p : JSON.stringify(p)}\n\n`).join('');
 }
 
 const chunk = (content: string | undefined, extra: Record<string, unknown> = {}) => ({

@@ -3,12 +3,12 @@ import { createMockServer } from '@locusta/mock-openai';
 import type { MockServer } from '@locusta/mock-openai';
 import { LocalRunner } from '@locusta/runner';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { testEnvironment, waitUntil } from '@locusta/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachLlmStats } from './attach.ts';
 import type { LlmStats } from './llm-stats.ts';
 import type { LlmResult, OpenAIBody } from './openai-user.ts';
 import { OpenAIUser } from './openai-user.ts';
-import { testEnvironment, waitFor } from '../test-support/servers.ts';
 
 const MODEL = 'llama3.2:1b';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -24,13 +24,14 @@ async function mock(options: Parameters<typeof createMockServer>[0] = {}): Promi
 
 /** Runs `users` users of `cls` until LlmStats holds `requests` requests, then stops gracefully. */
 async function run(cls: typeof OpenAIUser, host: string, users: number, requests: number): Promise<{ llm: LlmStats; stats: RequestStats }> {
-  const env = testEnvironment([cls], { host });
+  // Long enough for every user to finish its request: a killed user's request is not recorded.
+  const env = testEnvironment({ userClasses: [cls], host, stopTimeout: 30 });
   const llm = attachLlmStats(env, { role: 'local' });
   const stats = new RequestStats();
   const runner = new LocalRunner(env, stats, new ExceptionStats());
   cleanups.push(() => runner.quit());
   await runner.start(users, 100);
-  await waitFor(() => llm.total.requests >= requests);
+  await waitUntil(() => llm.total.requests >= requests, 20_000);
   await runner.quit();
   return { llm, stats };
 }

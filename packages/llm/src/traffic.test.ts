@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '@locusta/core';
+import { tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { chatBody, completionBody, loadPrompts, sampleLength, syntheticPrompts, weightedModels } from './traffic.ts';
 
 function file(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'locusta-llm-')), 'prompts.jsonl');
+  const path = join(tempDir('llm'), 'prompts.jsonl');
   writeFileSync(path, text);
   return path;
 }

@@ -1,3 +1,4 @@
+import { waitUntil } from '@locusta/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockServer, OLLAMA_BUSY_MESSAGE } from './index.ts';
 import type { MockServer, MockServerOptions } from './index.ts';
@@ -35,10 +36,6 @@ const chat = (content = 'What is load testing?', extra: Record<string, unknown> 
   temperature: 0.7,
   ...extra,
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
-}
 
 describe('createMockServer', () => {
   it('listens on 127.0.0.1 with a random port by default', async () => {
@@ -317,11 +314,11 @@ describe('counters and /stats', () => {
     const server = await start({ fixedLatencyMs: 10_000 });
     const controller = new AbortController();
     const pending = post(server, '/v1/chat/completions', chat(), { signal: controller.signal }).catch((err: unknown) => err);
-    await waitFor(() => server.counters().inFlight === 1);
+    await waitUntil(() => server.counters().inFlight === 1);
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await waitFor(() => server.counters().inFlight === 0);
-    await waitFor(() => server.counters().requests === 1);
+    await waitUntil(() => server.counters().inFlight === 0);
+    await waitUntil(() => server.counters().requests === 1);
     expect(server.counters().byStatus).toEqual({ 499: 1 });
   });
 });

@@ -1,7 +1,7 @@
-import { Environment, Events } from '@locusta/core';
 import type { RequestEvent } from '@locusta/core';
 import { HttpUser } from '@locusta/http';
 import type { HttpSession, StreamedResponse } from '@locusta/http';
+import { recordRequests, testEnvironment } from '@locusta/test-support';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockServer, OLLAMA_BUSY_MESSAGE } from './index.ts';
 import type { MockServer, MockServerOptions } from './index.ts';
@@ -25,9 +25,8 @@ async function start(options: MockServerOptions = {}): Promise<MockServer> {
 class StreamingUser extends HttpUser {}
 
 function clientFor(server: MockServer): { client: HttpSession; requests: RequestEvent[] } {
-  const env = new Environment({ host: server.url, events: new Events() });
-  const requests: RequestEvent[] = [];
-  env.events.request.addListener((event) => void requests.push(event));
+  const env = testEnvironment({ host: server.url });
+  const requests = recordRequests(env);
   const client = new StreamingUser(env).client;
   sessions.push(client);
   return { client, requests };

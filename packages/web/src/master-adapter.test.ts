@@ -1,13 +1,13 @@
-import { Environment, Events } from '@locusta/core';
 import { MasterRunner, WorkerRunner } from '@locusta/runner';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { testEnvironment, waitUntil } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ApiUser, postSwarm, waitUntil } from '../test-support/web-fixture.ts';
+import { ApiUser, postSwarm } from '../test-support/web-fixture.ts';
 import { NO_WORKERS } from './routes/swarm.ts';
 import { adaptRunner } from './runner-adapter.ts';
 import { WebServer } from './web-server.ts';
 
-const env = (nodeId: string) => new Environment({ events: new Events(), userClasses: [ApiUser as never], nodeId, host: 'http://127.0.0.1:1' });
+const env = (nodeId: string) => testEnvironment({ userClasses: [ApiUser], nodeId, host: 'http://127.0.0.1:1' });
 
 describe('WebServer on a master (MasterRunner with an in-process worker)', () => {
   it('lists the workers in /stats/requests and /worker-count, and refuses /swarm without workers', async () => {

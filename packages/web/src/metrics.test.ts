@@ -1,6 +1,7 @@
 import { User, constant, task } from '@locusta/core';
+import { waitUntil } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { ApiUser, postSwarm, startFixture, waitUntil } from '../test-support/web-fixture.ts';
+import { ApiUser, postSwarm, startFixture } from '../test-support/web-fixture.ts';
 import { RESPONSE_TIME_BUCKETS, escapeLabelValue } from './metrics.ts';
 
 const ODD_NAME = 'a "quoted" \\path\nwith a newline';

@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { get } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSignedCertificate } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { startFixture } from '../test-support/web-fixture.ts';
 
 const openssl = ['/usr/bin/openssl', '/bin/openssl'].find((p) => existsSync(p));
 
-function httpsGet(url: string, ca?: Buffer): Promise<{ status: number; body: string }> {
+function httpsGet(url: string, ca?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     get(url, { ca, rejectUnauthorized: true }, (res) => {
       let body = '';
@@ -20,13 +18,8 @@ function httpsGet(url: string, ca?: Buffer): Promise<{ status: number; body: str
 
 describe.skipIf(!openssl)('WebServer over HTTPS', () => {
   it('serves the API with the given certificate and key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'locusta-web-tls-'));
-    execFileSync(openssl!, [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const f = await startFixture({ server: { tls: { cert, key: readFileSync(join(dir, 'key.pem')) } } });
+    const { cert, key } = selfSignedCertificate(openssl!);
+    const f = await startFixture({ server: { tls: { cert, key } } });
     const https = f.url.replace('http:', 'https:');
     const res = await httpsGet(`${https}/worker-count`, cert);
     expect(res).toEqual({ status: 200, body: '{"worker_count":0}' });

@@ -1,6 +1,7 @@
 import { STATS_CSV_HEADER, FAILURES_CSV_HEADER, EXCEPTIONS_CSV_HEADER } from '@locusta/stats';
+import { waitUntil } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-import { ApiUser, HOSTILE, HostileUser, postSwarm, startFixture, waitUntil } from '../test-support/web-fixture.ts';
+import { ApiUser, HOSTILE, HostileUser, postSwarm, startFixture } from '../test-support/web-fixture.ts';
 import { INVALID_RUN_TIME, MISSING_USERS_OR_RATE } from './routes/swarm.ts';
 
 const ENTRY_KEYS = [

@@ -1,7 +1,9 @@
 import type { UserClass } from '@locusta/core';
-import { Environment, Events, User, constant, task } from '@locusta/core';
+import type { Environment } from '@locusta/core';
+import { User, constant, task } from '@locusta/core';
 import { LocalRunner } from '@locusta/runner';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { testEnvironment } from '@locusta/test-support';
 import { onTestFinished } from 'vitest';
 import { LogBuffer } from '../src/log-buffer.ts';
 import { adaptRunner } from '../src/runner-adapter.ts';
@@ -63,9 +65,8 @@ export interface Fixture {
 export async function startFixture(
   options: { classes?: UserClass[]; server?: Partial<WebServerOptions>; stopTimeout?: number } = {},
 ): Promise<Fixture> {
-  const env = new Environment({
-    events: new Events(),
-    userClasses: (options.classes ?? [ApiUser as never]) as UserClass[],
+  const env = testEnvironment({
+    userClasses: options.classes ?? [ApiUser],
     stopTimeout: options.stopTimeout ?? 0,
     host: 'http://127.0.0.1:1',
   });
@@ -80,15 +81,6 @@ export async function startFixture(
   });
   const base = options.server?.basePath?.replace(/\/+$/, '') ?? '';
   return { env, runner, web, server, logs, url: `http://127.0.0.1:${port}${base}`, port };
-}
-
-/** Resolves once `check` returns true, polling every 50 ms; fails after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** POSTs form fields to /swarm. */
