@@ -89,7 +89,7 @@ export async function masterSetup(
       return `No compatible worker joined the run: ${parts.join(', ')}`;
     },
     connect(run) {
-      master.onAllWorkersGone = (reason) => void run.fail(reason);
+      master.onStopTest = (reason) => void run.fail(reason);
     },
   };
 }

@@ -85,3 +85,14 @@ export class UserKilled extends ControlSignal {}
 export function isControlFlow(err: unknown): boolean {
   return typeof err === 'object' && err !== null && typeof (err as { [SIGNAL]?: string })[SIGNAL] === 'string';
 }
+
+/** The error's stack (its name and message first), or the thrown value as text. */
+export function stackOf(err: unknown): string {
+  return err instanceof Error && err.stack ? err.stack : String(err);
+}
+
+/** `Name: message` of an error, or the thrown value as text: for one-line log messages. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

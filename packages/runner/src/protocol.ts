@@ -8,6 +8,8 @@ import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
 import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
+import type { RunnerState } from './runner.ts';
+import { RUNNER_STATES } from './runner.ts';
 import type { Check } from './wire-schema.ts';
 import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, reason, record, str } from './wire-schema.ts';
 
@@ -16,7 +18,8 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts. A stats report of 50 entries is a few tens of KB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export type WorkerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped' | 'missing';
+/** Locust's WORKER_REPORT_INTERVAL: a worker sends its statistics this often. */
+export const WORKER_REPORT_INTERVAL_MS = 3000;
 
 export interface StatsReport {
   stats: StatsSnapshot;
@@ -30,7 +33,7 @@ export interface StatsReport {
 /** Worker -> master. */
 export type WorkerMessage =
   | { type: 'client_ready'; data: { protocol: number; version: string; host: string; fileHash: string } }
-  | { type: 'heartbeat'; data: { state: WorkerState; cpu: number; memory: number } }
+  | { type: 'heartbeat'; data: { state: RunnerState; cpu: number; memory: number } }
   | { type: 'stats'; data: StatsReport }
   | { type: 'spawning'; data: null }
   | { type: 'spawning_complete'; data: { userClassesCount: Record<string, number>; userCount: number } }
@@ -91,13 +94,12 @@ export class ProtocolError extends Error {
 /** Longest node id, class name, version or host string a peer may send. */
 const ID_LENGTH = 256;
 
-const WORKER_STATES: readonly WorkerState[] = ['ready', 'spawning', 'running', 'stopping', 'stopped', 'missing'];
 const clientReady = object({ protocol: int(0, 2 ** 31), version: str(64), host: str(ID_LENGTH), fileHash: str(128) });
 const customMessage = object({ type: str(ID_LENGTH), data: any });
 
 const WORKER_SCHEMAS: Record<WorkerMessage['type'], Check> = {
   client_ready: clientReady,
-  heartbeat: object({ state: oneOf(...WORKER_STATES), cpu: num(0, 100_000), memory: num(0, Number.MAX_SAFE_INTEGER) }),
+  heartbeat: object({ state: oneOf(...RUNNER_STATES), cpu: num(0, 100_000), memory: num(0, Number.MAX_SAFE_INTEGER) }),
   stats: statsReport,
   spawning: nil,
   spawning_complete: object({ userClassesCount: classCounts, userCount: int(0, REPORT_LIMITS.users) }),

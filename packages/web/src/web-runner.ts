@@ -1,7 +1,5 @@
+import type { RunnerState } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-
-/** Runner states as the REST API reports them (Locust's STATE_* values). */
-export type WebRunnerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped' | 'missing';
 
 /** What `/swarm` hands the runner besides the user count and spawn rate. */
 export interface WebStartOptions {
@@ -40,7 +38,7 @@ export interface WebUserClass {
  * MasterRunner; anything else (a runner driven by a load shape, say) can implement it directly.
  */
 export interface WebRunner {
-  state(): WebRunnerState;
+  state(): RunnerState;
   userCount(): number;
   /**
    * Starts a test, or changes the user count and spawn rate of a running one. Resolves when the
