@@ -14,6 +14,7 @@ export {
   UserKilled,
   describeError,
   isControlFlow,
+  messageOf,
   stackOf,
 } from './errors.ts';
 export type { LocustaErrorCode } from './errors.ts';

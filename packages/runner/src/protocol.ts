@@ -4,6 +4,7 @@
  * one discriminated union. The codec uses msgpackr's defaults: no `sequential` records or shared
  * `structures`, because those make a message depend on earlier ones and break after a reconnect.
  */
+import { LocustaError, messageOf } from '@locusta/core';
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
@@ -87,8 +88,13 @@ export function encode<T extends WorkerMessage | MasterMessage>(msg: Envelope<T>
 }
 
 /** Why a frame was refused; the receiver logs it and closes that connection. */
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
+export class ProtocolError extends LocustaError {
+  constructor(message: string) {
+    super('LOCUSTA_ERR_PROTOCOL', message);
+  }
+  override get name(): string {
+    return 'ProtocolError';
+  }
 }
 
 /** Longest node id, class name, version or host string a peer may send. */
@@ -149,7 +155,7 @@ function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>): Envelope<
   try {
     msg = packr.unpack(frame);
   } catch (err) {
-    throw new ProtocolError(`undecodable message: ${(err as Error).message}`);
+    throw new ProtocolError(`undecodable message: ${messageOf(err)}`);
   }
   if (!isPlainObject(msg) || typeof msg['type'] !== 'string' || typeof msg['nodeId'] !== 'string') throw new ProtocolError('malformed message: no type or nodeId');
   if (msg['nodeId'].length === 0 || msg['nodeId'].length > ID_LENGTH) throw new ProtocolError(`malformed message: a node id of ${msg['nodeId'].length} characters`);

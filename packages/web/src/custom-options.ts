@@ -1,3 +1,5 @@
+import { LocustaError } from '@locusta/core';
+
 /** A custom option of the user file (`events.initCommandLineParser`), shown in the start form. */
 export interface WebCustomOption {
   /** The long option name as declared, without dashes: `model`, `max-tokens`. */
@@ -21,7 +23,10 @@ export function fieldNames(name: string): string[] {
 }
 
 /** Thrown for a posted value that does not fit its option's type. */
-export class OptionValueError extends Error {
+export class OptionValueError extends LocustaError {
+  constructor(message: string) {
+    super('LOCUSTA_ERR_OPTION_VALUE', message);
+  }
   override get name(): string {
     return 'OptionValueError';
   }
