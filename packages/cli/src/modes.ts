@@ -1,4 +1,5 @@
 import type { Environment, Logger } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 import { LocalRunner, MasterRunner, WorkerRunner } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
@@ -50,7 +51,7 @@ export async function masterSetup(
   try {
     port = await master.listen();
   } catch (err) {
-    throw fileError(`The master could not listen on ${bindHost}:${String(o.options['masterBindPort'])}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError(`The master could not listen on ${bindHost}:${String(o.options['masterBindPort'])}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`);
   }
   const shown = bindHost === '*' || bindHost === '' ? '0.0.0.0' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   o.logger.info(`Master listening for workers on ${shown}:${port}`);

@@ -1,4 +1,4 @@
-import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
+import { MAX_USERS, hostProblem, messageOf, parseTimespan } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import type { Slo } from '@locusta/stats';
 import { parseSlos } from '@locusta/stats';
@@ -25,7 +25,7 @@ function timespan(value: unknown, flag: string): number {
   try {
     return parseTimespan(String(value));
   } catch (err) {
-    throw usageError(`argument ${flag}: ${(err as Error).message}`);
+    throw usageError(`argument ${flag}: ${messageOf(err)}`);
   }
 }
 
@@ -73,7 +73,7 @@ function sloList(value: unknown): Slo[] {
   try {
     return texts.flatMap((t) => parseSlos(t));
   } catch (err) {
-    throw usageError(`argument --slo: ${(err as Error).message}`);
+    throw usageError(`argument --slo: ${messageOf(err)}`);
   }
 }
 
@@ -88,7 +88,7 @@ function arrivalPlan(o: Record<string, unknown>): ArrivalPlan | undefined {
     try {
       stages = parseRateStages(String(o['arrivalStages']));
     } catch (err) {
-      throw usageError(`argument --arrival-stages: ${(err as Error).message}`);
+      throw usageError(`argument --arrival-stages: ${messageOf(err)}`);
     }
   }
   const spacing = String(o['arrivalSpacing'] ?? 'even');

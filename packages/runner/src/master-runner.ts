@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Environment, UnawaitedDelta, UserClass } from '@locusta/core';
-import { describeError, filterTasksByTags } from '@locusta/core';
+import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
@@ -198,7 +198,7 @@ export class MasterRunner implements Runner {
         if (msg.type === 'stats') this.#checkCustom(msg.data.custom);
       } catch (err) {
         refused = true;
-        this.environment.logger.warn(`Closing ${who()}: ${(err as Error).message}`);
+        this.environment.logger.warn(`Closing ${who()}: ${messageOf(err)}`);
         ws.close(1008, 'protocol error');
         return;
       }
@@ -250,7 +250,7 @@ export class MasterRunner implements Runner {
       if (!this.#opts.userFiles) throw new Error('this master has no user files to share');
       data = { files: await this.#opts.userFiles() };
     } catch (err) {
-      data = { error: (err as Error).message };
+      data = { error: messageOf(err) };
     }
     if (ws.readyState === ws.OPEN) ws.send(encode<MasterMessage>({ type: 'user_files', data, nodeId: 'master' }));
     this.environment.logger.info('Sent the user files to a worker started with -f -');

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Environment } from '@locusta/core';
-import { describeError, filterTasksByTags } from '@locusta/core';
+import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { packBuckets } from '@locusta/stats';
 import { WebSocket } from 'ws';
 import { ArrivalExecutor } from './arrival-executor.ts';
 import { EventRecorder } from './event-recorder.ts';
 import type { Envelope, MasterMessage, SpawnData, WorkerMessage } from './protocol.ts';
-import { PROTOCOL_VERSION, ProtocolError, WORKER_REPORT_INTERVAL_MS, decodeMasterMessage, encode } from './protocol.ts';
+import { PROTOCOL_VERSION, WORKER_REPORT_INTERVAL_MS, decodeMasterMessage, encode } from './protocol.ts';
 import { openMasterSocket } from './master-socket.ts';
 import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
@@ -125,7 +125,7 @@ export class WorkerRunner implements Runner {
       try {
         msg = decodeMasterMessage(frame);
       } catch (err) {
-        this.environment.logger.error(`Bad message from master: ${(err as ProtocolError).message}`);
+        this.environment.logger.error(`Bad message from master: ${messageOf(err)}`);
         return;
       }
       this.#lastHeard = Date.now();
