@@ -1,6 +1,6 @@
 export { LocalRunner } from './local-runner.ts';
 export { pyJson } from './py-json.ts';
-export { RUNNER_STATES } from './runner.ts';
+export { ACTIVE_WORKER_STATES, RUNNER_STATES } from './runner.ts';
 export type { MessageListener, Runner, RunnerState } from './runner.ts';
 export { CPU_WARNING_THRESHOLD, LOOP_LAG_WARNING_MS, UsageMonitor } from './usage-monitor.ts';
 export { UsersDispatcher, sortWorkers } from './users-dispatcher.ts';

@@ -13,6 +13,7 @@ import { pyJson } from './py-json.ts';
 import type { Envelope, MasterMessage, SpawnData, UserFileData, WorkerMessage } from './protocol.ts';
 import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, WORKER_REPORT_INTERVAL_MS, decodeWorkerMessage, encode } from './protocol.ts';
 import type { MessageListener, Runner, RunnerState } from './runner.ts';
+import { ACTIVE_WORKER_STATES } from './runner.ts';
 import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 import type { LostWorker, WorkerNode } from './worker-node.ts';
@@ -36,8 +37,6 @@ export interface MasterOptions {
   /** How often the workers report their statistics (what a lost worker loses at most). */
   reportIntervalMs?: number;
 }
-
-const ACTIVE: ReadonlySet<string> = new Set(['ready', 'spawning', 'running']);
 
 /**
  * Coordinates workers (Locust's MasterRunner): dispatches users to them with the same
@@ -104,7 +103,7 @@ export class MasterRunner implements Runner {
 
   /** Workers that can take users. */
   activeWorkers(): WorkerNode[] {
-    return [...this.workers.values()].filter((w) => ACTIVE.has(w.state));
+    return [...this.workers.values()].filter((w) => ACTIVE_WORKER_STATES.has(w.state));
   }
 
   userClassesCount(): Record<string, number> {

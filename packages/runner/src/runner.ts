@@ -9,6 +9,9 @@ export const RUNNER_STATES = ['ready', 'spawning', 'running', 'stopping', 'stopp
 
 export type RunnerState = (typeof RUNNER_STATES)[number];
 
+/** Worker states that can take users (Locust's worker_count counts these). */
+export const ACTIVE_WORKER_STATES: ReadonlySet<RunnerState> = new Set(['ready', 'spawning', 'running']);
+
 /** A listener of custom messages (Locust's `register_message`). */
 export type MessageListener = (msg: { type: string; data: unknown; nodeId: string }) => unknown;
 

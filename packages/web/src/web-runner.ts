@@ -14,7 +14,7 @@ export interface WebStartOptions {
 /** One worker of a master, as `/stats/requests` lists it. */
 export interface WebWorker {
   id: string;
-  state: string;
+  state: RunnerState;
   userCount: number;
   /** Percent of one core. */
   cpu: number;
@@ -56,6 +56,3 @@ export interface WebRunner {
   /** The host the form should offer: `--host`, or the one host all classes share, or ''. */
   host(): string;
 }
-
-/** Worker states that can take users (Locust's worker_count counts these). */
-export const ACTIVE_WORKER_STATES: ReadonlySet<string> = new Set(['ready', 'spawning', 'running']);

@@ -23,7 +23,7 @@ import { NO_WORKERS, isRefusal, parseSwarmForm } from './routes/swarm.ts';
 import { StatsHistory } from './stats-history.ts';
 import { PAGE_CSP, renderPage } from './ui/page.ts';
 import type { WebRunner } from './web-runner.ts';
-import { ACTIVE_WORKER_STATES } from './web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 export interface WebServerOptions {
   runner: WebRunner;
