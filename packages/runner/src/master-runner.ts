@@ -324,7 +324,7 @@ export class MasterRunner implements Runner {
         return; // answered in #accept, before any client_ready
       default:
         // A message type added to the protocol and not handled here does not compile.
-        msg satisfies never;
+        return msg satisfies never;
     }
   }
 

@@ -207,7 +207,7 @@ export class WorkerRunner implements Runner {
         return; // only for the fetch of `-f -`, on its own connection
       default:
         // A message type added to the protocol and not handled here does not compile.
-        msg satisfies never;
+        return msg satisfies never;
     }
   }
 
