@@ -4,6 +4,7 @@ import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
   HdrLogWriter,
@@ -259,7 +260,7 @@ export class HeadlessRun {
       }
       await this.runner.start(settings.users, settings.spawnRate);
     } catch (err) {
-      logger.error(`Spawning failed: ${(err as Error).message}`);
+      logger.error(`Spawning failed: ${messageOf(err)}`);
       await this.shutdown('Spawning failed, shutting down');
     }
   }
@@ -395,7 +396,7 @@ export class HeadlessRun {
 
   #failedWrite(file: string, err: unknown): void {
     if (this.#writeFailures.has(file)) return;
-    const message = `Could not write ${file}: ${(err as Error).message}`;
+    const message = `Could not write ${file}: ${messageOf(err)}`;
     this.#writeFailures.set(file, message);
     this.#o.logger.error(message);
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LoadTestShape, UserClass } from '@locusta/core';
-import { User, isShapeClass } from '@locusta/core';
+import { User, isShapeClass, messageOf } from '@locusta/core';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { fileError } from './errors.ts';
@@ -115,7 +115,7 @@ async function importUserFile(file: string, ctx: LoaderContext): Promise<Record<
       const where = first.location ? position(resolve(dirname(file), first.location.file), first.location.line, first.location.column) : position(file);
       throw fileError(`${where}: error: ${first.text}`);
     }
-    throw fileError(`${position(file)}: error: ${(err as Error).message}`);
+    throw fileError(`${position(file)}: error: ${messageOf(err)}`);
   }
   const beside = join(dirname(file), `.${basename(file)}.locusta-${process.pid}.mjs`);
   let out = beside;

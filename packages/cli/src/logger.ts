@@ -2,6 +2,7 @@ import { appendFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import type { Logger } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 import pino from 'pino';
 
 const LEVELS: Record<string, pino.Level> = {
@@ -45,7 +46,7 @@ function lineStream(logfile: string | undefined, json: boolean, taps: Array<(lin
           appendFileSync(logfile, out);
         } catch (err) {
           // The file was checked before the run; if it fails since, the lines go on to stderr.
-          writeSync(2, `locusta: error: could not write the log file ${logfile}: ${(err as Error).message}; logging to stderr from now on\n`);
+          writeSync(2, `locusta: error: could not write the log file ${logfile}: ${messageOf(err)}; logging to stderr from now on\n`);
           logfile = undefined;
           writeSync(2, out);
         }

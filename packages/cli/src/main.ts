@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, currentUser, describeError, events, missingTasks, stackOf } from '@locusta/core';
+import { Environment, EventHook, LocustaError, currentUser, describeError, events, messageOf, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
@@ -57,7 +57,7 @@ export async function main(argv: string[], ctx: MainContext): Promise<number> {
       return 1;
     }
     writeSync(2, `locusta: internal error: ${describeError(err)}\n`);
-    if (process.env['LOCUSTA_DEBUG']) writeSync(2, `${(err as Error).stack}\n`);
+    if (process.env['LOCUSTA_DEBUG']) writeSync(2, `${stackOf(err)}\n`);
     return 1;
   }
 }
@@ -106,7 +106,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     try {
       parseGoodput(options.goodput);
     } catch (err) {
-      throw usageError(`argument --goodput: ${(err as Error).message}`);
+      throw usageError(`argument --goodput: ${messageOf(err)}`);
     }
   }
   const runSettings = validateOptions(options);

@@ -1,4 +1,5 @@
 import type { Environment, Logger } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 import { LocalRunner, MasterRunner, WorkerRunner } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
@@ -51,7 +52,7 @@ export async function masterSetup(
   try {
     port = await master.listen();
   } catch (err) {
-    throw fileError(`The master could not listen on ${bindHost}:${o.options.masterBindPort}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError(`The master could not listen on ${bindHost}:${o.options.masterBindPort}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`);
   }
   const shown = bindHost === '*' || bindHost === '' ? '0.0.0.0' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   o.logger.info(`Master listening for workers on ${shown}:${port}`);
@@ -90,7 +91,7 @@ export async function masterSetup(
       return `No compatible worker joined the run: ${parts.join(', ')}`;
     },
     connect(run) {
-      master.onAllWorkersGone = (reason) => void run.fail(reason);
+      master.onStopTest = (reason) => void run.fail(reason);
     },
   };
 }

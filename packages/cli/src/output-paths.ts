@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { messageOf } from '@locusta/core';
 import { usageError } from './errors.ts';
 import { htmlFileName } from './html-report.ts';
 import type { LocustaOptions } from './options.ts';
@@ -75,7 +76,7 @@ export function prepareOutputs(options: LocustaOptions, settings: RunSettings): 
     try {
       mkdirSync(dirname(f.file), { recursive: true });
     } catch (err) {
-      throw usageError(`argument ${f.flag}: cannot write '${f.value}': ${(err as Error).message}`);
+      throw usageError(`argument ${f.flag}: cannot write '${f.value}': ${messageOf(err)}`);
     }
   }
 }

@@ -1,13 +1,13 @@
-import { MAX_USERS } from '@locusta/core';
+import { MAX_USERS, camelCase } from '@locusta/core';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './errors.ts';
-import { OPTIONS, camel } from './options.ts';
+import { OPTIONS } from './options.ts';
 import { checkHost, validateOptions } from './validate.ts';
 
 // The options as the parser hands them over: every default of the option table, then what the
 // test sets. Only these helpers know the shape validateOptions takes.
 type Options = Parameters<typeof validateOptions>[0];
-const DEFAULTS = Object.fromEntries(OPTIONS.filter((o) => o.default !== undefined).map((o) => [camel(o.name), o.default]));
+const DEFAULTS = Object.fromEntries(OPTIONS.filter((o) => o.default !== undefined).map((o) => [camelCase(o.name), o.default]));
 
 function options(values: Record<string, unknown> = {}): Options {
   return { ...DEFAULTS, ...values } as Options;

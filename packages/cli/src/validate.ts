@@ -1,4 +1,4 @@
-import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
+import { MAX_USERS, hostProblem, messageOf, parseTimespan } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import type { Slo } from '@locusta/stats';
 import { parseSlos } from '@locusta/stats';
@@ -26,7 +26,7 @@ function timespan(value: unknown, flag: string): number {
   try {
     return parseTimespan(String(value));
   } catch (err) {
-    throw usageError(`argument ${flag}: ${(err as Error).message}`);
+    throw usageError(`argument ${flag}: ${messageOf(err)}`);
   }
 }
 
@@ -74,7 +74,7 @@ function sloList(texts: readonly string[] | undefined): Slo[] {
   try {
     return (texts ?? []).flatMap((t) => parseSlos(t));
   } catch (err) {
-    throw usageError(`argument --slo: ${(err as Error).message}`);
+    throw usageError(`argument --slo: ${messageOf(err)}`);
   }
 }
 
@@ -89,7 +89,7 @@ function arrivalPlan(o: LocustaOptions): ArrivalPlan | undefined {
     try {
       stages = parseRateStages(String(o.arrivalStages));
     } catch (err) {
-      throw usageError(`argument --arrival-stages: ${(err as Error).message}`);
+      throw usageError(`argument --arrival-stages: ${messageOf(err)}`);
     }
   }
   const spacing = String(o.arrivalSpacing);

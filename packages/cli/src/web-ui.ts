@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
 import { llmPrometheus, llmStatsOf, llmTableData } from '@locusta/llm';
 import type { WebCustomOption } from '@locusta/web';
@@ -45,7 +46,7 @@ function tlsOf(options: LocustaOptions): { cert: Buffer; key: Buffer } | undefin
   try {
     return { cert: readFileSync(String(cert)), key: readFileSync(String(key)) };
   } catch (err) {
-    throw usageError(`cannot read the TLS certificate or key: ${(err as Error).message}`);
+    throw usageError(`cannot read the TLS certificate or key: ${messageOf(err)}`);
   }
 }
 
@@ -56,7 +57,7 @@ export function checkWebOptions(options: LocustaOptions): void {
   try {
     normalizeBasePath(options.webBasePath);
   } catch (err) {
-    throw usageError(`argument --web-base-path: ${(err as Error).message}`);
+    throw usageError(`argument --web-base-path: ${messageOf(err)}`);
   }
   if (options.autoquit >= 0 && !options.autostart) {
     throw usageError('--autoquit is only meaningful in combination with --autostart');

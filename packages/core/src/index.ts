@@ -13,7 +13,10 @@ export {
   StopTest,
   StopUser,
   UserKilled,
+  describeError,
   isControlFlow,
+  messageOf,
+  stackOf,
 } from './errors.ts';
 export type { LocustaErrorCode } from './errors.ts';
 export { EventHook } from './event-hook.ts';
@@ -39,14 +42,15 @@ export { parseTimespan } from './timespan.ts';
 export { hostProblem } from './host-url.ts';
 export { MAX_USERS } from './limits.ts';
 export { missingTasks } from './missing-tasks.ts';
-export { User, describeError, stackOf } from './user.ts';
+export { User } from './user.ts';
 export { currentUser, runAsUser } from './user-context.ts';
 export { runningTaskBuffer, taskNames } from './running-task.ts';
 export { PENDING_REQUESTS, TASK_SEQ, UnawaitedRequests } from './unawaited-requests.ts';
 export type { UnawaitedDelta } from './unawaited-requests.ts';
 export type { UserClass, UserState } from './user.ts';
 export { seededRandom } from './random.ts';
-export { PACING_LAG, TASK_GATE } from './task-gate.ts';
+export { TASK_GATE } from './task-gate.ts';
+export { PACING_LAG } from './wait-time.ts';
 export type { TaskGate } from './task-gate.ts';
 export { between, constant, constantPacing, constantThroughput, poisson } from './wait-time.ts';
 export type { WaitTimeFn } from './wait-time.ts';

@@ -15,9 +15,3 @@ export interface TaskGate {
 }
 
 export const TASK_GATE: unique symbol = Symbol('locusta.taskGate');
-
-/**
- * Marks a wait-time function that keeps a schedule (constantPacing): after each call it holds
- * how late, in ms, the next task will start against its intended start, before timer lateness.
- */
-export const PACING_LAG: unique symbol = Symbol('locusta.pacingLag');

@@ -9,7 +9,7 @@ import {
   UserKilled,
 } from './errors.ts';
 import type { TaskDef } from './task-list.ts';
-import { PACING_LAG } from './task-gate.ts';
+import { PACING_LAG } from './wait-time.ts';
 import { taskStarted } from './running-task.ts';
 import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 import type { User } from './user.ts';

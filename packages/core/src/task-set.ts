@@ -5,7 +5,7 @@ import { TASKSET_BRAND, activeTasks, pickerFor } from './task-list.ts';
 import type { TaskHolder } from './task-loop.ts';
 import { runTaskLoop } from './task-loop.ts';
 import type { User } from './user.ts';
-import { userInternals } from './user.ts';
+import { userInternals } from './user-internals.ts';
 
 type TaskSetClass = new (parent: TaskHolder) => TaskSet;
 

@@ -1,6 +1,6 @@
 import { taskId } from './running-task.ts';
 import type { Environment } from './environment.ts';
-import { StopTest, StopUser, UserKilled } from './errors.ts';
+import { StopTest, StopUser, UserKilled, describeError, stackOf } from './errors.ts';
 import type { TaskSource } from './task-list.ts';
 import { pickerFor } from './task-list.ts';
 import type { TaskDef } from './task-list.ts';
@@ -10,6 +10,7 @@ import { spawnTaskSet } from './task-set.ts';
 import type { TaskGate } from './task-gate.ts';
 import { TASK_GATE } from './task-gate.ts';
 import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
+import { INTERNALS } from './user-internals.ts';
 
 export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
 
@@ -26,7 +27,6 @@ export interface UserClass {
   checkConfig?(environment: Environment): string | undefined;
 }
 
-const INTERNALS = Symbol('locusta.user.internals');
 
 type CleanupHook = (killed: boolean) => void;
 
@@ -283,20 +283,6 @@ export class User implements TaskHolder {
   }
 }
 
-/** The loop hooks of a user, for TaskSets running on its behalf. */
-export function userInternals(user: User): UserInternals {
-  return user[INTERNALS];
-}
-
 function isStopTest(err: unknown): boolean {
   return err instanceof StopTest;
-}
-
-export function stackOf(err: unknown): string {
-  return err instanceof Error && err.stack ? err.stack : String(err);
-}
-
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
 }

@@ -1,11 +1,15 @@
-import { PACING_LAG } from './task-gate.ts';
-
 /**
  * Wait times, in seconds, applied after each task (Locust's `wait_time`). Each factory returns a
  * fresh function; assigned as an instance field (`waitTime = between(1, 3)`) it is created per
  * user, so the pacing state of `constantPacing` belongs to that user.
  */
 export type WaitTimeFn = (this: unknown) => number;
+
+/**
+ * Marks a wait-time function that keeps a schedule (constantPacing): after each call it holds
+ * how late, in ms, the next task will start against its intended start, before timer lateness.
+ */
+export const PACING_LAG: unique symbol = Symbol('locusta.pacingLag');
 
 /** A random time between `min` and `max` seconds. */
 export function between(min: number, max: number): WaitTimeFn {

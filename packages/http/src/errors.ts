@@ -3,7 +3,12 @@ import { STATUS_CODES } from 'node:http';
 /**
  * The exceptions HTTP requests are recorded with. Their `name` is what the failure statistics
  * group on, so each condition has its own class with a fixed name (Python's requests and Locust
- * report `HTTPError`, `CatchResponseError`, `ConnectionRefusedError`... the same way).
+ * report `HTTPError`, `CatchResponseError`, `ConnectionRefusedError`... the same way). The name
+ * comes from a getter, as for every error class of Locusta.
+ *
+ * They are not LocustaErrors: they describe the system under test, not a misuse of Locusta,
+ * they are recorded rather than thrown, and a RequestError's `code` is the transport's own
+ * (`ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`), which user code may check.
  */
 
 /**
@@ -14,7 +19,6 @@ import { STATUS_CODES } from 'node:http';
  * column, so the message leaves it out, as Locust's does.
  */
 export class HTTPError extends Error {
-  override name = 'HTTPError';
   readonly status: number;
   /** The full URL of the response, after redirects. */
   readonly url: string;
@@ -27,11 +31,16 @@ export class HTTPError extends Error {
     this.url = url;
     this.method = options?.method;
   }
+  override get name(): string {
+    return 'HTTPError';
+  }
 }
 
 /** A failure marked with a message by `response.failure('...')` (Locust's CatchResponseError). */
 export class CatchResponseError extends Error {
-  override name = 'CatchResponseError';
+  override get name(): string {
+    return 'CatchResponseError';
+  }
 }
 
 /**
@@ -39,28 +48,39 @@ export class CatchResponseError extends Error {
  * subclasses name the condition; `code` is the underlying Node/undici code and `cause` its error.
  */
 export class RequestError extends Error {
-  override name = 'ConnectionError';
   readonly code: string | undefined;
   constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(message, { cause: options?.cause });
     this.code = options?.code;
   }
+  /** requests' ConnectionError: the name Locust users see for a connection failure. */
+  override get name(): string {
+    return 'ConnectionError';
+  }
 }
 
 export class ConnectionRefusedError extends RequestError {
-  override name = 'ConnectionRefusedError';
+  override get name(): string {
+    return 'ConnectionRefusedError';
+  }
 }
 
 export class ConnectionResetError extends RequestError {
-  override name = 'ConnectionResetError';
+  override get name(): string {
+    return 'ConnectionResetError';
+  }
 }
 
 export class NameResolutionError extends RequestError {
-  override name = 'NameResolutionError';
+  override get name(): string {
+    return 'NameResolutionError';
+  }
 }
 
 export class TimeoutError extends RequestError {
-  override name = 'TimeoutError';
+  override get name(): string {
+    return 'TimeoutError';
+  }
 }
 
 /**
@@ -68,12 +88,16 @@ export class TimeoutError extends RequestError {
  * the handshake did (requests' SSLError).
  */
 export class SSLError extends RequestError {
-  override name = 'SSLError';
+  override get name(): string {
+    return 'SSLError';
+  }
 }
 
 /** More redirects than the session follows (requests' TooManyRedirects). */
 export class TooManyRedirectsError extends RequestError {
-  override name = 'TooManyRedirects';
+  override get name(): string {
+    return 'TooManyRedirects';
+  }
 }
 
 const TIMEOUT_CODES = new Set([

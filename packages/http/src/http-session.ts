@@ -6,6 +6,8 @@ import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
 import { HttpResponse, kCatching, kVerdict } from './http-response.ts';
 import { followRedirect, isRedirect, MAX_REDIRECTS } from './redirect.ts';
+import type { RequestHeaders } from './request-headers.ts';
+import { hasHeader } from './request-headers.ts';
 import type { Deadline } from './request-deadline.ts';
 import { checkTimeout, deadlineAfter } from './request-deadline.ts';
 import { ResponseReader } from './response-reader.ts';
@@ -15,9 +17,6 @@ import type { Base, Query, Target } from './url.ts';
 import { parseBase, resolveTarget } from './url.ts';
 import type { CaCertificates, TlsSettings } from './user-connections.ts';
 import { UserConnections } from './user-connections.ts';
-
-/** Request headers; names are case-insensitive. */
-export type RequestHeaders = Record<string, string | string[] | undefined>;
 
 /** Judges a response: call `response.success()` or `response.failure(...)`, or throw. */
 export type CatchResponse = (response: HttpResponse) => unknown;
@@ -506,10 +505,4 @@ function checkCa(ca: CaCertificates): void {
       `ca must be PEM text (-----BEGIN CERTIFICATE-----...), not ${shown}: read a file with readFileSync(path, 'utf8')`,
     );
   }
-}
-
-function hasHeader(headers: RequestHeaders | undefined, lowerName: string): boolean {
-  if (!headers) return false;
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === lowerName) return true;
-  return false;
 }

@@ -16,9 +16,9 @@ export type {
   CatchResponse,
   CatchStreamedResponse,
   HttpRequestOptions,
-  RequestHeaders,
   StreamRequestOptions,
 } from './http-session.ts';
+export type { RequestHeaders } from './request-headers.ts';
 export { HttpUser } from './http-user.ts';
 export type { Query, QueryValue } from './url.ts';
 export type { CaCertificates } from './user-connections.ts';

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { RequestHeaders } from './http-session.ts';
+import type { RequestHeaders } from './request-headers.ts';
 import type { ResponseReader } from './response-reader.ts';
 import type { Target } from './url.ts';
 

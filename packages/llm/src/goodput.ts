@@ -1,6 +1,4 @@
-// The brand @locusta/core's LocustaError recognises in `instanceof` (a global symbol): the CLI
-// then reports a GoodputError as one line, `locusta: error: <message>`, like its usage errors.
-const BRAND = Symbol.for('locusta.error');
+import { LocustaError } from '@locusta/core';
 
 /** Goodput bounds in milliseconds (DistServe's definition, as vLLM's `--goodput`). */
 export interface GoodputSpec {
@@ -19,21 +17,19 @@ export interface GoodputSample {
   e2e: number;
 }
 
-/** A `--goodput` value that does not parse. The message is one line and quotes the input. */
-export class GoodputError extends Error {
-  readonly code = 'LOCUSTA_ERR_GOODPUT' as const;
+/**
+ * A `--goodput` value that does not parse. The message is one line and quotes the input; being
+ * a LocustaError, the CLI reports it as one line, `locusta: error: <message>`.
+ */
+export class GoodputError extends LocustaError {
   readonly input: string;
 
   constructor(input: string, reason: string) {
-    super(`invalid --goodput ${JSON.stringify(input)}: ${reason}`);
+    super('LOCUSTA_ERR_GOODPUT', `invalid --goodput ${JSON.stringify(input)}: ${reason}`);
     this.input = input;
   }
 
   override get name(): string {
-    return 'GoodputError';
-  }
-
-  get [BRAND](): string {
     return 'GoodputError';
   }
 }

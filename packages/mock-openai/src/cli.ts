@@ -2,6 +2,7 @@
  * `locusta-mock-openai`: run the mock server from the command line.
  */
 import { parseArgs } from 'node:util';
+import { LocustaError, messageOf } from '@locusta/core';
 import { createMockServer } from './server.ts';
 import type { MockServerOptions } from './server.ts';
 
@@ -35,7 +36,15 @@ Options:
   -h, --help               show this help
 `;
 
-class UsageError extends Error {}
+/** A bad command line: exit code 2. */
+class UsageError extends LocustaError {
+  constructor(message: string) {
+    super('LOCUSTA_ERR_USAGE', message);
+  }
+  override get name(): string {
+    return 'UsageError';
+  }
+}
 
 function num(name: string, value: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
   if (value === undefined) return undefined;
@@ -67,7 +76,7 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
       },
     }));
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(messageOf(err));
   }
   const options: MockServerOptions = { host: values.host ?? '127.0.0.1', port: 8000 };
   if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host must not be empty');
@@ -104,7 +113,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   try {
     parsed = parseCliArgs(argv);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     stderr.write(`locusta-mock-openai: ${message.split('\n')[0]} (see --help)\n`);
     return 2;
   }
@@ -117,7 +126,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   try {
     server = await createMockServer(parsed.options);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     stderr.write(`locusta-mock-openai: cannot start: ${message.split('\n')[0]}\n`);
     return err instanceof RangeError ? 2 : 1;
   }

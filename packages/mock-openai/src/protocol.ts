@@ -2,6 +2,7 @@
  * Request parsing and response bodies in the OpenAI wire format (as served by Ollama,
  * llama.cpp and vLLM on their `/v1` routes).
  */
+import { LocustaError, messageOf } from '@locusta/core';
 import type { ModelSpec } from './models.ts';
 
 /** Ollama's scheduler error (server/sched.go `ErrMaxQueue`), word for word, two spaces included. */
@@ -62,14 +63,17 @@ export interface ModelObject {
   owned_by: string;
 }
 
-/** A parse failure: the HTTP status and OpenAI error body to answer with. */
-export class RequestError extends Error {
+/** A request the server refuses to parse: the HTTP status and OpenAI error body to answer with. */
+export class InvalidRequestError extends LocustaError {
   readonly status: number;
   readonly body: OpenAIError;
   constructor(status: number, message: string, type = 'invalid_request_error', code: string | null = null, param: string | null = null) {
-    super(message);
+    super('LOCUSTA_ERR_INVALID_REQUEST', message);
     this.status = status;
     this.body = errorBody(message, type, code, param);
+  }
+  override get name(): string {
+    return 'InvalidRequestError';
   }
 }
 
@@ -89,8 +93,8 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function invalid(message: string, param: string | null = null): RequestError {
-  return new RequestError(400, message, 'invalid_request_error', null, param);
+function invalid(message: string, param: string | null = null): InvalidRequestError {
+  return new InvalidRequestError(400, message, 'invalid_request_error', null, param);
 }
 
 /** Parses a request body as JSON; 400 with an OpenAI error when it is not a JSON object. */
@@ -99,7 +103,7 @@ export function parseJsonObject(raw: string): JsonObject {
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = messageOf(err);
     throw invalid(`We could not parse the JSON body of your request. (${detail})`);
   }
   if (!isObject(value)) throw invalid('The request body must be a JSON object.');

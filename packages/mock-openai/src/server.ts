@@ -5,13 +5,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageOf } from '@locusta/core';
 import { createRng, DEFAULT_JITTER_SPREAD, fnv1a, jitterFactor, planGeneration, streamTokenRate } from './latency.ts';
 import type { GenerationPlan } from './latency.ts';
 import { DEFAULT_MODELS, findModel } from './models.ts';
 import type { ModelSpec } from './models.ts';
 import {
   OLLAMA_BUSY_MESSAGE,
-  RequestError,
+  InvalidRequestError,
   errorBody,
   modelObject,
   parseChatRequest,
@@ -452,7 +453,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       const body = parseJsonObject(raw);
       parsed = kind === 'chat' ? parseChatRequest(body) : parseCompletionRequest(body);
     } catch (err) {
-      if (err instanceof RequestError) {
+      if (err instanceof InvalidRequestError) {
         send(res, route, err.status, err.body);
         return;
       }
@@ -468,7 +469,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       const route = routeKey(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/');
       if (!res.headersSent && !res.destroyed) send(res, route, 500, errorBody(`internal error: ${message}`, 'server_error'));
       else res.destroy();

@@ -99,3 +99,29 @@ describe('arrival-rate mode over workers', () => {
     expect(merged.corrected!.total.getResponseTimePercentile(0.99)).toBe(truth.corrected!.total.getResponseTimePercentile(0.99));
   });
 });
+
+describe('a lost worker', () => {
+  it('is reported with what it may have lost (the report interval), and the last one stops the test through onStopTest', async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+    const masterEnv = new Environment({ events: new Events(), userClasses: [Fixed as never], nodeId: 'master', stopTimeout: 1, logger });
+    const master = new MasterRunner(masterEnv, new RequestStats(), new ExceptionStats(), {
+      bindHost: '127.0.0.1',
+      bindPort: 0,
+      fileHash: 'h',
+      reportIntervalMs: 500,
+    });
+    const port = await master.listen();
+    onTestFinished(() => master.close());
+    const stopped = new Promise<string>((resolve) => (master.onStopTest = resolve));
+    const worker = new WorkerRunner(env('w'), new RequestStats(), new ExceptionStats(), { masterHost: '127.0.0.1', masterPort: port, version: 't', fileHash: 'h', reportIntervalMs: 500 });
+    void worker.run();
+    expect(await master.waitForWorkers(1, 10_000)).toBe(true);
+    await master.start(1, 100);
+    // The worker's connection drops without a goodbye.
+    for (const w of master.workers.values()) w.ws?.terminate();
+    expect(await stopped).toBe('The last worker went missing, stopping test.');
+    expect(warnings.find((w) => w.includes('is missing'))).toMatch(/is missing \(its connection closed\); what it had not reported yet \(at most its last 0\.5 s\) is lost$/);
+    await worker.quit();
+  });
+});

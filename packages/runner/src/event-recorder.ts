@@ -1,11 +1,6 @@
 import type { Environment, RequestEvent } from '@locusta/core';
-import { stackOf } from '@locusta/core';
+import { messageOf, stackOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-
-/** Locust's `str(exception)`: the message alone. */
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Times up to 10^12 ms (31 years) are kept; NaN, Infinity and other non-numbers mean no time, a negative one 0. */
 function responseTimeOf(rt: unknown): number | null {

@@ -1,16 +1,15 @@
-import type { Environment, RunnerHandle, UserClass } from '@locusta/core';
+import type { Environment, UserClass } from '@locusta/core';
 import { filterTasksByTags } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { ArrivalExecutor } from './arrival-executor.ts';
 import type { ArrivalPlan } from './arrival-schedule.ts';
+import { describePlan } from './describe-plan.ts';
 import { EventRecorder } from './event-recorder.ts';
+import { pyJson } from './py-json.ts';
+import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
-
-export type RunnerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
-
-export type MessageListener = (msg: { type: string; data: unknown; nodeId: string }) => unknown;
 
 const LOCAL = 'local';
 
@@ -19,12 +18,11 @@ const LOCAL = 'local';
  * uses for one worker, records every request event into the stats, and stops users with the
  * stop timeout (running tasks may finish, waiting users stop at once).
  */
-export class LocalRunner implements RunnerHandle {
+export class LocalRunner implements Runner {
   readonly environment: Environment;
   readonly stats: RequestStats;
   readonly exceptions: ExceptionStats;
   readonly monitor: UsageMonitor;
-  /** Users quit because a class threw StopTest, or a failure of the runner itself. */
   onStopTest: ((reason: string) => void) | undefined;
 
   #state: RunnerState = 'ready';
@@ -168,17 +166,4 @@ export class LocalRunner implements RunnerHandle {
     }
     listener({ type, data, nodeId: LOCAL });
   }
-}
-
-/** `10.0/s` or `10.0/s ramping over 3 stages, poisson`, for log lines. */
-export function describePlan(plan: ArrivalPlan): string {
-  const stages = plan.stages.length > 0 ? ` ramping over ${plan.stages.length} stage${plan.stages.length > 1 ? 's' : ''}` : '';
-  return `${plan.rate.toFixed(2)} per second${stages} (${plan.spacing === 'poisson' ? 'Poisson arrivals' : 'evenly spaced'})`;
-}
-
-/** JSON as Python's json.dumps writes it (`{"A": 1, "B": 2}`), for Locust's log lines. */
-export function pyJson(value: Record<string, number>): string {
-  return `{${Object.entries(value)
-    .map(([k, v]) => `${JSON.stringify(k)}: ${v}`)
-    .join(', ')}}`;
 }

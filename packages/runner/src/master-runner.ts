@@ -2,23 +2,23 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Environment, RunnerHandle, UnawaitedDelta, UserClass } from '@locusta/core';
-import { describeError, filterTasksByTags } from '@locusta/core';
+import type { Environment, UnawaitedDelta, UserClass } from '@locusta/core';
+import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { ArrivalPlan } from './arrival-schedule.ts';
-import type { MessageListener } from './local-runner.ts';
-import { describePlan, pyJson } from './local-runner.ts';
+import { describePlan } from './describe-plan.ts';
+import { pyJson } from './py-json.ts';
 import type { Envelope, MasterMessage, SpawnData, UserFileData, WorkerMessage } from './protocol.ts';
-import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, decodeWorkerMessage, encode } from './protocol.ts';
+import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, WORKER_REPORT_INTERVAL_MS, decodeWorkerMessage, encode } from './protocol.ts';
+import type { MessageListener, Runner, RunnerState } from './runner.ts';
+import { ACTIVE_WORKER_STATES } from './runner.ts';
 import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 import type { LostWorker, WorkerNode } from './worker-node.ts';
 import { HEARTBEAT_LIVENESS } from './worker-node.ts';
 import { UNAWAITED_KEY, checkUnawaited } from './unawaited-report.ts';
-
-export type MasterState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped';
 
 export interface MasterOptions {
   bindHost: string;
@@ -34,16 +34,16 @@ export interface MasterOptions {
   /** Time a stopping master waits for the workers' last reports, beyond the stop timeout. */
   stopGraceMs?: number;
   heartbeatIntervalMs?: number;
+  /** How often the workers report their statistics (what a lost worker loses at most). */
+  reportIntervalMs?: number;
 }
-
-const ACTIVE: ReadonlySet<string> = new Set(['ready', 'spawning', 'running']);
 
 /**
  * Coordinates workers (Locust's MasterRunner): dispatches users to them with the same
  * dispatcher as a local run, merges their statistics exactly, watches their heartbeats, moves
  * the users of a lost worker to the others, and on stop waits for every worker's final report.
  */
-export class MasterRunner implements RunnerHandle {
+export class MasterRunner implements Runner {
   readonly environment: Environment;
   readonly stats: RequestStats;
   readonly exceptions: ExceptionStats;
@@ -54,14 +54,14 @@ export class MasterRunner implements RunnerHandle {
   /** Whether any worker was ever accepted. */
   everJoined = false;
   /** Called when the test must end without the CLI asking: the last worker is gone. */
-  onAllWorkersGone: ((reason: string) => void) | undefined;
+  onStopTest: ((reason: string) => void) | undefined;
   readonly #opts: Required<Omit<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>> &
     Pick<MasterOptions, 'token' | 'userFiles' | 'tls' | 'allowMismatchedUserFiles'>;
   /** The `address:port` of each worker connection, for log lines. */
   readonly #peers = new WeakMap<WebSocket, string>();
   #server: WebSocketServer | undefined;
   #https: HttpsServer | undefined;
-  #state: MasterState = 'ready';
+  #state: RunnerState = 'ready';
   #dispatcher: UsersDispatcher | undefined;
   #target = 0;
   #spawnRate = 1;
@@ -80,14 +80,14 @@ export class MasterRunner implements RunnerHandle {
     this.environment = environment;
     this.stats = stats;
     this.exceptions = exceptions;
-    this.#opts = { stopGraceMs: 10_000, heartbeatIntervalMs: 1000, ...options };
+    this.#opts = { stopGraceMs: 10_000, heartbeatIntervalMs: 1000, reportIntervalMs: WORKER_REPORT_INTERVAL_MS, ...options };
     environment.runner = this;
     environment.stats = stats;
     environment.nodeId = 'master';
     this.registerReportCheck(UNAWAITED_KEY, checkUnawaited);
   }
 
-  get state(): MasterState {
+  get state(): RunnerState {
     return this.#state;
   }
 
@@ -103,7 +103,7 @@ export class MasterRunner implements RunnerHandle {
 
   /** Workers that can take users. */
   activeWorkers(): WorkerNode[] {
-    return [...this.workers.values()].filter((w) => ACTIVE.has(w.state));
+    return [...this.workers.values()].filter((w) => ACTIVE_WORKER_STATES.has(w.state));
   }
 
   userClassesCount(): Record<string, number> {
@@ -197,7 +197,7 @@ export class MasterRunner implements RunnerHandle {
         if (msg.type === 'stats') this.#checkCustom(msg.data.custom);
       } catch (err) {
         refused = true;
-        this.environment.logger.warn(`Closing ${who()}: ${(err as Error).message}`);
+        this.environment.logger.warn(`Closing ${who()}: ${messageOf(err)}`);
         ws.close(1008, 'protocol error');
         return;
       }
@@ -249,7 +249,7 @@ export class MasterRunner implements RunnerHandle {
       if (!this.#opts.userFiles) throw new Error('this master has no user files to share');
       data = { files: await this.#opts.userFiles() };
     } catch (err) {
-      data = { error: (err as Error).message };
+      data = { error: messageOf(err) };
     }
     if (ws.readyState === ws.OPEN) ws.send(encode<MasterMessage>({ type: 'user_files', data, nodeId: 'master' }));
     this.environment.logger.info('Sent the user files to a worker started with -f -');
@@ -322,6 +322,9 @@ export class MasterRunner implements RunnerHandle {
       }
       case 'user_files_request':
         return; // answered in #accept, before any client_ready
+      default:
+        // A message type added to the protocol and not handled here does not compile.
+        return msg satisfies never;
     }
   }
 
@@ -410,7 +413,7 @@ export class MasterRunner implements RunnerHandle {
     const lost: LostWorker = { id: worker.id, at: Date.now() / 1000, reason };
     this.lostWorkers.push(lost);
     this.environment.logger.warn(
-      `Worker ${worker.id} is missing (${reason}); what it had not reported yet (at most its last ${3} s) is lost`,
+      `Worker ${worker.id} is missing (${reason}); what it had not reported yet (at most its last ${this.#opts.reportIntervalMs / 1000} s) is lost`,
     );
     this.#dispatcher?.removeWorker(worker.id);
     this.#changed();
@@ -422,7 +425,7 @@ export class MasterRunner implements RunnerHandle {
     if (this.activeWorkers().length === 0) {
       const reason = `The last worker ${how}, stopping test.`;
       this.environment.logger.error(reason);
-      this.onAllWorkersGone?.(reason);
+      this.onStopTest?.(reason);
       return;
     }
     if (this.#arrivals) this.#sendArrivalShares();

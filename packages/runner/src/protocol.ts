@@ -4,10 +4,13 @@
  * one discriminated union. The codec uses msgpackr's defaults: no `sequential` records or shared
  * `structures`, because those make a message depend on earlier ones and break after a reconnect.
  */
+import { LocustaError, messageOf } from '@locusta/core';
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
 import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
+import type { RunnerState } from './runner.ts';
+import { RUNNER_STATES } from './runner.ts';
 import type { Check } from './wire-schema.ts';
 import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, reason, record, str } from './wire-schema.ts';
 
@@ -16,7 +19,8 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts. A stats report of 50 entries is a few tens of KB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export type WorkerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped' | 'missing';
+/** Locust's WORKER_REPORT_INTERVAL: a worker sends its statistics this often. */
+export const WORKER_REPORT_INTERVAL_MS = 3000;
 
 export interface StatsReport {
   stats: StatsSnapshot;
@@ -30,7 +34,7 @@ export interface StatsReport {
 /** Worker -> master. */
 export type WorkerMessage =
   | { type: 'client_ready'; data: { protocol: number; version: string; host: string; fileHash: string } }
-  | { type: 'heartbeat'; data: { state: WorkerState; cpu: number; memory: number } }
+  | { type: 'heartbeat'; data: { state: RunnerState; cpu: number; memory: number } }
   | { type: 'stats'; data: StatsReport }
   | { type: 'spawning'; data: null }
   | { type: 'spawning_complete'; data: { userClassesCount: Record<string, number>; userCount: number } }
@@ -84,20 +88,24 @@ export function encode<T extends WorkerMessage | MasterMessage>(msg: Envelope<T>
 }
 
 /** Why a frame was refused; the receiver logs it and closes that connection. */
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
+export class ProtocolError extends LocustaError {
+  constructor(message: string) {
+    super('LOCUSTA_ERR_PROTOCOL', message);
+  }
+  override get name(): string {
+    return 'ProtocolError';
+  }
 }
 
 /** Longest node id, class name, version or host string a peer may send. */
 const ID_LENGTH = 256;
 
-const WORKER_STATES: readonly WorkerState[] = ['ready', 'spawning', 'running', 'stopping', 'stopped', 'missing'];
 const clientReady = object({ protocol: int(0, 2 ** 31), version: str(64), host: str(ID_LENGTH), fileHash: str(128) });
 const customMessage = object({ type: str(ID_LENGTH), data: any });
 
 const WORKER_SCHEMAS: Record<WorkerMessage['type'], Check> = {
   client_ready: clientReady,
-  heartbeat: object({ state: oneOf(...WORKER_STATES), cpu: num(0, 100_000), memory: num(0, Number.MAX_SAFE_INTEGER) }),
+  heartbeat: object({ state: oneOf(...RUNNER_STATES), cpu: num(0, 100_000), memory: num(0, Number.MAX_SAFE_INTEGER) }),
   stats: statsReport,
   spawning: nil,
   spawning_complete: object({ userClassesCount: classCounts, userCount: int(0, REPORT_LIMITS.users) }),
@@ -147,7 +155,7 @@ function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>): Envelope<
   try {
     msg = packr.unpack(frame);
   } catch (err) {
-    throw new ProtocolError(`undecodable message: ${(err as Error).message}`);
+    throw new ProtocolError(`undecodable message: ${messageOf(err)}`);
   }
   if (!isPlainObject(msg) || typeof msg['type'] !== 'string' || typeof msg['nodeId'] !== 'string') throw new ProtocolError('malformed message: no type or nodeId');
   if (msg['nodeId'].length === 0 || msg['nodeId'].length > ID_LENGTH) throw new ProtocolError(`malformed message: a node id of ${msg['nodeId'].length} characters`);

@@ -1,4 +1,5 @@
 import type { LoadTestShape, Logger, ShapeTick, UserClass } from '@locusta/core';
+import { messageOf } from '@locusta/core';
 
 /** What the driver needs of a runner (local or master). */
 export interface ShapeTarget {
@@ -44,7 +45,7 @@ export class ShapeDriver {
     try {
       next = this.#shape.tick();
     } catch (err) {
-      this.#logger.error(`${this.#shape.constructor.name}.tick() failed: ${(err as Error).message}`);
+      this.#logger.error(`${this.#shape.constructor.name}.tick() failed: ${messageOf(err)}`);
       next = null;
     }
     if (next === null) {
@@ -58,7 +59,7 @@ export class ShapeDriver {
     this.#last = key;
     this.#logger.info(`Shape test updating to ${next.userCount} users at ${next.spawnRate.toFixed(2)} spawn rate`);
     this.#target.start(next.userCount, next.spawnRate, next.userClasses).catch((err: unknown) => {
-      this.#logger.error(`Ramping for the shape failed: ${(err as Error).message}`);
+      this.#logger.error(`Ramping for the shape failed: ${messageOf(err)}`);
     });
   }
 }

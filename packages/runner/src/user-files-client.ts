@@ -1,3 +1,4 @@
+import { messageOf } from '@locusta/core';
 import type { UserFileData } from './protocol.ts';
 import { PROTOCOL_VERSION, decodeMasterMessage, encode } from './protocol.ts';
 import { openMasterSocket } from './master-socket.ts';
@@ -20,7 +21,7 @@ export async function fetchUserFiles(options: {
     try {
       return await attempt(options);
     } catch (err) {
-      lastError = (err as Error).message;
+      lastError = messageOf(err);
       if (/refused the token|master has no user files|protocol/.test(lastError)) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

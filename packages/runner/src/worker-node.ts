@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { WorkerState } from './protocol.ts';
+import type { RunnerState } from './runner.ts';
 
 /** Locust's HEARTBEAT_LIVENESS: missed heartbeats (1 s apart) before a worker counts as missing. */
 export const HEARTBEAT_LIVENESS = 3;
@@ -10,7 +10,7 @@ export interface WorkerNode {
   /** Stable for the master's lifetime, also across reconnects (Locust's ack index). */
   readonly index: number;
   ws: WebSocket | undefined;
-  state: WorkerState;
+  state: RunnerState;
   /** Counts down once a second; reset by each heartbeat. Below 0: missing. */
   heartbeat: number;
   cpu: number;

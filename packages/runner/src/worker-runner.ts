@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Environment, RunnerHandle } from '@locusta/core';
-import { describeError, filterTasksByTags } from '@locusta/core';
+import type { Environment } from '@locusta/core';
+import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { packBuckets } from '@locusta/stats';
 import { WebSocket } from 'ws';
 import { ArrivalExecutor } from './arrival-executor.ts';
 import { EventRecorder } from './event-recorder.ts';
-import type { Envelope, MasterMessage, SpawnData, WorkerMessage, WorkerState } from './protocol.ts';
-import { PROTOCOL_VERSION, ProtocolError, decodeMasterMessage, encode } from './protocol.ts';
+import type { Envelope, MasterMessage, SpawnData, WorkerMessage } from './protocol.ts';
+import { PROTOCOL_VERSION, WORKER_REPORT_INTERVAL_MS, decodeMasterMessage, encode } from './protocol.ts';
 import { openMasterSocket } from './master-socket.ts';
-import type { MessageListener } from './local-runner.ts';
+import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
 import { UNAWAITED_KEY } from './unawaited-report.ts';
@@ -50,11 +50,12 @@ export function newWorkerId(): string {
  * the master's totals miss nothing. When the master goes away the users stop and the worker
  * keeps reconnecting, with backoff, until the master timeout.
  */
-export class WorkerRunner implements RunnerHandle {
+export class WorkerRunner implements Runner {
   readonly nodeId = newWorkerId();
   readonly environment: Environment;
   readonly stats: RequestStats;
   readonly exceptions: ExceptionStats;
+  onStopTest: ((reason: string) => void) | undefined;
   readonly #opts: Required<Omit<WorkerOptions, 'token' | 'tls'>> & Pick<WorkerOptions, 'token' | 'tls'>;
   readonly #pool: UserPool;
   #arrivals: ArrivalExecutor | undefined;
@@ -62,7 +63,7 @@ export class WorkerRunner implements RunnerHandle {
   readonly #monitor: UsageMonitor;
   readonly #messages = new Map<string, MessageListener>();
   #ws: WebSocket | undefined;
-  #state: WorkerState = 'ready';
+  #state: RunnerState = 'ready';
   #index = -1;
   #lastSpawn = -Infinity;
   #testRunning = false;
@@ -78,8 +79,9 @@ export class WorkerRunner implements RunnerHandle {
     this.environment = environment;
     this.stats = stats;
     this.exceptions = exceptions;
-    this.#opts = { reportIntervalMs: 3000, heartbeatIntervalMs: 1000, masterTimeoutMs: 60_000, ...options };
+    this.#opts = { reportIntervalMs: WORKER_REPORT_INTERVAL_MS, heartbeatIntervalMs: 1000, masterTimeoutMs: 60_000, ...options };
     this.#pool = new UserPool(environment);
+    this.#pool.onStopTest = (reason) => this.onStopTest?.(reason);
     this.#recorder = new EventRecorder(environment, stats, exceptions);
     this.#monitor = new UsageMonitor(environment);
     environment.nodeId = this.nodeId;
@@ -87,7 +89,7 @@ export class WorkerRunner implements RunnerHandle {
     environment.stats = stats;
   }
 
-  get state(): string {
+  get state(): RunnerState {
     return this.#state;
   }
 
@@ -123,7 +125,7 @@ export class WorkerRunner implements RunnerHandle {
       try {
         msg = decodeMasterMessage(frame);
       } catch (err) {
-        this.environment.logger.error(`Bad message from master: ${(err as ProtocolError).message}`);
+        this.environment.logger.error(`Bad message from master: ${messageOf(err)}`);
         return;
       }
       this.#lastHeard = Date.now();
@@ -203,6 +205,9 @@ export class WorkerRunner implements RunnerHandle {
       }
       case 'user_files':
         return; // only for the fetch of `-f -`, on its own connection
+      default:
+        // A message type added to the protocol and not handled here does not compile.
+        return msg satisfies never;
     }
   }
 

@@ -1,24 +1,19 @@
-// The brand @locusta/core's LocustaError recognises in `instanceof` (a global symbol, so this
-// package needs no dependency on core): the CLI then reports an SloError as one line,
-// `locusta: error: <message>`, like its other usage errors.
-const BRAND = Symbol.for('locusta.error');
+import { LocustaError } from '@locusta/core';
 
-/** An SLO expression that does not parse. The message is one line and quotes the input. */
-export class SloError extends Error {
-  readonly code = 'LOCUSTA_ERR_SLO' as const;
+/**
+ * An SLO expression that does not parse. The message is one line and quotes the input; being a
+ * LocustaError, the CLI reports it as one line, `locusta: error: <message>`.
+ */
+export class SloError extends LocustaError {
   /** The text that failed to parse. */
   readonly input: string;
 
   constructor(input: string, reason: string) {
-    super(`invalid SLO ${JSON.stringify(input)}: ${reason}`);
+    super('LOCUSTA_ERR_SLO', `invalid SLO ${JSON.stringify(input)}: ${reason}`);
     this.input = input;
   }
 
   override get name(): string {
-    return 'SloError';
-  }
-
-  get [BRAND](): string {
     return 'SloError';
   }
 }

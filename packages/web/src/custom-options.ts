@@ -1,4 +1,4 @@
-import { camelCase } from '@locusta/core';
+import { camelCase, LocustaError } from '@locusta/core';
 
 /** A custom option of the user file (`events.initCommandLineParser`), shown in the start form. */
 export interface WebCustomOption {
@@ -21,7 +21,10 @@ export function fieldNames(name: string): string[] {
 }
 
 /** Thrown for a posted value that does not fit its option's type. */
-export class OptionValueError extends Error {
+export class OptionValueError extends LocustaError {
+  constructor(message: string) {
+    super('LOCUSTA_ERR_OPTION_VALUE', message);
+  }
   override get name(): string {
     return 'OptionValueError';
   }

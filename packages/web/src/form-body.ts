@@ -1,4 +1,4 @@
-import { HttpError } from './http-reply.ts';
+import { RouteError } from './http-reply.ts';
 
 /** Posted fields by name; a field may repeat (a multi-select, repeated keys). */
 export type FormFields = Map<string, string[]>;
@@ -20,7 +20,7 @@ export function parseFormBody(body: Buffer, contentType: string | undefined): Fo
   if (type === 'multipart/form-data') return fromMultipart(body, contentType ?? '');
   // Without a content type, curl -d and old clients send URL-encoded fields.
   if (type === '' || type === 'application/x-www-form-urlencoded') return fromUrlEncoded(body.toString('utf8'));
-  throw new HttpError(415, `Unsupported content type '${type}': post a form (URL-encoded or multipart) or JSON`);
+  throw new RouteError(415, `Unsupported content type '${type}': post a form (URL-encoded or multipart) or JSON`);
 }
 
 function fromUrlEncoded(text: string): FormFields {
@@ -34,14 +34,14 @@ function fromJson(body: Buffer): FormFields {
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'The request body is not valid JSON');
+    throw new RouteError(400, 'The request body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'The JSON body must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RouteError(400, 'The JSON body must be an object');
   const fields: FormFields = new Map();
   for (const [name, v] of Object.entries(value)) {
     for (const item of Array.isArray(v) ? v : [v]) {
       if (item === null || item === undefined) continue;
-      if (typeof item === 'object') throw new HttpError(400, `The JSON field '${name}' must be a string, a number, a boolean or a list of them`);
+      if (typeof item === 'object') throw new RouteError(400, `The JSON field '${name}' must be a string, a number, a boolean or a list of them`);
       add(fields, name, String(item));
     }
   }
@@ -51,19 +51,19 @@ function fromJson(body: Buffer): FormFields {
 function fromMultipart(body: Buffer, contentType: string): FormFields {
   const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
-  if (!boundary) throw new HttpError(400, 'multipart/form-data without a boundary');
+  if (!boundary) throw new RouteError(400, 'multipart/form-data without a boundary');
   const fields: FormFields = new Map();
   // The boundary is ASCII, so splitting the UTF-8 text cannot cut a character.
   const parts = body.toString('utf8').split(`--${boundary}`);
   for (const part of parts.slice(1)) {
     if (part.startsWith('--')) break; // the closing delimiter
     const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd < 0) throw new HttpError(400, 'A multipart part without headers');
+    if (headerEnd < 0) throw new RouteError(400, 'A multipart part without headers');
     const headers = part.slice(2, headerEnd);
     const disposition = /^content-disposition:\s*form-data;(.*)$/im.exec(headers)?.[1] ?? '';
     const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) continue;
-    if (/\bfilename=/i.test(disposition)) throw new HttpError(400, `File uploads are not accepted (field '${name}')`);
+    if (/\bfilename=/i.test(disposition)) throw new RouteError(400, `File uploads are not accepted (field '${name}')`);
     let value = part.slice(headerEnd + 4);
     if (value.endsWith('\r\n')) value = value.slice(0, -2);
     add(fields, name, value);

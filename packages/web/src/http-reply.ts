@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { LocustaError } from '@locusta/core';
 
 /** A response a route produces; the server writes it (HEAD requests get the headers only). */
 export interface Reply {
@@ -8,16 +9,16 @@ export interface Reply {
 }
 
 /** An error a route raises to answer with a status and a plain-text message. */
-export class HttpError extends Error {
+export class RouteError extends LocustaError {
   readonly status: number;
   readonly headers: Record<string, string>;
   constructor(status: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
+    super('LOCUSTA_ERR_WEB_REQUEST', message);
     this.status = status;
     this.headers = headers;
   }
   override get name(): string {
-    return 'HttpError';
+    return 'RouteError';
   }
 }
 
@@ -41,12 +42,12 @@ export function csvReply(body: string, filename: string): Reply {
 /** Reads a request body, refusing more than `limit` bytes with 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
+  if (declared > limit) throw new RouteError(413, `Request body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
+    if (size > limit) throw new RouteError(413, `Request body larger than ${limit} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -1,7 +1,7 @@
 export { WebServer, isLoopback, normalizeBasePath } from './web-server.ts';
 export type { WebServerOptions } from './web-server.ts';
-export { ACTIVE_WORKER_STATES } from './web-runner.ts';
-export type { TaskRatios, WebRunner, WebRunnerState, WebStartOptions, WebUserClass, WebWorker } from './web-runner.ts';
+export { ACTIVE_WORKER_STATES } from '@locusta/runner';
+export type { TaskRatios, WebRunner, WebStartOptions, WebUserClass, WebWorker } from './web-runner.ts';
 export { adaptRunner, applyStartOptions, formHost } from './runner-adapter.ts';
 export { describeUserClasses, tasksReport } from './task-ratios.ts';
 export { DEFAULT_LOG_LINES, LogBuffer } from './log-buffer.ts';

@@ -1,7 +1,7 @@
 import type { StatsEntry } from '@locusta/stats';
 import { PrometheusText, escapeLabelValue } from '@locusta/stats';
 import type { WebRunner } from './web-runner.ts';
-import { ACTIVE_WORKER_STATES } from './web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 /** The Content-Type of Prometheus' text exposition format. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

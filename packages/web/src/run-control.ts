@@ -1,5 +1,6 @@
 import type { Logger } from '@locusta/core';
 import { describeError } from '@locusta/core';
+import type { RunnerState } from '@locusta/runner';
 import type { SwarmForm } from './routes/swarm.ts';
 import type { StatsHistory } from './stats-history.ts';
 import type { WebRunner } from './web-runner.ts';
@@ -13,7 +14,7 @@ export interface FormDefaults {
   custom: Record<string, unknown>;
 }
 
-const IDLE: ReadonlySet<string> = new Set(['ready', 'stopped', 'missing']);
+const IDLE: ReadonlySet<RunnerState> = new Set(['ready', 'stopped', 'missing']);
 
 /**
  * Starts, changes and stops tests for the web routes: keeps the run time limit of a test

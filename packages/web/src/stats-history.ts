@@ -1,4 +1,5 @@
 import { formatUtcSeconds } from '@locusta/stats';
+import type { RunnerState } from '@locusta/runner';
 import { properRound } from './rounding.ts';
 import type { WebRunner } from './web-runner.ts';
 
@@ -37,7 +38,7 @@ export interface StatsHistoryOptions {
   clock?: () => number;
 }
 
-const INACTIVE: ReadonlySet<string> = new Set(['ready', 'stopped', 'missing']);
+const INACTIVE: ReadonlySet<RunnerState> = new Set(['ready', 'stopped', 'missing']);
 
 /**
  * Chart samples kept on the server, so a reloaded page gets the whole run. Sampled while a test

@@ -1,7 +1,5 @@
+import type { RunnerState } from '@locusta/runner';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-
-/** Runner states as the REST API reports them (Locust's STATE_* values). */
-export type WebRunnerState = 'ready' | 'spawning' | 'running' | 'stopping' | 'stopped' | 'missing';
 
 /** What `/swarm` hands the runner besides the user count and spawn rate. */
 export interface WebStartOptions {
@@ -16,7 +14,7 @@ export interface WebStartOptions {
 /** One worker of a master, as `/stats/requests` lists it. */
 export interface WebWorker {
   id: string;
-  state: string;
+  state: RunnerState;
   userCount: number;
   /** Percent of one core. */
   cpu: number;
@@ -40,7 +38,7 @@ export interface WebUserClass {
  * MasterRunner; anything else (a runner driven by a load shape, say) can implement it directly.
  */
 export interface WebRunner {
-  state(): WebRunnerState;
+  state(): RunnerState;
   userCount(): number;
   /**
    * Starts a test, or changes the user count and spawn rate of a running one. Resolves when the
@@ -58,6 +56,3 @@ export interface WebRunner {
   /** The host the form should offer: `--host`, or the one host all classes share, or ''. */
   host(): string;
 }
-
-/** Worker states that can take users (Locust's worker_count counts these). */
-export const ACTIVE_WORKER_STATES: ReadonlySet<string> = new Set(['ready', 'spawning', 'running']);

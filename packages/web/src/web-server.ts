@@ -9,7 +9,7 @@ import { BASIC_CHALLENGE, BasicAuth } from './basic-auth.ts';
 import type { WebCustomOption } from './custom-options.ts';
 import { parseFormBody } from './form-body.ts';
 import type { Reply } from './http-reply.ts';
-import { HttpError, jsonReply, readBody, textReply } from './http-reply.ts';
+import { RouteError, jsonReply, readBody, textReply } from './http-reply.ts';
 import type { LogBuffer } from './log-buffer.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { RunControl } from './run-control.ts';
@@ -23,7 +23,7 @@ import { NO_WORKERS, isRefusal, parseSwarmForm } from './routes/swarm.ts';
 import { StatsHistory } from './stats-history.ts';
 import { PAGE_CSP, renderPage } from './ui/page.ts';
 import type { WebRunner } from './web-runner.ts';
-import { ACTIVE_WORKER_STATES } from './web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 export interface WebServerOptions {
   runner: WebRunner;
@@ -205,7 +205,7 @@ export class WebServer {
     try {
       reply = await this.#dispatch(req);
     } catch (err) {
-      if (err instanceof HttpError) {
+      if (err instanceof RouteError) {
         reply = textReply(err.message, err.status);
         Object.assign(reply.headers, err.headers);
       } else {
@@ -225,30 +225,30 @@ export class WebServer {
     let path = url.pathname;
     if (base) {
       if (path === base) return { status: 308, headers: { location: `${base}/${url.search}` }, body: '' };
-      if (!path.startsWith(`${base}/`)) throw new HttpError(404, 'Not Found');
+      if (!path.startsWith(`${base}/`)) throw new RouteError(404, 'Not Found');
       path = path.slice(base.length);
     }
     if (path.startsWith('/assets/')) return this.#asset(req, path.slice('/assets/'.length));
     // Asked for by browsers on their own; static like the assets, so served without authentication.
     if (path === '/favicon.ico') return this.#asset(req, 'favicon.svg');
     const route = this.#routes.get(path);
-    if (!route) throw new HttpError(404, 'Not Found');
+    if (!route) throw new RouteError(404, 'Not Found');
     if (this.#auth && !this.#auth.check(req.headers.authorization)) {
-      throw new HttpError(401, 'Authentication required', { 'www-authenticate': BASIC_CHALLENGE });
+      throw new RouteError(401, 'Authentication required', { 'www-authenticate': BASIC_CHALLENGE });
     }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const handler = method === 'GET' ? route.GET : method === 'POST' ? route.POST : undefined;
     if (!handler) {
       const allow = [route.GET ? 'GET, HEAD' : '', route.POST ? 'POST' : ''].filter(Boolean).join(', ');
-      throw new HttpError(405, 'Method Not Allowed', { allow });
+      throw new RouteError(405, 'Method Not Allowed', { allow });
     }
-    if (route.action && sentByAnotherSite(req)) throw new HttpError(403, 'Refused: this request was sent by another site');
+    if (route.action && sentByAnotherSite(req)) throw new RouteError(403, 'Refused: this request was sent by another site');
     return handler(req, url);
   }
 
   #asset(req: IncomingMessage, name: string): Reply {
     const asset = uiAssets().get(name);
-    if (!asset) throw new HttpError(404, 'Not Found');
+    if (!asset) throw new RouteError(404, 'Not Found');
     // Revalidated on every load (cheap with the ETag), so a new version is never stale.
     const headers = { 'content-type': asset.type, etag: asset.etag, 'cache-control': 'no-cache' };
     if (req.headers['if-none-match'] === asset.etag) return { status: 304, headers, body: '' };

@@ -1,6 +1,6 @@
 import { exceptionsCsv, failuresCsv, statsCsv } from '@locusta/stats';
 import type { Reply } from '../http-reply.ts';
-import { HttpError, csvReply } from '../http-reply.ts';
+import { RouteError, csvReply } from '../http-reply.ts';
 import type { WebRunner } from '../web-runner.ts';
 
 /** The CSV files the download routes serve; the CLI produces the same ones with `--csv`. */
@@ -59,14 +59,14 @@ const KINDS = { stats: 'requests', failures: 'failures', exceptions: 'exceptions
 /** A CSV download route's reply. */
 export function csvDownload(ctx: DownloadContext, which: keyof CsvSources): Reply {
   const source = ctx.csv[which];
-  if (!source) throw new HttpError(404, NO_FULL_HISTORY);
+  if (!source) throw new RouteError(404, NO_FULL_HISTORY);
   const name = downloadName({ startTime: ctx.runner.stats.total.startTime, userFile: ctx.userFile, host: ctx.runner.host(), kind: KINDS[which], ext: 'csv' });
   return csvReply(source.call(ctx.csv), name);
 }
 
 /** `/stats/report`: the HTML report, as an attachment with `?download=1`. */
 export function reportDownload(ctx: DownloadContext, query: URLSearchParams): Reply {
-  if (!ctx.htmlReport) throw new HttpError(404, 'Error: the HTML report is not available in this run.');
+  if (!ctx.htmlReport) throw new RouteError(404, 'Error: the HTML report is not available in this run.');
   const download = Boolean(query.get('download'));
   const body = ctx.htmlReport({ download, theme: query.get('theme') ?? '' });
   const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };

@@ -1,7 +1,7 @@
 import type { LogBuffer } from '../log-buffer.ts';
 import { tasksReport } from '../task-ratios.ts';
 import type { WebRunner } from '../web-runner.ts';
-import { ACTIVE_WORKER_STATES } from '../web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 /** Locust's `/exceptions`: rows in the order first seen, nodes joined with ", ". */
 export function exceptionsReport(runner: WebRunner): { exceptions: Array<Record<string, string | number>> } {

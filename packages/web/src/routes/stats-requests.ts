@@ -3,7 +3,7 @@ import { MANY_NAMES_THRESHOLD, busiestRows, manyNamesWarning } from '@locusta/st
 import { properRound } from '../rounding.ts';
 import { PERCENTILES_TO_CHART } from '../stats-history.ts';
 import type { WebRunner } from '../web-runner.ts';
-import { ACTIVE_WORKER_STATES } from '../web-runner.ts';
+import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 /** Locust caps the entries and errors it sends (more rows made its UI unusable, issue #1059). */
 export const MAX_ROWS = 500;
