@@ -39,8 +39,6 @@ describe('validateOptions: users and spawn rate', () => {
   it('takes a whole number of users from 0 up to the limit', () => {
     expect(settings({ users: 0 }).users).toBe(0);
     expect(settings({ users: 25 }).users).toBe(25);
-    // Config files and the environment may hand over text.
-    expect(settings({ users: '7' }).users).toBe(7);
     expect(settings({ users: MAX_USERS }).users).toBe(MAX_USERS);
   });
 

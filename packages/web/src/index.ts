@@ -7,7 +7,7 @@ export { describeUserClasses, tasksReport } from './task-ratios.ts';
 export { DEFAULT_LOG_LINES, LogBuffer } from './log-buffer.ts';
 export { PERCENTILES_TO_CHART, StatsHistory } from './stats-history.ts';
 export type { HistoryPage, HistoryRow, StatsHistoryOptions } from './stats-history.ts';
-export type { WebCustomOption } from './custom-options.ts';
+export type { WebCustomOption } from './web-custom-option.ts';
 export type { CsvSources, HtmlReportSource } from './routes/downloads.ts';
 export type { ExtraTable } from './routes/extra-tables.ts';
 export { METRICS_CONTENT_TYPE, RESPONSE_TIME_BUCKETS, escapeLabelValue, renderMetrics } from './metrics.ts';

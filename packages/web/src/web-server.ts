@@ -6,7 +6,7 @@ import type { Logger } from '@locusta/core';
 import { describeError, silentLogger } from '@locusta/core';
 import { uiAssets } from './assets.ts';
 import { BASIC_CHALLENGE, BasicAuth } from './basic-auth.ts';
-import type { WebCustomOption } from './custom-options.ts';
+import type { WebCustomOption } from './web-custom-option.ts';
 import { parseFormBody } from './form-body.ts';
 import type { Reply } from './http-reply.ts';
 import { RouteError, jsonReply, readBody, textReply } from './http-reply.ts';

@@ -1,5 +1,5 @@
 import { MAX_USERS, hostProblem, parseTimespan } from '@locusta/core';
-import type { WebCustomOption } from '../custom-options.ts';
+import type { WebCustomOption } from '../web-custom-option.ts';
 import { OptionValueError, convertOptionValue, fieldNames } from '../custom-options.ts';
 import type { FormFields } from '../form-body.ts';
 

@@ -1,4 +1,4 @@
-import type { WebCustomOption } from '../custom-options.ts';
+import type { WebCustomOption } from '../web-custom-option.ts';
 
 // Shared by the server, which embeds it in the page, and the page script, which reads it.
 
