@@ -7,7 +7,7 @@ import type { ReportEntry, ReportHistoryRow } from './report-data.ts';
 // page's script only maps them to options. Builders return null when there is nothing to draw, and
 // the page then shows a note instead of a chart.
 
-export interface SeriesSpec {
+interface SeriesSpec {
   label: string;
   color: string;
   values: Array<number | null>;

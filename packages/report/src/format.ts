@@ -1,7 +1,7 @@
 // Number and time formats of the report's tables. They return plain text; callers escape it.
 
 /** Shown where there is no value. */
-export const NO_VALUE = '–';
+const NO_VALUE = '–';
 
 /** Milliseconds: more decimals for small values, none from 100 ms. */
 export function formatMs(ms: number | null | undefined): string {
