@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@locusta/source'] },
   ssr: { resolve: { conditions: ['@locusta/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

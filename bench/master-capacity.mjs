@@ -120,7 +120,7 @@ async function runOnce(W, { nodeFlags = [] } = {}) {
     sampler.stop();
     await stop(gen, 'SIGKILL');
     await stop(master, 'SIGKILL');
-    throw new Error(`${W} workers: ${err.message}\nmaster stderr:\n${master.stderrText.slice(-2000)}\nworkers stderr:\n${gen.stderrText.slice(-2000)}`);
+    throw new Error(`${W} workers: ${err.message}\nmaster stderr:\n${master.stderrText.slice(-2000)}\nworkers stderr:\n${gen.stderrText.slice(-2000)}`, { cause: err });
   }
   // A graceful stop: the master stops the workers, waits for their last reports, writes --json-file.
   // A master that fell behind first works through what waits in its sockets; past the timeout it
@@ -156,7 +156,7 @@ async function runOnce(W, { nodeFlags = [] } = {}) {
       entries = JSON.parse(readFileSync(`${jsonBase}.json`, 'utf8'));
       rmSync(`${jsonBase}.json`, { force: true });
     } catch (err) {
-      throw new Error(`${W} workers: no readable --json-file from the master (exit ${mres.code ?? mres.signal}): ${err.message}\n${mres.stderr.slice(-3000)}`);
+      throw new Error(`${W} workers: no readable --json-file from the master (exit ${mres.code ?? mres.signal}): ${err.message}\n${mres.stderr.slice(-3000)}`, { cause: err });
     }
   }
   const merged = entries.reduce((n, e) => n + e.num_requests, 0);

@@ -2,7 +2,7 @@
 // given arguments against it (the server's URL after -H), and print what the server counted.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createMockServer } from '../packages/mock-openai/dist/index.js';
+import { createMockServer } from '@locusta/mock-openai';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

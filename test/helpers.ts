@@ -61,7 +61,7 @@ export function startLocusta(args: string[], options: { cwd?: string; env?: Node
       if (typeof test === 'string' ? stderr.includes(test) : test.test(stderr)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         waiters.push({ test, resolve });
-        done.then(() => reject(new Error(`locusta exited before printing ${String(test)}\n${stderr}`)));
+        void done.then(() => reject(new Error(`locusta exited before printing ${String(test)}\n${stderr}`)));
       });
     },
     done,

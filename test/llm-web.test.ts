@@ -9,7 +9,6 @@ import { ROOT, readCsv, startLocusta } from './helpers.ts';
 
 // Callbacks given to page.evaluate run in the browser; the repository compiles without the DOM
 // library, so the browser global they use is declared here, loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
 const EXAMPLE = join(ROOT, 'examples/llm-streaming/locustfile.ts');

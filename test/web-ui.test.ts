@@ -10,9 +10,7 @@ import { ROOT } from './helpers.ts';
 
 // Callbacks given to page.evaluate run in the browser. The repository compiles without the DOM
 // library, so the browser globals they use are declared here, loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
 
 const ARTIFACTS = join(ROOT, 'test/artifacts');

@@ -7,7 +7,7 @@ import { cpuRate, memoryKb, sampleCpu, start, waitForLine } from './proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH = fileURLToPath(new URL('../', import.meta.url));
-export const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
+const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
 
 /** A client script that prints one JSON line and measures its own window after `warmup` s. */
 async function runScript(script, args, o) {

@@ -13,7 +13,7 @@ export function tasksetUsable() {
 const children = new Set();
 
 /** Kills every child still running (each is its own process group: detached). */
-export function killChildren(signal = 'SIGTERM') {
+function killChildren(signal = 'SIGTERM') {
   for (const child of children) {
     try {
       process.kill(-child.pid, signal);
@@ -93,7 +93,7 @@ export function waitForLine(child, stream, re, timeoutMs = 30_000) {
 }
 
 /** user + system CPU seconds of a live process (all threads), or undefined once it is gone. */
-export function cpuSeconds(pid) {
+function cpuSeconds(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,9 +1,9 @@
 // bench/RESULTS.md from one run's results.
 const LOCUST_FASTHTTP_RPS = 10_800;
 export const TARGET_RATIO = 0.75;
-export const TARGET_MEMORY_MB = 200;
+const TARGET_MEMORY_MB = 200;
 
-export function median(xs) {
+function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

@@ -178,6 +178,6 @@ export function pickerFor(cls: AnyFn): TaskPicker {
 let generation = 0;
 const filteredGeneration = new WeakMap<object, number>();
 /** Invalidates cached pickers after the task lists change. */
-export function bumpTaskGeneration(): void {
+function bumpTaskGeneration(): void {
   generation++;
 }

@@ -38,7 +38,7 @@ export interface UserInternals {
  * `waitTime` is deliberately not declared on User or TaskSet, so that subclasses may define it
  * as a field or a method without `override`, exactly as in Locust files.
  */
-export function waitTimeOf(holder: TaskHolder): number {
+function waitTimeOf(holder: TaskHolder): number {
   const owner = waitOwnerOf(holder);
   return owner ? Number(owner.waitTime.call(owner)) : 0;
 }

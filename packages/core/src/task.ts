@@ -1,8 +1,8 @@
 import { LocustaError } from './errors.ts';
 
 /** Marks on task functions and TaskSet classes, under global symbols so copies agree. */
-export const TASK_WEIGHT = Symbol.for('locusta.taskWeight');
-export const TAGS = Symbol.for('locusta.tags');
+const TASK_WEIGHT = Symbol.for('locusta.taskWeight');
+const TAGS = Symbol.for('locusta.tags');
 
 type Fn = (...args: never[]) => unknown;
 type Marked = { [TASK_WEIGHT]?: number; [TAGS]?: Set<string> };

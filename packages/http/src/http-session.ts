@@ -465,7 +465,7 @@ async function judge(response: HttpResponse, callback: CatchResponse): Promise<u
   response[kCatching] = true;
   try {
     const out = callback(response);
-    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') await out;
+    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') await (out as PromiseLike<unknown>);
   } catch (err) {
     // StopUser, RescheduleTask... steer the task loop: record the request, then rethrow.
     if (isControlFlow(err)) return err;

@@ -11,7 +11,7 @@ const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders
  * response's body is), so that its request is recorded and its connection freed: pausing it
  * would hold the connection until the user's later requests queued behind it for good.
  */
-export const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
 /** Times on the monotonic clock, in ms after `start`, as the client saw them. */
 export interface ResponseTimings {

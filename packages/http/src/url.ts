@@ -85,7 +85,7 @@ function targetOf(url: URL): Target {
 }
 
 /** Appends `query` to `path`, encoded as application/x-www-form-urlencoded (as requests' params). */
-export function withQuery(path: string, query: Query): string {
+function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(query)) {
     const value = query[key];

@@ -10,7 +10,7 @@ const Client = require('undici/lib/dispatcher/client.js') as typeof UndiciClient
 const { ConnectTimeoutError } = require('undici/lib/core/errors.js') as typeof errors;
 
 /** Connections a user may open to one origin at once, as requests' default pool size. */
-export const MAX_CONNECTIONS_PER_ORIGIN = 10;
+const MAX_CONNECTIONS_PER_ORIGIN = 10;
 
 /** The defaults of undici's own connector, which plain-HTTP connections keep. */
 const CONNECT_TIMEOUT_MS = 10_000;

@@ -76,7 +76,7 @@ export function rowsOf(stats: LlmStats): LlmEntry[] {
 }
 
 /** A number for people: two decimals below 10, one below 100, none above. */
-export function humanNumber(value: number, decimals: boolean): string {
+function humanNumber(value: number, decimals: boolean): string {
   if (!decimals) return String(Math.round(value));
   const abs = Math.abs(value);
   return value.toFixed(abs < 10 ? 2 : abs < 100 ? 1 : 0);

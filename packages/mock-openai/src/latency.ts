@@ -12,7 +12,7 @@ import type { ModelSpec } from './models.ts';
 /** `max_tokens` when the request does not give one. */
 export const DEFAULT_MAX_TOKENS = 256;
 /** Fixed per-request overhead (HTTP, tokenizer, scheduling) at speed 1. */
-export const REQUEST_OVERHEAD_MS = 2;
+const REQUEST_OVERHEAD_MS = 2;
 /**
  * Extra decode time per additional concurrent request. With N requests in flight each one
  * decodes `1 + BATCH_CONTENTION * (N - 1)` times slower: continuous batching shares one

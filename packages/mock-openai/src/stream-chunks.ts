@@ -38,7 +38,7 @@ export const SSE_PING = ': ping\n\n';
 /** The end-of-stream marker OpenAI-compatible servers send after the last chunk. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-export function sseEvent(payload: unknown): string {
+function sseEvent(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 

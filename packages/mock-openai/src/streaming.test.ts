@@ -46,7 +46,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 interface ReadStream {
   response: StreamedResponse;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- chunk objects as parsed JSON
   chunks: any[];
   /** Content deltas, in order. */
   tokens: string[];

@@ -46,7 +46,7 @@ export function browserScript(moduleUrl: string, name: string): string {
     return readFileSync(built, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    throw new Error(`${fileURLToPath(built)} is missing: the package's build (npm run build) writes it`);
+    throw new Error(`${fileURLToPath(built)} is missing: the package's build (npm run build) writes it`, { cause: err });
   }
 }
 

@@ -10,9 +10,9 @@ import { entryLabel, htmlTable, note, splitEntries } from './tables.ts';
 // script draws from.
 
 /** Past this many requests, only the busiest get distribution charts (the tables keep them all). */
-export const MAX_CHARTED_ENTRIES = 50;
+const MAX_CHARTED_ENTRIES = 50;
 /** How many requests get charts when there are too many. */
-export const BUSIEST_CHARTED = 20;
+const BUSIEST_CHARTED = 20;
 
 export function historySection(charts: ChartSet, history: readonly ReportHistoryRow[]): string {
   const specs = historyCharts(history);
@@ -29,7 +29,7 @@ export function historySection(charts: ChartSet, history: readonly ReportHistory
 }
 
 /** The requests that get charts, in table order: all of them, or the busiest when there are many. */
-export function chartedRequests(requests: readonly ReportEntry[]): ReportEntry[] {
+function chartedRequests(requests: readonly ReportEntry[]): ReportEntry[] {
   if (requests.length <= MAX_CHARTED_ENTRIES) return [...requests];
   const busiest = new Set(
     [...requests]

@@ -7,7 +7,7 @@ import type { ReportEntry } from './report-data.ts';
 export const TABLE_PERCENTILES: readonly number[] = [0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 1];
 
 /** The spectrum's last point: 99.999% (5 nines); 100% is infinitely far on a nines axis. */
-export const SPECTRUM_MAX_NINES = 5;
+const SPECTRUM_MAX_NINES = 5;
 /** Points a decade of nines, as in HdrHistogram's percentile plots. */
 const SPECTRUM_STEPS_PER_NINE = 20;
 

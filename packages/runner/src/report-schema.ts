@@ -78,7 +78,7 @@ function refineEntry(e: StatsEntrySnapshot): string | undefined {
   return undefined;
 }
 
-export const statsEntry: Check = object<StatsEntrySnapshot>(
+const statsEntry: Check = object<StatsEntrySnapshot>(
   {
     name: str(REPORT_LIMITS.nameLength),
     method: str(REPORT_LIMITS.methodLength),
@@ -160,7 +160,7 @@ const snapshotFields = {
 };
 
 /** The statistics of a report; `corrected` has the same form, without a schedule or corrected of its own. */
-export const statsSnapshot: Check = object<StatsSnapshot>(
+const statsSnapshot: Check = object<StatsSnapshot>(
   {
     ...snapshotFields,
     schedule: optional(schedule),
@@ -169,7 +169,7 @@ export const statsSnapshot: Check = object<StatsSnapshot>(
   refineSnapshot,
 );
 
-export const exceptionsSnapshot: Check = object({
+const exceptionsSnapshot: Check = object({
   exceptions: arrayOf(
     object({
       count: int(1),

@@ -44,7 +44,7 @@ describe('weightedSequence', () => {
 
 describe('UsersDispatcher', () => {
   it('ramps 9 users over 3 workers at 0.5/s one user per step, 2 s apart', () => {
-    let t = 0;
+    const t = 0;
     const d = new UsersDispatcher(['1', '2', '3'], U123, { now: () => t });
     const { users, waits } = ramp(d, 9, 0.5);
     expect(users).toHaveLength(9);

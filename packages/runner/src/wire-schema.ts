@@ -8,7 +8,7 @@
 export type Check = (value: unknown) => string | undefined;
 
 /** A short rendering of a bad value for a log line. */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v.length > 20 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (v === null || v === undefined) return String(v);
@@ -41,10 +41,6 @@ export function num(min = 0, max = Number.MAX_VALUE): Check {
 export function str(maxLength: number, minLength = 0): Check {
   return (v) =>
     typeof v === 'string' && v.length <= maxLength && v.length >= minLength ? undefined : fail(`a string of ${minLength} to ${maxLength} characters`, v);
-}
-
-export function bool(): Check {
-  return (v) => (typeof v === 'boolean' ? undefined : fail('true or false', v));
 }
 
 export function oneOf(...values: readonly unknown[]): Check {

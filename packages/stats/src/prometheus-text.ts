@@ -12,7 +12,7 @@ function escapeHelp(text: string): string {
 }
 
 /** A sample value in the format's float syntax. */
-export function formatPrometheusValue(n: number): string {
+function formatPrometheusValue(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
@@ -32,7 +32,7 @@ function labelText(pairs: PrometheusLabels): string {
  * bucket is placed by its lowest value, so a sample of exactly a bound (5 ms) counts as
  * `le="0.005"`; the error is the histogram's resolution (0.1 %).
  */
-export function cumulativeBucketCounts(
+function cumulativeBucketCounts(
   source: Histogram | ArrayLike<number>,
   boundsSeconds: readonly number[],
 ): { counts: number[]; sumMicros: number; total: number } {

@@ -8,7 +8,7 @@ import { LAYOUT, indexOfMicros, rankOf, recordMicros, valueAtIndex } from './his
  * handful of samples and the histograms were most of the process's memory, and walking their
  * empty counters for every CSV write most of its CPU. 256 values are 1 KB.
  */
-export const SAMPLE_BUFFER_LIMIT = 256;
+const SAMPLE_BUFFER_LIMIT = 256;
 
 /**
  * Up to SAMPLE_BUFFER_LIMIT response times in integer µs (each below 2^31). Every answer is the

@@ -113,7 +113,7 @@ export class WindowEntry {
  * Percentiles in ms from a µs histogram, clamped to the known [min, max] (which are exact or
  * closer to the truth than a bucket's middle); p >= 1 is max. Zeros for an empty histogram.
  */
-export function clampedPercentiles(h: JsHistogram, min: number | null, max: number, ps: readonly number[]): number[] {
+function clampedPercentiles(h: JsHistogram, min: number | null, max: number, ps: readonly number[]): number[] {
   if (h.totalCount === 0 || min === null) return ps.map(() => 0);
   return valuesAtPercentiles(h, ps).map((us, i) => ((ps[i] ?? 0) >= 1 ? max : Math.min(Math.max(us / 1000, min), max)));
 }

@@ -9,7 +9,7 @@ describe('the page script', () => {
     expect(() => new Script(js, { filename: 'app.js' })).not.toThrow();
     // The logs are joined with a newline escape, not a backslash and an n.
     expect(js).toContain('.join("\\n")');
-    expect(js).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
+    expect(js).toMatch(/^[\t\n\r\x20-\x7e]*$/);
     expect(APP_CSS).toContain('content: " \\25B2"');
   });
 });

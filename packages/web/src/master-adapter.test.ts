@@ -37,7 +37,6 @@ describe('WebServer on a master (MasterRunner with an in-process worker)', () =>
     // Heartbeats carry the worker's CPU and memory.
     await waitUntil(() => [...master.workers.values()].every((w) => w.memory > 0), 5000);
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const report = (await (await fetch(`${url}/stats/requests`)).json()) as any;
     expect(report.worker_count).toBe(1);
     expect(report.user_count).toBe(3);

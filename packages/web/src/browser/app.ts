@@ -78,7 +78,7 @@ function swarm(form: HTMLFormElement, errorBox: HTMLElement, button: HTMLButtonE
   errorBox.textContent = '';
   button.disabled = true;
   const body = formBody(form);
-  api('/swarm', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  void api('/swarm', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
     .then((res) => res.json() as Promise<SwarmReply>)
     .then((reply) => {
       if (!reply.success) {
@@ -143,7 +143,7 @@ $('btn-stop').addEventListener('click', () => {
   const b = $<HTMLButtonElement>('btn-stop');
   b.disabled = true;
   b.textContent = 'Stopping';
-  api('/stop')
+  void api('/stop')
     .catch(() => undefined)
     .then(() => {
       b.disabled = false;
@@ -152,7 +152,7 @@ $('btn-stop').addEventListener('click', () => {
     });
 });
 $('btn-reset').addEventListener('click', () => {
-  api('/stats/reset')
+  void api('/stats/reset')
     .catch(() => undefined)
     .then(() => {
       lastStatsText = '';
@@ -162,7 +162,7 @@ $('btn-reset').addEventListener('click', () => {
 });
 $('btn-quit').addEventListener('click', () => {
   if (!window.confirm('Stop the test and quit?')) return;
-  api('/quit', { method: 'POST' }).then(() => {
+  void api('/quit', { method: 'POST' }).then(() => {
     showBanner('Quit requested: this page no longer updates.');
     quitting = true;
   });
@@ -369,7 +369,7 @@ function poll(): void {
   if (activeTab === 'logs') work.push(refreshLogs());
   if (activeTab === 'ratios') work.push(refreshRatios());
   cycle++;
-  Promise.all(work)
+  void Promise.all(work)
     .then(
       () => showBanner(''),
       (err: Error) => showBanner(`Cannot reach the Locusta server (${err.message}); retrying.`),

@@ -15,7 +15,7 @@ export interface CsvSources {
 /** The HTML report; `download` is set for `?download=1`, `theme` is the `?theme=` value. */
 export type HtmlReportSource = (options: { download: boolean; theme: string }) => string;
 
-export const NO_FULL_HISTORY = 'Error: Server was not started with option to generate full history.';
+const NO_FULL_HISTORY = 'Error: Server was not started with option to generate full history.';
 
 /** CSVs built from the runner's statistics, for whatever the caller does not provide. */
 export function defaultCsvSources(runner: WebRunner): CsvSources {
@@ -31,7 +31,7 @@ function pad(n: number): string {
 }
 
 /** Locust's format_safe_timestamp (local time): `2026-11-28-13h37`. */
-export function safeTimestamp(unixSeconds: number): string {
+function safeTimestamp(unixSeconds: number): string {
   const d = new Date(Math.trunc(unixSeconds) * 1000);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}-${pad(d.getHours())}h${pad(d.getMinutes())}`;
 }
@@ -40,7 +40,7 @@ export function safeTimestamp(unixSeconds: number): string {
  * Locust's download names, `<product>_<start>_<user file>[_<host>]_<kind>`, with characters
  * that do not belong in a file name (the host's `://`, quotes) replaced by `_`.
  */
-export function downloadName(parts: { startTime: number; userFile: string; host: string; kind?: string; ext: string }): string {
+function downloadName(parts: { startTime: number; userFile: string; host: string; kind?: string; ext: string }): string {
   const host = parts.host ? `_${parts.host}` : '';
   const kind = parts.kind ? `_${parts.kind}` : '';
   const stem = `Locusta_${safeTimestamp(parts.startTime)}_${parts.userFile}${host}${kind}`;

@@ -12,7 +12,7 @@ export const MAX_ROWS = 500;
 const PERCENTILES_TO_STATISTICS = [0.95, 0.99] as const;
 
 /** One row of `/stats/requests`, Locust's StatsEntry.to_dict(), keys in Locust's order. */
-export function entryDict(e: StatsEntry): Record<string, string | number> {
+function entryDict(e: StatsEntry): Record<string, string | number> {
   // One walk of the histogram for the median and both percentile columns.
   const [median, p95, p99] = e.responseTimePercentiles([0.5, ...PERCENTILES_TO_STATISTICS]);
   return {
@@ -35,7 +35,7 @@ export function entryDict(e: StatsEntry): Record<string, string | number> {
 }
 
 /** Locust's StatsErrorDict: seen times are unix seconds. */
-export function errorDict(e: StatsError): Record<string, string | number> {
+function errorDict(e: StatsError): Record<string, string | number> {
   return { name: e.name, method: e.method, error: e.error, occurrences: e.occurrences, first_seen: e.firstSeen, last_seen: e.lastSeen };
 }
 
