@@ -6,7 +6,7 @@ import { Environment, EventHook, LocustaError, currentUser, describeError, event
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
-import { HeadlessRun } from './headless-run.ts';
+import { TestRun } from './test-run.ts';
 import { attachLlmStats, parseGoodput } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
@@ -129,7 +129,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const problem = missingTasks(classes, tags?.map(String), excludeTags?.map(String));
     if (problem) throw fileError(problem);
   }
-  prepareOutputs(options, runSettings);
+  const paths = prepareOutputs(options, runSettings);
   // Files and counts read later, checked now: a usage error comes before the first log line.
   const processes = options['processes'] === undefined ? undefined : processCount(options['processes']);
   if (options['worker']) workerTls(options);
@@ -198,6 +198,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (isWorker) {
       // A `-f -` worker runs the master's own files: it says so instead of hashing the bundle.
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
+      // Also makes the output families user files registered (attachOutputs).
       attachLlmStats(environment, { role: 'worker' });
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
@@ -239,7 +240,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (startsAtOnce && !ShapeClass && !runSettings.arrivals && !runSettings.steps && runSettings.users === 0) {
       mainLog.warn('-u 0: no user will be started, so the test makes no request');
     }
-    const headless = new HeadlessRun(environment, stats, exceptions, {
+    const testRun = new TestRun(environment, stats, exceptions, {
       runner: setup.runner,
       shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
@@ -248,6 +249,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       userFiles: loaded.files,
       settings: runSettings,
       options,
+      paths,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,
@@ -255,11 +257,11 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ui: ui ? { autostart: Boolean(options['autostart']), autoquit: Number(options['autoquit'] ?? -1) } : undefined,
       afterQuit: async (): Promise<void> => web?.close(),
     });
-    setup.connect(headless);
+    setup.connect(testRun);
     const web: WebServer | undefined = ui
       ? await startWebUi({
           runner: setup.runner as LocalRunner | MasterRunner,
-          run: headless,
+          run: testRun,
           options,
           settings: runSettings,
           custom: custom.options,
@@ -270,7 +272,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         })
       : undefined;
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
-    return await headless.run();
+    return await testRun.run();
   } finally {
     stopWatchingParent();
     watchdog?.stop();

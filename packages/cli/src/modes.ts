@@ -4,13 +4,13 @@ import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
 import { readFileSync } from 'node:fs';
 import { fileError, usageError } from './errors.ts';
-import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
+import type { TestRun, TestRunOptions } from './test-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
 import { isLoopback } from '@locusta/web';
 
-type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
+type RunnerSetup = Pick<TestRunOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
   /** Wires the runner's own reasons to stop to the run, once it exists. */
-  connect(run: HeadlessRun): void;
+  connect(run: TestRun): void;
   /** The port a master listens on. */
   port?: number;
 };

@@ -2,6 +2,7 @@ export { uplotAssets } from './assets.ts';
 export type { UplotAssets } from './assets.ts';
 export { escapeHtml, jsonForScript } from './escape.ts';
 export { DEFAULT_TITLE, renderHtmlReport } from './render.ts';
+export { stepsTable } from './sections.ts';
 export type {
   ReportCorrected,
   ReportData,

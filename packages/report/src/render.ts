@@ -57,9 +57,11 @@ export function renderHtmlReport(data: ReportData): string {
   if (data.steps || data.saturation) sections.push({ id: 'steps', title: 'Steps', html: stepsTable(data.steps ?? [], data.saturation) });
   if (data.corrected) sections.push({ id: 'corrected', title: 'Corrected latencies', html: correctedSection(charts, data.corrected) });
   // Other features' tables can be wide: they scroll sideways, their cells kept on one line.
-  (data.extraSections ?? []).forEach((extra, i) =>
-    sections.push({ id: `extra-${i + 1}`, title: extra.title, html: `<div class="table-wrap extra">${extra.html}</div>` }),
-  );
+  let unnamed = 0;
+  for (const extra of data.extraSections ?? []) {
+    const html = extra.scroll === false ? extra.html : `<div class="table-wrap extra">${extra.html}</div>`;
+    sections.push({ id: extra.id ?? `extra-${++unnamed}`, title: extra.title, html });
+  }
 
   const nav = sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   const assets = uplotAssets();
