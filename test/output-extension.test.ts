@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers.ts';
-import { ROOT, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
+import { FIXTURES, ROOT, readCsv, startLocusta, startServer, tempDir } from './helpers.ts';
 
 // examples/tenants registers a family of its own (requests per tenant) with registerOutput: it
 // must appear in every output, and a master must add up its workers' counts.
@@ -130,5 +130,16 @@ describe('a user-registered output family (examples/tenants)', () => {
     const r = await run.done;
     // The reset dropped the failures too: nothing left to fail the run.
     expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['output-name-clash.ts', "locusta: error: two output extensions are named 'llm': each needs its own name"],
+    ['output-factory-throws.ts', "locusta: error: an output family's factory (registerOutput) failed: Error: no tenant list configured"],
+  ])('refuses %s with one line before the run starts', async (file, line) => {
+    const server = await startServer();
+    const r = await startLocusta(['-f', join(FIXTURES, file), '-H', server.url, '--headless', '-u', '1', '-t', '2']).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([line]);
+    expect(server.total()).toBe(0);
   });
 });

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, currentUser, describeError, events, missingTasks, stackOf } from '@locusta/core';
+import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { TestRun } from './test-run.ts';
-import { attachLlmStats, parseGoodput } from '@locusta/llm';
+import { attachLlmStats, llmOutput, llmStatsOf, parseGoodput } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
 import type { WebServer } from '@locusta/web';
@@ -21,6 +21,7 @@ import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
+import { StepsOutput } from './steps-output.ts';
 import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
@@ -156,6 +157,14 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     logger: log.named('locusta.runners'),
     nodeId: 'local',
   });
+  const isWorker = Boolean(options['worker']);
+  // The output families, in the order of every output: the LLM metrics, the steps (judged on
+  // the master), then those the user files registered. Made now, so that a family's factory that
+  // throws or a name used twice is a user-file error before anything starts.
+  const steps = new StepsOutput();
+  addOutput(environment, llmOutput(llmStatsOf(environment)));
+  if (!isWorker) addOutput(environment, steps);
+  makeOutputs(environment);
   // An error that escaped user code (a throw in a callback, a rejection nothing awaits) is a
   // task error: it joins the exceptions table (and so reaches the master from a worker), the run
   // goes on, and the exit code is --exit-code-on-error. Node's default would end the process.
@@ -170,7 +179,6 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-  const isWorker = Boolean(options['worker']);
   // A worker gets its host from the master, with the spawn message.
   for (const cls of isWorker ? [] : classes) {
     const problem = cls.checkConfig?.(environment);
@@ -250,6 +258,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       settings: runSettings,
       options,
       paths,
+      steps,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,

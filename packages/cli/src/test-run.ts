@@ -3,7 +3,7 @@ import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
-import { addOutput, outputsOf } from '@locusta/core';
+import { outputsOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
   HdrLogWriter,
@@ -20,7 +20,7 @@ import type { ReportInputs } from './html-report.ts';
 import { reportData, writeHtmlReport } from './html-report.ts';
 import { renderHtmlReport } from '@locusta/report';
 import type { OutputPaths } from './output-paths.ts';
-import { stepsOutput } from './steps-output.ts';
+import type { StepsOutput } from './steps-output.ts';
 import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
@@ -72,6 +72,8 @@ export interface TestRunOptions {
   options: Record<string, unknown>;
   /** The names of the output files (checked before the run). */
   paths: OutputPaths;
+  /** The steps' output family, among the environment's: it shows the search this run makes. */
+  steps: StepsOutput;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
   hadUncaughtError?: () => boolean;
   /** Handed the summary every second, to print it if user code blocks the event loop. */
@@ -125,7 +127,6 @@ export class TestRun {
     this.#exceptions = exceptions;
     this.#o = o;
     this.runner = o.runner;
-    addOutput(env, stepsOutput(() => this.#steps));
     const paths = o.paths;
     const csv = paths.csvPrefix;
     this.#csv =
@@ -251,6 +252,7 @@ export class TestRun {
           logger,
           onEnd: (reason) => void this.shutdown(reason),
         });
+        this.#o.steps.search = this.#steps;
         await this.#steps.run();
         return;
       }

@@ -1,5 +1,6 @@
 import type { Environment } from './environment.ts';
 import { LocustaError } from './errors.ts';
+import { describeError } from './user.ts';
 import type { OutputExtension } from './output-extension.ts';
 
 /** Where a process stands in a run: what the wiring of its extensions does. */
@@ -58,7 +59,14 @@ function instanceOf(environment: Environment, factory: OutputFactory<OutputExten
   const a = attachedOf(environment);
   let ext = a.made.get(factory);
   if (ext === undefined) {
-    ext = factory(environment);
+    try {
+      ext = factory(environment);
+    } catch (err) {
+      throw new LocustaError('LOCUSTA_ERR_USER_FILE', `an output family's factory (registerOutput) failed: ${describeError(err)}`, { cause: err });
+    }
+    if (typeof ext !== 'object' || ext === null || typeof ext.name !== 'string' || ext.name === '') {
+      throw new LocustaError('LOCUSTA_ERR_USER_FILE', "an output family's factory (registerOutput) returned no extension with a name");
+    }
     a.made.set(factory, ext);
     addOutput(environment, ext);
   }
@@ -86,10 +94,19 @@ export function addOutput(environment: Environment, extension: OutputExtension):
  * every worker report. Calling it again for the same environment does nothing more.
  */
 export function attachOutputs(environment: Environment, role: OutputRole): void {
+  makeOutputs(environment);
   const a = attachedOf(environment);
   if (a.role !== undefined) return;
   a.role = role;
   for (const ext of a.list) wire(environment, ext, role);
+}
+
+/**
+ * Makes the registered families' instances for an environment, without wiring them (see
+ * `attachOutputs`): the CLI calls it before the run starts, so that a factory that throws or a
+ * name used twice is a user-file error before anything runs.
+ */
+export function makeOutputs(environment: Environment): void {
   for (const factory of factories) instanceOf(environment, factory);
 }
 

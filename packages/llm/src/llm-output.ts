@@ -14,9 +14,23 @@ import { formatLlmTable } from './llm-table.ts';
  * The LLM token metrics as an output family: the console table, PREFIX_llm.csv and
  * PREFIX_llm_history.csv, the report's section, the web UI's tab, the `locusta_llm_*` families
  * on `/metrics` and NAME_llm.json; a worker sends its samples with each report and starts over,
- * a master merges them. Files and sections appear once the run has LLM requests.
+ * a master merges them. Files and sections appear once the run has LLM requests. The same
+ * object for the same LlmStats.
  */
 export function llmOutput(stats: LlmStats): OutputExtension {
+  let made = outputs.get(stats);
+  if (made === undefined) {
+    made = makeLlmOutput(stats);
+    outputs.set(stats, made);
+  }
+  return made;
+}
+
+// One extension per LlmStats: the CLI adds it early (to check the names of every family before
+// the run) and attachLlmStats adds the same one again, which does nothing.
+const outputs = new WeakMap<LlmStats, OutputExtension>();
+
+function makeLlmOutput(stats: LlmStats): OutputExtension {
   const some = () => stats.total.requests > 0;
   return {
     name: REPORT_KEY,
