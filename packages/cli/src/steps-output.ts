@@ -11,6 +11,7 @@ import type { StepSearch } from './step-search.ts';
  */
 export class StepsOutput implements OutputExtension {
   readonly name = 'steps';
+  readonly placement = 'verdicts';
   /** The run's search, set when it starts. */
   search: StepSearch | undefined;
 

@@ -3,6 +3,7 @@ import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
 import type { Logger } from '@locusta/core';
+import type { OutputPlacement } from '@locusta/core';
 import { outputsOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
@@ -283,7 +284,10 @@ export class TestRun {
       userFiles: this.#o.userFiles ?? [],
       startTime,
       slos,
-      sections: outputsOf(this.#env).flatMap((ext) => ext.htmlSection?.() ?? []),
+      sections: outputsOf(this.#env).flatMap((ext) => {
+        const section = ext.htmlSection?.();
+        return section ? [{ ...section, placement: ext.placement }] : [];
+      }),
     };
   }
 
@@ -440,13 +444,18 @@ export class TestRun {
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
     }
     if (stats.schedule.active) printErr(stats.schedule.summary());
-    for (const ext of outputsOf(this.#env)) {
-      const table = ext.consoleTable?.() ?? '';
-      if (table) printErr(table);
-    }
+    // The output families' tables: statistics with the statistics, verdicts after the SLOs'.
+    const tables = (placement: OutputPlacement) => {
+      for (const ext of outputsOf(this.#env)) {
+        const table = (ext.placement ?? 'statistics') === placement ? (ext.consoleTable?.() ?? '') : '';
+        if (table) printErr(table);
+      }
+    };
+    tables('statistics');
     if (this.#o.options['histogram']) printErr(formatHistogram(stats.total));
     const slos = this.#finalSlos();
     if (slos.length > 0) printErr(formatSloTable(slos));
+    tables('verdicts');
     const unawaited = this.#env.unawaitedRequests.summary();
     this.#names.stop();
     const names = this.#names.summaryLine();

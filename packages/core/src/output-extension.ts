@@ -6,6 +6,9 @@
 // It lives here, with the Environment and its events, because the merge and the reset hang on
 // those events, and because user files register families as they add event listeners.
 
+/** Where an extension's console table and report section go (see `OutputExtension.placement`). */
+export type OutputPlacement = 'statistics' | 'verdicts';
+
 /** A table of the web UI, in a tab of its own; shown once it has rows. */
 export interface OutputTable {
   /** Unique among the tables and stable between polls: the tab is `#extra-<id>`. */
@@ -60,6 +63,12 @@ export interface OutputHistoryCsv {
 export interface OutputExtension {
   /** Unique among an environment's extensions: the key of its part of a worker's report. */
   readonly name: string;
+  /**
+   * Where its console table and report section go. `statistics` (the default): with the
+   * statistics tables, the console's before the histogram, the report's at its end. `verdicts`:
+   * after the SLO results, as the saturation steps' pass/fail table.
+   */
+  readonly placement?: OutputPlacement;
   /** Its table in the final console summary (ending with a blank line), '' for none. */
   consoleTable?(): string;
   /** The files `--csv` writes from the final statistics; none for an empty family. */

@@ -42,6 +42,7 @@ export type {
   OutputFactory,
   OutputHandle,
   OutputHistoryCsv,
+  OutputPlacement,
   OutputSection,
   OutputTable,
   ParsedOptions,

@@ -96,6 +96,8 @@ export interface ReportExtraSection {
   id?: string;
   /** Wide tables scroll sideways, their cells kept on one line (the default); false: `html` as it is. */
   scroll?: boolean;
+  /** `statistics` (the default): at the end of the report; `verdicts`: after the SLO results. */
+  placement?: 'statistics' | 'verdicts';
 }
 
 export interface ReportData {
