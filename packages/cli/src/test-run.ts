@@ -2,8 +2,7 @@ import { appendFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
-import type { Logger } from '@locusta/core';
-import type { OutputPlacement } from '@locusta/core';
+import type { Logger, OutputPlacement } from '@locusta/core';
 import { outputsOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
@@ -154,11 +153,10 @@ export class TestRun {
         onAbort: (reason) => void this.shutdown(reason),
       });
     }
-    const hdrLog = paths.hdrLog;
-    if (hdrLog !== undefined) {
-      const file = hdrLog;
-      writeFileSync(file, '');
-      this.#hdrLog = new HdrLogWriter((text) => appendFileSync(file, text), stats);
+    const hdrFile = paths.hdrLog;
+    if (hdrFile !== undefined) {
+      writeFileSync(hdrFile, '');
+      this.#hdrLog = new HdrLogWriter((text) => appendFileSync(hdrFile, text), stats);
     }
     if (o.options['resetStats']) {
       env.events.spawningComplete.addListener(() => {

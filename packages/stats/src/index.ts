@@ -9,7 +9,6 @@ export {
   STATS_CSV_HEADER,
   csvField,
   csvRow,
-  csvRows,
   csvTable,
   exceptionsCsv,
   failuresCsv,
