@@ -66,11 +66,12 @@ describe('a user-registered output family (examples/tenants)', () => {
     }
     expect(rows.at(-1)).toEqual(['Total', String(total), String(counts.get(FAILING))]);
 
-    // PREFIX_tenants_history.csv: rows every second, the last from the final counts.
+    // PREFIX_tenants_history.csv: rows every second once there are counts (a master has them
+    // from its workers' reports), the last from the final counts.
     const history = readCsv(join(dir, 'run_tenants_history.csv'));
     expect(history[0]).toEqual(['Timestamp', 'Tenant', 'Requests', 'Failures']);
     const totals = history.filter((row) => row[1] === 'Total');
-    expect(totals.length).toBeGreaterThanOrEqual(2);
+    expect(totals.length).toBeGreaterThanOrEqual(1);
     expect(totals.at(-1)!.slice(2)).toEqual([String(total), String(counts.get(FAILING))]);
 
     // The final console summary.
