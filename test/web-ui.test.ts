@@ -208,7 +208,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
   it('shows an extra table in a tab of its own once it has rows, every value as text', async () => {
     let rows: Array<Array<string | number | null>> = [];
     const f = await startFixture({
-      server: { pollMs: 300, extraTables: () => [{ id: 'x', title: HOSTILE, columns: ['Name', HOSTILE, 'Count'], rows, lastRowIsTotal: true }] },
+      server: { pollMs: 300, outputs: () => [{ name: 'x', webTable: () => ({ id: 'x', title: HOSTILE, columns: ['Name', HOSTILE, 'Count'], rows, lastRowIsTotal: true }) }] },
     });
     const page = await browser.newPage();
     const pageErrors: string[] = [];

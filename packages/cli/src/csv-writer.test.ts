@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { OutputExtension } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,46 @@ describe('CsvWriter with thousands of request names', () => {
     csv.tick();
     expect(aggregatedCount()).toBe('2');
     csv.final();
+  });
+});
+
+describe('CsvWriter with output families', () => {
+  it('makes a family history file on its first rows, appends after, and writes its files at the end; a failed file does not stop the others', () => {
+    const dir = tempDir('csv');
+    const prefix = join(dir, 'run');
+    let rows = '';
+    const failures: string[] = [];
+    const family: OutputExtension = {
+      name: 'family',
+      historyCsv: { suffix: 'family_history', header: () => 'H\r\n', rows: ({ fullHistory }) => (rows === '' ? '' : `${rows},${fullHistory}\r\n`) },
+      // A suffix naming a folder that does not exist: that write fails, the next one is made.
+      csvFiles: () => [{ suffix: 'family/none', content: 'x\r\n' }, { suffix: 'family', content: 'A,B\r\n1,2\r\n' }],
+    };
+    const csv = new CsvWriter({
+      prefix,
+      stats: new RequestStats(),
+      exceptions: new ExceptionStats(),
+      fullHistory: true,
+      userCount: () => 1,
+      outputs: () => [family, { name: 'empty' }],
+      attempt: (file, write) => {
+        try {
+          write();
+        } catch {
+          failures.push(file);
+        }
+      },
+    });
+    csv.start();
+    csv.tick();
+    expect(existsSync(`${prefix}_family_history.csv`)).toBe(false);
+    rows = '1';
+    csv.tick();
+    rows = '2';
+    csv.final();
+    expect(readFileSync(`${prefix}_family_history.csv`, 'utf8')).toBe('H\r\n1,true\r\n2,true\r\n');
+    expect(readFileSync(`${prefix}_family.csv`, 'utf8')).toBe('A,B\r\n1,2\r\n');
+    expect(failures).toEqual([`${prefix}_family/none.csv`]);
+    expect(readdirSync(dir).sort()).toEqual(['run_exceptions.csv', 'run_failures.csv', 'run_family.csv', 'run_family_history.csv', 'run_stats.csv', 'run_stats_history.csv']);
   });
 });

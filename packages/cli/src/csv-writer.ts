@@ -1,22 +1,12 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { OutputExtension } from '@locusta/core';
+import { csvFileName } from './output-paths.ts';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { MANY_NAMES_THRESHOLD, exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
 
-/**
- * A history file besides Locust's, written on the same ticks: `PREFIX_<suffix>.csv`. Made on the
- * first tick whose rows are not empty (header, then those rows), so a run that records nothing
- * of its kind gets no file; later rows are appended.
- */
-export interface ExtraHistoryCsv {
-  suffix: string;
-  header(): string;
-  /** This tick's rows, '' for none. */
-  rows(): string;
-}
-
 /** Locust's CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second. */
-export const CSV_INTERVAL_MS = 1000;
+const CSV_INTERVAL_MS = 1000;
 
 /**
  * With more than MANY_NAMES_THRESHOLD entries, the snapshot files are rewritten once in this many
@@ -27,9 +17,10 @@ export const CSV_INTERVAL_MS = 1000;
 export const MANY_NAMES_SNAPSHOT_TICKS = 10;
 
 /**
- * Writes `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv` and `_exceptions.csv`, and
- * the `extraHistory` files other packages add.
- * Every second the three snapshot files are rewritten whole (see MANY_NAMES_SNAPSHOT_TICKS) and a history row is appended;
+ * Writes every file of `--csv PREFIX`: `PREFIX_stats.csv`, `_stats_history.csv`, `_failures.csv`
+ * and `_exceptions.csv` (`_stats_corrected.csv` and `_schedule.csv` for scheduled tasks), and the
+ * output families' files: their history files on the same ticks, their other files at the end.
+ * Every second the snapshot files are rewritten whole (see MANY_NAMES_SNAPSHOT_TICKS) and a history row is appended;
  * `final()` writes them once more from the final statistics, so the files agree with the
  * final console summary (Locust's own files can lag it by up to a second).
  */
@@ -39,9 +30,12 @@ export class CsvWriter {
   readonly #exceptions: ExceptionStats;
   readonly #fullHistory: boolean;
   readonly #userCount: () => number;
-  readonly #extraHistory: ReadonlyArray<{ csv: ExtraHistoryCsv; file: string; made: boolean }>;
+  readonly #outputs: () => readonly OutputExtension[];
+  /** The output families' history files made so far. */
+  readonly #made = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   readonly #onError: ((err: unknown) => void) | undefined;
+  readonly #attempt: (file: string, write: () => void) => void;
   #ticks = 0;
 
   constructor(options: {
@@ -50,9 +44,12 @@ export class CsvWriter {
     exceptions: ExceptionStats;
     fullHistory: boolean;
     userCount: () => number;
-    extraHistory?: readonly ExtraHistoryCsv[];
+    /** The output families, asked at each write (one may be added during the run). */
+    outputs?: () => readonly OutputExtension[];
     /** A periodic write failed (the periodic writes stop; `final()` tries once more). */
     onError?: (err: unknown) => void;
+    /** Runs each of `final()`'s writes (a file name, `PREFIX_*.csv` for the request statistics' ones), to report a failure and go on. */
+    attempt?: (file: string, write: () => void) => void;
   }) {
     this.#prefix = resolve(options.prefix);
     this.#stats = options.stats;
@@ -60,12 +57,17 @@ export class CsvWriter {
     this.#fullHistory = options.fullHistory;
     this.#userCount = options.userCount;
     this.#onError = options.onError;
-    this.#extraHistory = (options.extraHistory ?? []).map((csv) => ({ csv, file: `${this.#prefix}_${csv.suffix}.csv`, made: false }));
+    this.#outputs = options.outputs ?? (() => []);
+    this.#attempt = options.attempt ?? ((_file, write) => write());
+  }
+
+  #file(suffix: string): string {
+    return csvFileName(this.#prefix, suffix);
   }
 
   start(): void {
     mkdirSync(dirname(this.#prefix), { recursive: true });
-    writeFileSync(`${this.#prefix}_stats_history.csv`, historyCsvHeader());
+    writeFileSync(this.#file('stats_history'), historyCsvHeader());
     this.#snapshot();
     this.#timer = setInterval(() => {
       try {
@@ -87,31 +89,45 @@ export class CsvWriter {
   }
 
   #appendHistory(): void {
-    appendFileSync(`${this.#prefix}_stats_history.csv`, historyCsvRows(this.#stats, { userCount: this.#userCount(), fullHistory: this.#fullHistory }));
-    for (const extra of this.#extraHistory) {
-      const rows = extra.csv.rows();
+    appendFileSync(this.#file('stats_history'), historyCsvRows(this.#stats, { userCount: this.#userCount(), fullHistory: this.#fullHistory }));
+    for (const ext of this.#outputs()) {
+      const history = ext.historyCsv;
+      if (!history) continue;
+      const rows = history.rows({ fullHistory: this.#fullHistory });
       if (rows === '') continue;
-      if (extra.made) appendFileSync(extra.file, rows);
-      else writeFileSync(extra.file, extra.csv.header() + rows);
-      extra.made = true;
+      const file = this.#file(history.suffix);
+      if (this.#made.has(file)) appendFileSync(file, rows);
+      else writeFileSync(file, history.header() + rows);
+      this.#made.add(file);
     }
   }
 
-  /** Stops the timer and writes everything from the final statistics (synchronously). */
+  /**
+   * Stops the timer and writes everything from the final statistics (synchronously), then the
+   * output families' files; a failed write does not stop the others.
+   */
   final(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#snapshot();
-    this.#appendHistory();
+    this.#attempt(this.#file('*'), () => {
+      this.#snapshot();
+      this.#appendHistory();
+    });
+    for (const ext of this.#outputs()) {
+      for (const f of ext.csvFiles?.() ?? []) {
+        const file = this.#file(f.suffix);
+        this.#attempt(file, () => writeFileSync(file, f.content));
+      }
+    }
   }
 
   #snapshot(): void {
     const stats = this.#stats;
-    writeFileSync(`${this.#prefix}_stats.csv`, statsCsv(stats));
-    writeFileSync(`${this.#prefix}_failures.csv`, failuresCsv(stats));
-    writeFileSync(`${this.#prefix}_exceptions.csv`, exceptionsCsv(this.#exceptions));
+    writeFileSync(this.#file('stats'), statsCsv(stats));
+    writeFileSync(this.#file('failures'), failuresCsv(stats));
+    writeFileSync(this.#file('exceptions'), exceptionsCsv(this.#exceptions));
     // Runs with scheduled tasks also get the corrected times, in stats.csv's columns, and the lag.
-    if (stats.corrected) writeFileSync(`${this.#prefix}_stats_corrected.csv`, statsCsv(stats.corrected));
-    if (stats.schedule.active) writeFileSync(`${this.#prefix}_schedule.csv`, scheduleCsv(stats.schedule));
+    if (stats.corrected) writeFileSync(this.#file('stats_corrected'), statsCsv(stats.corrected));
+    if (stats.schedule.active) writeFileSync(this.#file('schedule'), scheduleCsv(stats.schedule));
   }
 }

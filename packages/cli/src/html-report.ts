@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ReportData, ReportEntry, ReportExtraSection } from '@locusta/report';
 import { renderHtmlReport } from '@locusta/report';
-import type { ExceptionStats, RequestStats, SloResult, StatsEntry, StepResult } from '@locusta/stats';
+import type { ExceptionStats, RequestStats, SloResult, StatsEntry } from '@locusta/stats';
 import { PERCENTILES_TO_REPORT, forEachRecorded, formatSlo } from '@locusta/stats';
 import type { HistoryRow } from './run-history.ts';
 
@@ -15,10 +15,8 @@ export interface ReportInputs {
   userFiles: string[];
   startTime: number;
   slos?: readonly SloResult[];
-  steps?: readonly StepResult[];
-  saturationSlo?: string;
-  /** Sections of other features (the LLM token metrics). */
-  extraSections?: ReportExtraSection[];
+  /** The output families' sections (the steps, the LLM token metrics, user ones). */
+  sections?: ReportExtraSection[];
 }
 
 function entryOf(e: StatsEntry): ReportEntry {
@@ -72,22 +70,11 @@ export function reportData(input: ReportInputs): ReportData {
       lag: { percentiles: ps.map((p, i) => [p, values[i] ?? 0]), histogram: lag, max: schedule.maxLag, count: schedule.iterations },
     };
   }
-  if (input.extraSections) data.extraSections = input.extraSections;
+  if (input.sections && input.sections.length > 0) data.extraSections = input.sections;
   if (input.slos && input.slos.length > 0) {
     data.slos = input.slos.map((r) => ({ expression: formatSlo(r.slo), value: r.value, pass: r.pass }));
   }
-  if (input.steps) {
-    data.steps = input.steps.map((s) => ({ users: s.users, rps: s.rps, p50: s.p50, p95: s.p95, p99: s.p99, failRatio: s.failRatio, pass: s.pass }));
-    const first = input.steps.find((s) => !s.pass);
-    data.saturation = { users: first ? first.users : null, slo: input.saturationSlo ?? '' };
-  }
   return data;
-}
-
-/** `--html` file name with Locust's substitutions: {u} users, {r} spawn rate, {t} run time (whole numbers). */
-export function htmlFileName(pattern: string, settings: { users: number; spawnRate: number; runTime: number | undefined }): string {
-  const whole = (v: number | undefined) => String(Math.trunc(v ?? 0));
-  return pattern.replaceAll('{u}', whole(settings.users)).replaceAll('{r}', whole(settings.spawnRate)).replaceAll('{t}', whole(settings.runTime));
 }
 
 export function writeHtmlReport(file: string, input: ReportInputs): void {

@@ -29,7 +29,7 @@ export interface LoadedFiles {
 }
 
 /** Expands `-f`: a comma-separated list of files and folders (folders searched recursively). */
-export function resolveUserFiles(spec: string | undefined, cwd: string): string[] {
+function resolveUserFiles(spec: string | undefined, cwd: string): string[] {
   if (!spec) {
     const found = DEFAULT_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
     if (!found) {
@@ -161,7 +161,7 @@ export async function bundleForTransfer(files: string[]): Promise<Array<{ name: 
   );
 }
 
-export function isUserClass(value: unknown): value is UserClass {
+function isUserClass(value: unknown): value is UserClass {
   return typeof value === 'function' && value.prototype instanceof User;
 }
 

@@ -15,7 +15,7 @@ const LEVELS: Record<string, pino.Level> = {
 };
 const LABELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARNING', 50: 'ERROR', 60: 'CRITICAL' };
 
-export function pinoLevel(loglevel: string): pino.Level | undefined {
+function pinoLevel(loglevel: string): pino.Level | undefined {
   return LEVELS[loglevel.toUpperCase()];
 }
 

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
-import { Environment, EventHook, LocustaError, currentUser, describeError, events, messageOf, missingTasks, stackOf } from '@locusta/core';
+import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, messageOf, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
-import { HeadlessRun } from './headless-run.ts';
-import { attachLlmStats, parseGoodput } from '@locusta/llm';
+import { TestRun } from './test-run.ts';
+import { attachLlmStats, llmOutput, llmStatsOf, parseGoodput } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
 import type { WebServer } from '@locusta/web';
@@ -22,6 +22,7 @@ import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
+import { StepsOutput } from './steps-output.ts';
 import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
@@ -57,7 +58,7 @@ export async function main(argv: string[], ctx: MainContext): Promise<number> {
       return 1;
     }
     writeSync(2, `locusta: internal error: ${describeError(err)}\n`);
-    if (process.env['LOCUSTA_DEBUG']) writeSync(2, `${stackOf(err)}\n`);
+    if (process.env.LOCUSTA_DEBUG) writeSync(2, `${stackOf(err)}\n`);
     return 1;
   }
 }
@@ -100,7 +101,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   // camelCase, short flags, custom options). The CLI itself reads the typed `options`.
   const { _: positional, $0: _script, ...parsed } = args as Record<string, unknown> & { _: unknown[]; $0?: unknown };
   const slos = repeatedValues(argv, 'slo');
-  if (slos.length > 0) parsed['slo'] = slos;
+  if (slos.length > 0) parsed.slo = slos;
   const options = typedOptions(parsed);
   if (options.goodput !== undefined) {
     try {
@@ -131,7 +132,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const problem = missingTasks(classes, options.tags, options.excludeTags);
     if (problem) throw fileError(problem);
   }
-  prepareOutputs(options, runSettings);
+  const paths = prepareOutputs(options, runSettings);
   // Files and counts read later, checked now: a usage error comes before the first log line.
   const processes = options.processes === undefined ? undefined : processCount(options.processes);
   if (options.worker) workerTls(options);
@@ -158,6 +159,14 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     logger: log.named('locusta.runners'),
     nodeId: 'local',
   });
+  const isWorker = options.worker;
+  // The output families, in the order of every output: the LLM metrics, the steps (judged on
+  // the master), then those the user files registered. Made now, so that a family's factory that
+  // throws or a name used twice is a user-file error before anything starts.
+  const steps = new StepsOutput();
+  addOutput(environment, llmOutput(llmStatsOf(environment)));
+  if (!isWorker) addOutput(environment, steps);
+  makeOutputs(environment);
   // An error that escaped user code (a throw in a callback, a rejection nothing awaits) is a
   // task error: it joins the exceptions table (and so reaches the master from a worker), the run
   // goes on, and the exit code is --exit-code-on-error. Node's default would end the process.
@@ -172,7 +181,6 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   };
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-  const isWorker = options.worker;
   // A worker gets its host from the master, with the spawn message.
   for (const cls of isWorker ? [] : classes) {
     const problem = cls.checkConfig?.(environment);
@@ -200,6 +208,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (isWorker) {
       // A `-f -` worker runs the master's own files: it says so instead of hashing the bundle.
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
+      // Also makes the output families user files registered (attachOutputs).
       attachLlmStats(environment, { role: 'worker' });
       return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
     }
@@ -241,7 +250,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     if (startsAtOnce && !ShapeClass && !runSettings.arrivals && !runSettings.steps && runSettings.users === 0) {
       mainLog.warn('-u 0: no user will be started, so the test makes no request');
     }
-    const headless = new HeadlessRun(environment, stats, exceptions, {
+    const testRun = new TestRun(environment, stats, exceptions, {
       runner: setup.runner,
       shape: ShapeClass ? new ShapeClass() : undefined,
       beforeStart: setup.beforeStart,
@@ -250,6 +259,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       userFiles: loaded.files,
       settings: runSettings,
       options,
+      paths,
+      steps,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,
@@ -257,11 +268,11 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ui: ui ? { autostart: options.autostart, autoquit: options.autoquit } : undefined,
       afterQuit: async (): Promise<void> => web?.close(),
     });
-    setup.connect(headless);
+    setup.connect(testRun);
     const web: WebServer | undefined = ui
       ? await startWebUi({
           runner: setup.runner as LocalRunner | MasterRunner,
-          run: headless,
+          run: testRun,
           options,
           settings: runSettings,
           custom: custom.options,
@@ -272,7 +283,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         })
       : undefined;
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
-    return await headless.run();
+    return await testRun.run();
   } finally {
     stopWatchingParent();
     watchdog?.stop();

@@ -5,14 +5,14 @@ import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import { formatUtcSeconds } from '@locusta/stats';
 import { readFileSync } from 'node:fs';
 import { fileError, usageError } from './errors.ts';
-import type { HeadlessOptions, HeadlessRun } from './headless-run.ts';
+import type { TestRun, TestRunOptions } from './test-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
 import type { LocustaOptions } from './options.ts';
 import { isLoopback } from '@locusta/web';
 
-type RunnerSetup = Pick<HeadlessOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
+type RunnerSetup = Pick<TestRunOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
   /** Wires the runner's own reasons to stop to the run, once it exists. */
-  connect(run: HeadlessRun): void;
+  connect(run: TestRun): void;
   /** The port a master listens on. */
   port?: number;
 };
@@ -109,7 +109,7 @@ export async function runWorker(
     token: o.options.masterToken || undefined,
     tls: workerTls(o.options),
     // Locust's MASTER_HEARTBEAT_TIMEOUT (60 s); the environment variable shortens it for tests.
-    masterTimeoutMs: Number(process.env['LOCUSTA_MASTER_TIMEOUT'] ?? 60) * 1000,
+    masterTimeoutMs: Number(process.env.LOCUSTA_MASTER_TIMEOUT ?? 60) * 1000,
     version: o.version,
     fileHash: o.fileHash,
   });

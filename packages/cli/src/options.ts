@@ -142,7 +142,7 @@ export type LocustaOptions = {
 export const OPTIONS: ReadonlyArray<OptionSpec & { readonly name: OptionName }> = OPTION_TABLE;
 
 /** The variable every option is read from: `LOCUSTA_` and the long name, `master-token` -> `LOCUSTA_MASTER_TOKEN`. */
-export function locustaEnvName(name: string): string {
+function locustaEnvName(name: string): string {
   return `LOCUSTA_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -151,7 +151,7 @@ export function locustaEnvName(name: string): string {
  * option Locust has its variable with the LOCUSTA_ prefix and as Locust spells it
  * (`--master-host`: LOCUSTA_MASTER_HOST, LOCUSTA_MASTER_NODE_HOST, LOCUST_MASTER_NODE_HOST).
  */
-export function envNames(o: Pick<OptionSpec, 'name' | 'env'>): string[] {
+function envNames(o: Pick<OptionSpec, 'name' | 'env'>): string[] {
   const names = [locustaEnvName(o.name)];
   if (o.env) names.push(o.env.replace(/^LOCUST_/, 'LOCUSTA_'), o.env);
   return [...new Set(names)];

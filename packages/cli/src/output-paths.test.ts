@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './errors.ts';
-import { prepareOutputs } from './output-paths.ts';
+import { OutputPaths, prepareOutputs } from './output-paths.ts';
 
 // The options and run settings as the CLI hands them over; only these helpers know their shape.
 type Options = Parameters<typeof prepareOutputs>[0];
@@ -91,5 +91,34 @@ describe('prepareOutputs', () => {
     chmodSync(join(dir, 'read-only.log'), 0o400);
     expect(usageError({ csv: join(dir, 'locked/run') })).toBe(`argument --csv: cannot write '${join(dir, 'locked/run')}': ${join(dir, 'locked')} is not writable`);
     expect(usageError({ logfile: join(dir, 'read-only.log') })).toBe(`argument --logfile: cannot write '${join(dir, 'read-only.log')}': permission denied`);
+  });
+});
+
+const pathSettings = { users: 12, spawnRate: 2.5, runTime: 60 };
+
+describe('OutputPaths: every output file name, derived once', () => {
+  it('names the --csv files, the --json-file parts and the --html file with its substitutions', () => {
+    const paths = new OutputPaths(options({ csv: 'out/run', jsonFile: 'out/stats', html: 'out/report-{u}-{r}-{t}.html', hdrLog: 'out/h.hlog' }), pathSettings);
+    expect(paths.csvPrefix).toBe(resolve('out/run'));
+    expect(paths.csv('stats_history')).toBe(resolve('out/run_stats_history.csv'));
+    expect(paths.json()).toBe(resolve('out/stats.json'));
+    expect(paths.json('llm')).toBe(resolve('out/stats_llm.json'));
+    expect(paths.html).toBe(resolve('out/report-12-2-60.html'));
+    expect(paths.hdrLog).toBe(resolve('out/h.hlog'));
+    // Checked before the run: --csv's first file stands for the prefix.
+    expect(paths.checked().map((f) => [f.flag, f.file])).toEqual([
+      ['--csv', resolve('out/run_stats.csv')],
+      ['--html', resolve('out/report-12-2-60.html')],
+      ['--json-file', resolve('out/stats.json')],
+      ['--hdr-log', resolve('out/h.hlog')],
+    ]);
+  });
+
+  it('has no files for options not given (or given empty)', () => {
+    const paths = new OutputPaths(options({ csv: '', html: undefined }), pathSettings);
+    expect(paths.csvPrefix).toBeUndefined();
+    expect(paths.json('llm')).toBeUndefined();
+    expect(paths.html).toBeUndefined();
+    expect(paths.checked()).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ export const FORKED_BY_ENV = 'LOCUSTA_FORKED_BY';
  * set `npm_command`) or a `--processes` parent forked it. A command started from a shell with
  * `nohup ... &` is meant to outlive its shell, so it is not watched.
  */
-export function shouldWatchParent(env: NodeJS.ProcessEnv): boolean {
+function shouldWatchParent(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env['npm_command'] || env[FORKED_BY_ENV]);
 }
 

@@ -4,7 +4,7 @@ import { usageError } from './errors.ts';
 import type { WatchdogSnapshot } from './watchdog-thread.ts';
 
 /** Seconds the event loop may stay blocked before the watchdog ends the process. */
-export const DEFAULT_BLOCKED_LIMIT = 15;
+const DEFAULT_BLOCKED_LIMIT = 15;
 
 /** How often the main thread proves it is alive. */
 const HEARTBEAT_MS = 250;

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from '@locusta/core';
 import { messageOf } from '@locusta/core';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
-import { llmPrometheus, llmStatsOf, llmTableData } from '@locusta/llm';
+import { outputsOf } from '@locusta/core';
 import type { WebCustomOption } from '@locusta/web';
 import { LogBuffer, WebServer, adaptRunner, applyStartOptions, normalizeBasePath } from '@locusta/web';
 import { usageError } from './errors.ts';
-import type { HeadlessRun } from './headless-run.ts';
+import type { TestRun } from './test-run.ts';
 import type { RootLogger } from './logger.ts';
 import type { CustomOption } from './parse-args.ts';
 import type { LocustaOptions } from './options.ts';
@@ -14,7 +14,7 @@ import type { RunSettings } from './validate.ts';
 
 export interface WebUiOptions {
   runner: LocalRunner | MasterRunner;
-  run: HeadlessRun;
+  run: TestRun;
   options: LocustaOptions;
   settings: RunSettings;
   custom: readonly CustomOption[];
@@ -106,9 +106,9 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
     version: o.version,
     onQuitRequested: () => void run.shutdown('Quit requested from the web UI, shutting down'),
-    // The LLM token metrics: a tab once a run has LLM requests, and families on /metrics.
-    extraTables: () => [{ id: 'llm', title: 'LLM metrics', ...llmTableData(llmStatsOf(env)), lastRowIsTotal: true }],
-    extraMetrics: () => llmPrometheus(llmStatsOf(env)),
+    // The output families (the LLM token metrics, user ones): a tab each once it has rows, and
+    // their families on /metrics.
+    outputs: () => outputsOf(env),
   });
   try {
     const { url } = await web.listen();

@@ -56,3 +56,6 @@ export { between, constant, constantPacing, constantThroughput, poisson } from '
 export type { WaitTimeFn } from './wait-time.ts';
 export { LoadTestShape, SpikeShape, StagesShape, StepLoadShape, isShapeClass } from './load-test-shape.ts';
 export type { ShapeTick, Stage } from './load-test-shape.ts';
+export { addOutput, attachOutputs, makeOutputs, outputsOf, registerOutput } from './outputs.ts';
+export type { OutputFactory, OutputHandle, OutputRole } from './outputs.ts';
+export type { OutputCsvFile, OutputExtension, OutputHistoryCsv, OutputPlacement, OutputSection, OutputTable } from './output-extension.ts';

@@ -1,13 +1,11 @@
 import type { Environment } from '@locusta/core';
-import { describeError } from '@locusta/core';
+import { addOutput, attachOutputs, describeError } from '@locusta/core';
 import type { GoodputSpec } from './goodput.ts';
 import { parseGoodput } from './goodput.ts';
-import type { LlmStatsData } from './llm-stats.ts';
 import { LlmStats } from './llm-stats.ts';
-import { checkLlmReport } from './llm-report-check.ts';
+import { llmOutput } from './llm-output.ts';
 
-/** The key a worker's report carries its LlmStats under. */
-export const REPORT_KEY = 'llm';
+export { REPORT_KEY } from './report-key.ts';
 
 // One LlmStats per Environment: users reach it through their environment, and an in-process
 // master and workers (tests) keep theirs apart. A WeakMap lets a finished run's stats go. The
@@ -38,20 +36,19 @@ export interface AttachOptions {
 }
 
 /**
- * Wires an environment's LlmStats into the run. Every role: zeroed when a test starts (as the
- * runners zero the request statistics) and on `resetStats`. A worker adds `llm: serialize()`
- * to every report to its master and starts a new interval; a master merges the `llm` of every
- * worker report. Calling it again for the same environment does nothing more.
+ * Wires an environment's LlmStats into the run as an output family (`llmOutput`): every role
+ * zeroes it when a test starts (as the runners zero the request statistics) and on
+ * `resetStats`; a worker adds `llm: serialize()` to every report to its master and starts a new
+ * interval; a master merges the `llm` of every worker report. Also makes the families user files
+ * registered (`attachOutputs`). Calling it again for the same environment does nothing more.
  */
 export function attachLlmStats(environment: Environment, options: AttachOptions): LlmStats {
   const stats = llmStatsOf(environment);
   if (attached.has(environment)) return stats;
   attached.add(environment);
-  const events = environment.events;
   if (options.goodput !== undefined) stats.goodput = toSpec(options.goodput);
-
-  events.testStart.addListener(() => {
-    stats.reset();
+  addOutput(environment, llmOutput(stats));
+  environment.events.testStart.addListener(() => {
     if (options.goodput !== undefined) return;
     const given: unknown = environment.parsedOptions['goodput'];
     if (given === undefined || given === null || given === '' || (Array.isArray(given) && given.length === 0)) return;
@@ -61,42 +58,10 @@ export function attachLlmStats(environment: Environment, options: AttachOptions)
       environment.logger.error(describeError(err));
     }
   });
-  events.resetStats.addListener(() => stats.reset());
-
-  if (options.role === 'worker') {
-    events.reportToMaster.addListener(({ data }) => {
-      if (stats.total.requests === 0) return;
-      data[REPORT_KEY] = stats.serialize();
-      stats.reset();
-    });
-  } else if (options.role === 'master') {
-    // The master's runner refuses a report whose LLM part is invalid before merging any of it.
-    const runner = environment.runner as { registerReportCheck?(key: string, check: (value: unknown) => string | undefined): void } | undefined;
-    runner?.registerReportCheck?.(REPORT_KEY, checkLlmReport);
-    events.workerReport.addListener(({ data }) => {
-      const report = reportOf(data);
-      if (report !== undefined) stats.merge(report);
-    });
-  }
+  attachOutputs(environment, options.role);
   return stats;
-}
-
-/**
- * The LlmStats a worker report carries. The master's `workerReport` gives the whole report,
- * in which the keys `reportToMaster` listeners added sit under `custom`; the top level is also
- * looked at, for a runner that passes those keys alone.
- */
-function reportOf(data: Record<string, unknown>): LlmStatsData | undefined {
-  const custom = data['custom'];
-  const value = isObject(custom) && REPORT_KEY in custom ? custom[REPORT_KEY] : data[REPORT_KEY];
-  if (!isObject(value) || !Array.isArray(value['entries']) || !isObject(value['total'])) return undefined;
-  return value as unknown as LlmStatsData;
 }
 
 function toSpec(goodput: GoodputSpec | string | readonly string[]): GoodputSpec {
   return typeof goodput === 'string' || Array.isArray(goodput) ? parseGoodput(goodput as string | readonly string[]) : (goodput as GoodputSpec);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -20,4 +20,7 @@ export { llmTableData } from './llm-table-data.ts';
 export type { LlmTableData } from './llm-table-data.ts';
 export { LLM_HISTORY_CSV_HEADER, LlmHistoryCsv } from './llm-history-csv.ts';
 export { LLM_LATENCY_BUCKETS, llmPrometheus } from './llm-prometheus.ts';
+export { llmOutput } from './llm-output.ts';
+export { llmJson } from './llm-json.ts';
+export type { LlmJson } from './llm-json.ts';
 export type { CountTotals, RateWindow, SecondCounts } from './per-second.ts';

@@ -1,5 +1,6 @@
 // The package user files import: Locust's user API in TypeScript. It re-exports the core and
-// HTTP packages and adds nothing of its own.
+// HTTP packages, and what an output family (registerOutput) needs to write CSV, Prometheus text
+// and escaped HTML as the built-in ones do; it adds nothing of its own.
 export {
   Environment,
   EventHook,
@@ -25,6 +26,7 @@ export {
   measure,
   parseTimespan,
   poisson,
+  registerOutput,
   seededRandom,
   sleep,
   tag,
@@ -35,6 +37,14 @@ export type {
   EnvironmentOptions,
   Logger,
   MeasureMeta,
+  OutputCsvFile,
+  OutputExtension,
+  OutputFactory,
+  OutputHandle,
+  OutputHistoryCsv,
+  OutputPlacement,
+  OutputSection,
+  OutputTable,
   ParsedOptions,
   RequestEvent,
   RunnerHandle,
@@ -56,3 +66,6 @@ export type {
 } from '@locusta/http';
 export { OpenAIUser, chatBody, completionBody, llmStatsOf, loadPrompts, syntheticPrompts, weightedModels } from '@locusta/llm';
 export type { LlmRequestOptions, LlmResult } from '@locusta/llm';
+export { PrometheusText, csvRow, csvTable } from '@locusta/stats';
+export type { CsvColumn, PrometheusLabels } from '@locusta/stats';
+export { escapeHtml } from '@locusta/report';

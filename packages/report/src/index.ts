@@ -3,6 +3,7 @@ export type { UplotAssets } from './assets.ts';
 export { browserScript, writeBrowserBundle } from './browser-script.ts';
 export { escapeHtml, jsonForScript } from './escape.ts';
 export { DEFAULT_TITLE, renderHtmlReport } from './render.ts';
+export { stepsTable } from './sections.ts';
 export type {
   ReportCorrected,
   ReportData,

@@ -177,4 +177,22 @@ describe('a report of thousands of request names', () => {
     expect((failures.match(/<tr>/g) ?? []).length).toBe(501);
     expect(failures).toContain('… and 200 more failures (only the 500 most frequent are listed; every failure is in the --csv files)');
   });
+
+  it('places verdict sections after the SLOs and the others at the end, numbering those without an id', () => {
+    const data: ReportData = {
+      ...emptyData(),
+      slos: [{ expression: 'p95 < 500', value: 300, pass: true }],
+      corrected: { entries: [entry('', 'Aggregated')], lag: { percentiles: [], histogram: [], max: 0, count: 0 } },
+      extraSections: [
+        { title: 'Tokens', html: '<table class="tokens"></table>' },
+        { title: 'Verdicts', html: '<p class="mine">ok</p>', id: 'mine', scroll: false, placement: 'verdicts' },
+        { title: 'Tenants', html: '<table class="tenants"></table>' },
+      ],
+    };
+    const html = renderHtmlReport(data);
+    const ids = [...html.matchAll(/<section id="([^"]*)">/g)].map((m) => m[1]);
+    expect(ids.slice(-5)).toEqual(['slos', 'mine', 'corrected', 'extra-1', 'extra-2']);
+    expect(html).toContain('<section id="mine"><h2>Verdicts</h2>\n<p class="mine">ok</p>\n</section>');
+    expect(html).toContain('<section id="extra-2"><h2>Tenants</h2>\n<div class="table-wrap extra"><table class="tenants"></table></div>\n</section>');
+  });
 });

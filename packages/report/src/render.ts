@@ -4,7 +4,7 @@ import { correctedSection, distributionSection, historySection } from './chart-s
 import { ChartSet } from './chart-specs.ts';
 import { chartsScript } from './charts-script.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import type { ReportData } from './report-data.ts';
+import type { ReportData, ReportExtraSection } from './report-data.ts';
 import {
   exceptionsTable,
   failuresTable,
@@ -34,6 +34,18 @@ function section(s: Section): string {
   return `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`;
 }
 
+/** Other features' sections, by placement; ids `extra-<n>` for those without one. */
+function extraSections(extras: readonly ReportExtraSection[]): { verdicts: Section[]; statistics: Section[] } {
+  const out: { verdicts: Section[]; statistics: Section[] } = { verdicts: [], statistics: [] };
+  let unnamed = 0;
+  for (const extra of extras) {
+    // Tables can be wide: they scroll sideways, their cells kept on one line.
+    const html = extra.scroll === false ? extra.html : `<div class="table-wrap extra">${extra.html}</div>`;
+    out[extra.placement ?? 'statistics'].push({ id: extra.id ?? `extra-${++unnamed}`, title: extra.title, html });
+  }
+  return out;
+}
+
 function scriptHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
@@ -53,13 +65,13 @@ export function renderHtmlReport(data: ReportData): string {
     { id: 'failures', title: 'Failures', html: failuresTable(data.failures) },
     { id: 'exceptions', title: 'Exceptions', html: exceptionsTable(data.exceptions) },
   ];
+  // Other features' sections: their verdicts follow the SLOs', their tables end the report.
+  const extras = extraSections(data.extraSections ?? []);
   if (data.slos) sections.push({ id: 'slos', title: 'Service level objectives', html: sloTable(data.slos) });
   if (data.steps || data.saturation) sections.push({ id: 'steps', title: 'Steps', html: stepsTable(data.steps ?? [], data.saturation) });
+  sections.push(...extras.verdicts);
   if (data.corrected) sections.push({ id: 'corrected', title: 'Corrected latencies', html: correctedSection(charts, data.corrected) });
-  // Other features' tables can be wide: they scroll sideways, their cells kept on one line.
-  (data.extraSections ?? []).forEach((extra, i) =>
-    sections.push({ id: `extra-${i + 1}`, title: extra.title, html: `<div class="table-wrap extra">${extra.html}</div>` }),
-  );
+  sections.push(...extras.statistics);
 
   const nav = sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   const assets = uplotAssets();

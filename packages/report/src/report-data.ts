@@ -88,10 +88,16 @@ export interface ReportSaturation {
   slo: string;
 }
 
-/** A section added by another feature; `html` must already be escaped. */
+/** A section added by another feature (an output family); `html` must already be escaped. */
 export interface ReportExtraSection {
   title: string;
   html: string;
+  /** The section's anchor; by default `extra-<n>`, numbered among the sections without one. */
+  id?: string;
+  /** Wide tables scroll sideways, their cells kept on one line (the default); false: `html` as it is. */
+  scroll?: boolean;
+  /** `statistics` (the default): at the end of the report; `verdicts`: after the SLO results. */
+  placement?: 'statistics' | 'verdicts';
 }
 
 export interface ReportData {

@@ -1,31 +1,15 @@
-import type { ExceptionStats } from './exception-stats.ts';
+import type { ExceptionEntry, ExceptionStats } from './exception-stats.ts';
 import { PERCENTILES_TO_REPORT, percentileLabel } from './percentiles.ts';
 import { formatUtcSeconds, pyFixed, pyFloat } from './py-format.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { StatsEntry } from './stats-entry.ts';
+import type { StatsError } from './stats-error.ts';
 
 // Locust 2.46's CSV files, as Python's csv.writer writes them: minimal quoting and '\r\n' line
 // ends. Where Locust writes a Python float we write pyFloat (0 -> "0.0"); where its value is an
 // int (counts, `min or 0`, an untouched max of 0) we write an int.
 
 const LABELS = PERCENTILES_TO_REPORT.map(percentileLabel);
-
-export const STATS_CSV_HEADER: readonly string[] = Object.freeze([
-  'Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time', 'Average Response Time',
-  'Min Response Time', 'Max Response Time', 'Average Content Size', 'Requests/s', 'Failures/s', ...LABELS,
-]);
-
-export const HISTORY_CSV_HEADER: readonly string[] = Object.freeze([
-  'Timestamp', 'User Count', 'Type', 'Name', 'Requests/s', 'Failures/s', ...LABELS,
-  'Total Request Count', 'Total Failure Count', 'Total Median Response Time', 'Total Average Response Time',
-  'Total Min Response Time', 'Total Max Response Time', 'Total Average Content Size',
-]);
-
-export const FAILURES_CSV_HEADER: readonly string[] = Object.freeze([
-  'Method', 'Name', 'Error', 'Occurrences', 'First Seen', 'Last Seen',
-]);
-
-export const EXCEPTIONS_CSV_HEADER: readonly string[] = Object.freeze(['Count', 'Message', 'Traceback', 'Nodes']);
 
 const EOL = '\r\n';
 
@@ -41,6 +25,26 @@ export function csvRow(fields: ReadonlyArray<string | number>): string {
   if (fields.length === 1 && fields[0] === '') return `""${EOL}`;
   return fields.map(csvField).join(',') + EOL;
 }
+
+/** A column of a CSV file: its header and how a row fills it (the text as written). */
+export interface CsvColumn<TRow> {
+  header: string;
+  value(row: TRow): string | number;
+}
+
+/** The rows of a file, without the header. */
+function csvRows<TRow>(columns: readonly CsvColumn<TRow>[], rows: Iterable<TRow>): string {
+  let out = '';
+  for (const row of rows) out += csvRow(columns.map((c) => c.value(row)));
+  return out;
+}
+
+/** A whole file: the header, then a line per row. */
+export function csvTable<TRow>(columns: readonly CsvColumn<TRow>[], rows: Iterable<TRow>): string {
+  return csvRow(columns.map((c) => c.header)) + csvRows(columns, rows);
+}
+
+const headersOf = <TRow>(columns: readonly CsvColumn<TRow>[]): readonly string[] => Object.freeze(columns.map((c) => c.header));
 
 // `min_response_time or 0`: None and 0.0 both become the int 0.
 const minField = (e: StatsEntry): string =>
@@ -58,33 +62,91 @@ function percentileFields(e: StatsEntry, current: boolean): string[] {
   return values.map((v) => String(Math.round(v)));
 }
 
+/** An entry with its percentiles, computed once for the row's ten columns. */
+interface EntryRow {
+  e: StatsEntry;
+  percentiles: string[];
+}
+
+const percentileColumns: CsvColumn<EntryRow>[] = LABELS.map((header, i) => ({ header, value: (r) => r.percentiles[i] ?? 'N/A' }));
+
+/** `<prefix>_stats.csv`'s columns, Locust's. Rates are whole-run. */
+const STATS_COLUMNS: readonly CsvColumn<EntryRow>[] = [
+  { header: 'Type', value: (r) => r.e.method },
+  { header: 'Name', value: (r) => r.e.name },
+  { header: 'Request Count', value: (r) => r.e.numRequests },
+  { header: 'Failure Count', value: (r) => r.e.numFailures },
+  { header: 'Median Response Time', value: (r) => String(Math.round(r.e.medianResponseTime)) },
+  { header: 'Average Response Time', value: (r) => pyFloat(r.e.avgResponseTime) },
+  { header: 'Min Response Time', value: (r) => minField(r.e) },
+  { header: 'Max Response Time', value: (r) => maxField(r.e) },
+  { header: 'Average Content Size', value: (r) => contentField(r.e) },
+  { header: 'Requests/s', value: (r) => pyFloat(r.e.totalRps) },
+  { header: 'Failures/s', value: (r) => pyFloat(r.e.totalFailPerSec) },
+  ...percentileColumns,
+];
+
+/** An entry's row of `<prefix>_stats_history.csv`: the tick's time and user count with it. */
+interface HistoryRow extends EntryRow {
+  timestamp: number;
+  userCount: number;
+}
+
+/** `<prefix>_stats_history.csv`'s columns, Locust's: current rates, then the totals. */
+const HISTORY_COLUMNS: readonly CsvColumn<HistoryRow>[] = [
+  { header: 'Timestamp', value: (r) => r.timestamp },
+  { header: 'User Count', value: (r) => r.userCount },
+  { header: 'Type', value: (r) => r.e.method },
+  { header: 'Name', value: (r) => r.e.name },
+  { header: 'Requests/s', value: (r) => pyFixed(r.e.currentRps, 6) },
+  { header: 'Failures/s', value: (r) => pyFixed(r.e.currentFailPerSec, 6) },
+  ...percentileColumns,
+  { header: 'Total Request Count', value: (r) => r.e.numRequests },
+  { header: 'Total Failure Count', value: (r) => r.e.numFailures },
+  { header: 'Total Median Response Time', value: (r) => String(Math.round(r.e.medianResponseTime)) },
+  { header: 'Total Average Response Time', value: (r) => pyFloat(r.e.avgResponseTime) },
+  { header: 'Total Min Response Time', value: (r) => minField(r.e) },
+  { header: 'Total Max Response Time', value: (r) => maxField(r.e) },
+  { header: 'Total Average Content Size', value: (r) => contentField(r.e) },
+];
+
+/** `<prefix>_failures.csv`'s columns. */
+const FAILURES_COLUMNS: readonly CsvColumn<StatsError>[] = [
+  { header: 'Method', value: (e) => e.method },
+  { header: 'Name', value: (e) => e.name },
+  { header: 'Error', value: (e) => e.error },
+  { header: 'Occurrences', value: (e) => e.occurrences },
+  { header: 'First Seen', value: (e) => formatUtcSeconds(e.firstSeen) },
+  { header: 'Last Seen', value: (e) => formatUtcSeconds(e.lastSeen) },
+];
+
+/** `<prefix>_exceptions.csv`'s columns: Nodes joined with ", ". */
+const EXCEPTIONS_COLUMNS: readonly CsvColumn<ExceptionEntry>[] = [
+  { header: 'Count', value: (e) => e.count },
+  { header: 'Message', value: (e) => e.msg },
+  { header: 'Traceback', value: (e) => e.traceback },
+  { header: 'Nodes', value: (e) => [...e.nodes].join(', ') },
+];
+
+export const STATS_CSV_HEADER: readonly string[] = headersOf(STATS_COLUMNS);
+export const HISTORY_CSV_HEADER: readonly string[] = headersOf(HISTORY_COLUMNS);
+export const FAILURES_CSV_HEADER: readonly string[] = headersOf(FAILURES_COLUMNS);
+export const EXCEPTIONS_CSV_HEADER: readonly string[] = headersOf(EXCEPTIONS_COLUMNS);
+
 /** `<prefix>_stats.csv`: header, entries sorted by (name, method), then Aggregated. Rates are whole-run. */
 export function statsCsv(stats: RequestStats): string {
-  let out = csvRow(STATS_CSV_HEADER);
-  for (const e of [...stats.entries(), stats.total]) {
-    out += csvRow([
-      e.method, e.name, e.numRequests, e.numFailures, String(Math.round(e.medianResponseTime)),
-      pyFloat(e.avgResponseTime), minField(e), maxField(e), contentField(e),
-      pyFloat(e.totalRps), pyFloat(e.totalFailPerSec), ...percentileFields(e, false),
-    ]);
-  }
-  return out;
+  const rows = [...stats.entries(), stats.total].map((e) => ({ e, percentiles: percentileFields(e, false) }));
+  return csvTable(STATS_COLUMNS, rows);
 }
 
 /** `<prefix>_failures.csv`, rows sorted by the error key as Locust does. */
 export function failuresCsv(stats: RequestStats): string {
-  let out = csvRow(FAILURES_CSV_HEADER);
-  for (const e of stats.errors()) {
-    out += csvRow([e.method, e.name, e.error, e.occurrences, formatUtcSeconds(e.firstSeen), formatUtcSeconds(e.lastSeen)]);
-  }
-  return out;
+  return csvTable(FAILURES_COLUMNS, stats.errors());
 }
 
-/** `<prefix>_exceptions.csv`: Nodes joined with ", ". */
+/** `<prefix>_exceptions.csv`. */
 export function exceptionsCsv(exceptions: ExceptionStats): string {
-  let out = csvRow(EXCEPTIONS_CSV_HEADER);
-  for (const e of exceptions.entries()) out += csvRow([e.count, e.msg, e.traceback, [...e.nodes].join(', ')]);
-  return out;
+  return csvTable(EXCEPTIONS_COLUMNS, exceptions.entries());
 }
 
 /** The header line of `<prefix>_stats_history.csv`. */
@@ -107,15 +169,7 @@ export interface HistoryRowsOptions {
  */
 export function historyCsvRows(stats: RequestStats, options: HistoryRowsOptions): string {
   const timestamp = Math.trunc(options.timestamp ?? Date.now() / 1000);
-  const rows = options.fullHistory ? [...stats.entries(), stats.total] : [stats.total];
-  let out = '';
-  for (const e of rows) {
-    out += csvRow([
-      timestamp, options.userCount, e.method, e.name, pyFixed(e.currentRps, 6), pyFixed(e.currentFailPerSec, 6),
-      ...percentileFields(e, options.fullHistory),
-      e.numRequests, e.numFailures, String(Math.round(e.medianResponseTime)), pyFloat(e.avgResponseTime),
-      minField(e), maxField(e), contentField(e),
-    ]);
-  }
-  return out;
+  const entries = options.fullHistory ? [...stats.entries(), stats.total] : [stats.total];
+  const rows = entries.map((e) => ({ e, percentiles: percentileFields(e, options.fullHistory), timestamp, userCount: options.userCount }));
+  return csvRows(HISTORY_COLUMNS, rows);
 }

@@ -9,13 +9,14 @@ export {
   STATS_CSV_HEADER,
   csvField,
   csvRow,
+  csvTable,
   exceptionsCsv,
   failuresCsv,
   historyCsvHeader,
   historyCsvRows,
   statsCsv,
 } from './csv-report.ts';
-export type { HistoryRowsOptions } from './csv-report.ts';
+export type { CsvColumn, HistoryRowsOptions } from './csv-report.ts';
 export { ExceptionStats } from './exception-stats.ts';
 export type { ExceptionEntry, ExceptionsSnapshot } from './exception-stats.ts';
 export { MAX_BUCKET_INDEX, addBuckets, bucketIndexOf, encodeHistogram, packBuckets, readBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';

@@ -11,7 +11,7 @@ async function pageConfig(url: string, headers: Record<string, string> = {}): Pr
   return JSON.parse(json) as Record<string, unknown>;
 }
 
-describe('extra tables and metrics from other packages', () => {
+describe('extra tables and metrics from the output families', () => {
   it('serves no extra tables and plain /metrics without the options', async () => {
     const f = await startFixture();
     expect(await (await fetch(`${f.url}/stats/extra`)).json()).toEqual({ tables: [] });
@@ -24,9 +24,16 @@ describe('extra tables and metrics from other packages', () => {
     const f = await startFixture({
       server: {
         auth: 'u:p',
-        extraTables: () => [{ id: 'llm', title: 'LLM metrics', columns: ['Name', 'Requests', 'TTFT p50 (ms)'], rows, lastRowIsTotal: true }],
-        // Without a final newline: the server ends the exposition with one.
-        extraMetrics: () => `# TYPE locusta_llm_requests_total counter\nlocusta_llm_requests_total{name="chat",model="m"} ${rows.length}`,
+        outputs: () => [
+          {
+            name: 'llm',
+            webTable: () => ({ id: 'llm', title: 'LLM metrics', columns: ['Name', 'Requests', 'TTFT p50 (ms)'], rows, lastRowIsTotal: true }),
+            // Without a final newline: the server ends the exposition with one.
+            prometheus: () => `# TYPE locusta_llm_requests_total counter\nlocusta_llm_requests_total{name="chat",model="m"} ${rows.length}`,
+          },
+          // A family with neither a table nor metrics adds nothing.
+          { name: 'steps' },
+        ],
       },
     });
     expect((await fetch(`${f.url}/stats/extra`)).status).toBe(401);

@@ -12,7 +12,7 @@ export const RESPONSE_TIME_BUCKETS: readonly number[] = Object.freeze([
 ]);
 
 // The exposition format is written by @locusta/stats, which other packages' metrics share
-// (see `extraMetrics`); the label escaping stays exported here for this package's users.
+// (see the `outputs` option); the label escaping stays exported here for this package's users.
 export { escapeLabelValue };
 
 /**

@@ -2,7 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@locusta/core';
+import type { Logger, OutputExtension } from '@locusta/core';
 import { describeError, silentLogger } from '@locusta/core';
 import { uiAssets } from './assets.ts';
 import { BASIC_CHALLENGE, BasicAuth } from './basic-auth.ts';
@@ -15,8 +15,7 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { RunControl } from './run-control.ts';
 import type { CsvSources, DownloadContext, HtmlReportSource } from './routes/downloads.ts';
 import { csvDownload, defaultCsvSources, reportDownload } from './routes/downloads.ts';
-import type { ExtraTable } from './routes/extra-tables.ts';
-import { extraTablesReport } from './routes/extra-tables.ts';
+import { extraMetrics, extraTablesReport } from './routes/extra-tables.ts';
 import { exceptionsReport, logsReport, tasksInfo, workerCount } from './routes/info.ts';
 import { requestsReport } from './routes/stats-requests.ts';
 import { NO_WORKERS, isRefusal, parseSwarmForm } from './routes/swarm.ts';
@@ -56,12 +55,12 @@ export interface WebServerOptions {
   /** When set, the UI shows a Quit button and `POST /quit` calls this. */
   onQuitRequested?: () => void;
   /**
-   * Tables the UI shows in a tab each (when they have rows), polled with the statistics from
-   * `/stats/extra`: how another package's metrics reach the page without it knowing them.
+   * The output families of the run, asked at each poll: their web tables are shown in a tab each
+   * (when they have rows), polled with the statistics from `/stats/extra`, and their Prometheus
+   * families follow the runner's on `/metrics`. How other packages' metrics reach the page
+   * without it knowing them.
    */
-  extraTables?: () => ExtraTable[];
-  /** More Prometheus text exposition (whole families) appended to `/metrics`. */
-  extraMetrics?: () => string;
+  outputs?: () => readonly OutputExtension[];
   /** How long `/stats/requests` answers from cache (Locust memoizes it for 2 s). @default 1000 */
   statsCacheMs?: number;
   /** Interval of the server-side chart history. @default 2000 */
@@ -184,7 +183,7 @@ export class WebServer {
       ['/stats/reset', { GET: () => this.#reset(), action: true }],
       ['/stats/requests', { GET: () => this.#statsRequests() }],
       ['/stats/history', { GET: (_req, url) => jsonReply(this.#historyPage(url.searchParams)) }],
-      ['/stats/extra', json(() => extraTablesReport(this.#opts.extraTables))],
+      ['/stats/extra', json(() => extraTablesReport(this.#opts.outputs))],
       ['/stats/requests/csv', { GET: () => csvDownload(dl, 'stats') }],
       ['/stats/requests_full_history/csv', { GET: () => csvDownload(dl, 'history') }],
       ['/stats/failures/csv', { GET: () => csvDownload(dl, 'failures') }],
@@ -271,7 +270,7 @@ export class WebServer {
       hasReport: this.#opts.htmlReport !== undefined,
       hasFullHistory: this.#downloads.csv.history !== undefined,
       pollMs: this.#opts.pollMs ?? 2000,
-      hasExtraTables: this.#opts.extraTables !== undefined,
+      hasExtraTables: this.#opts.outputs !== undefined,
     });
     return {
       status: 200,
@@ -330,10 +329,9 @@ export class WebServer {
     return { status: 200, headers: { 'content-type': 'application/json' }, body: this.#statsCache.text };
   }
 
-  /** The runner's families, then the extra ones; the exposition must end with a newline. */
+  /** The runner's families, then the output families'; the exposition must end with a newline. */
   #metrics(): string {
-    const extra = this.#opts.extraMetrics?.() ?? '';
-    return renderMetrics(this.#runner) + (extra === '' || extra.endsWith('\n') ? extra : `${extra}\n`);
+    return renderMetrics(this.#runner) + extraMetrics(this.#opts.outputs);
   }
 
   #historyPage(query: URLSearchParams): ReturnType<StatsHistory['read']> {

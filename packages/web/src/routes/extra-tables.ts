@@ -1,17 +1,19 @@
-/** A table another package adds to the UI, in a tab of its own (the CLI's LLM metrics). */
-export interface ExtraTable {
-  /** Unique among the tables and stable between polls: the tab is `#extra-<id>`. */
-  id: string;
-  /** The tab's label. */
-  title: string;
-  columns: string[];
-  /** One value per column; numbers are aligned right, null shows as `-`. No rows: no tab. */
-  rows: Array<Array<string | number | null>>;
-  /** The last row sums the others: shown in bold, as the statistics' Aggregated row. */
-  lastRowIsTotal?: boolean;
+import type { OutputExtension, OutputTable } from '@locusta/core';
+
+/** A table an output family adds to the UI, in a tab of its own (the LLM metrics). */
+export type ExtraTable = OutputTable;
+
+/** The body of `/stats/extra`: every family's table, rows or not (the page shows those with rows). */
+export function extraTablesReport(outputs: (() => readonly OutputExtension[]) | undefined): { tables: ExtraTable[] } {
+  return { tables: (outputs?.() ?? []).flatMap((ext) => ext.webTable?.() ?? []) };
 }
 
-/** The body of `/stats/extra`: every table, rows or not (the page shows those with rows). */
-export function extraTablesReport(source: (() => ExtraTable[]) | undefined): { tables: ExtraTable[] } {
-  return { tables: source?.() ?? [] };
+/** The families' Prometheus text, each ending with a newline as the exposition requires. */
+export function extraMetrics(outputs: (() => readonly OutputExtension[]) | undefined): string {
+  let out = '';
+  for (const ext of outputs?.() ?? []) {
+    const text = ext.prometheus?.() ?? '';
+    out += text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  }
+  return out;
 }

@@ -1,10 +1,9 @@
 import { appendFileSync, writeFileSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
-import type { Logger } from '@locusta/core';
-import { messageOf } from '@locusta/core';
+import type { Logger, OutputPlacement } from '@locusta/core';
+import { messageOf, outputsOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
   HdrLogWriter,
@@ -12,19 +11,16 @@ import {
   formatErrorReport,
   formatHistogram,
   formatPercentilesTable,
-  formatSaturation,
   formatSloTable,
   formatStatsJson,
   formatStatsTable,
-  formatStepsTable,
-  stepsCsv,
 } from '@locusta/stats';
-import { LlmHistoryCsv, formatLlmTable, llmCsv, llmReportSection, llmStatsOf } from '@locusta/llm';
-import type { ExtraHistoryCsv } from './csv-writer.ts';
 import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
-import { htmlFileName, reportData, writeHtmlReport } from './html-report.ts';
+import { reportData, writeHtmlReport } from './html-report.ts';
 import { renderHtmlReport } from '@locusta/report';
+import type { OutputPaths } from './output-paths.ts';
+import type { StepsOutput } from './steps-output.ts';
 import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
@@ -34,13 +30,13 @@ import type { RunSettings } from './validate.ts';
 import type { Watchdog } from './watchdog.ts';
 
 /** The exit code of a run some output file of which could not be written (see README). */
-export const OUTPUT_EXIT_CODE = 4;
+const OUTPUT_EXIT_CODE = 4;
 
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
 const CONSOLE_INTERVAL_MS = 2000;
 
-/** What a headless run needs of its runner: a LocalRunner, or a MasterRunner driving workers. */
-export interface HeadlessRunner {
+/** What a test run needs of its runner: a LocalRunner, or a MasterRunner driving workers. */
+export interface RunnerControl {
   readonly userCount: number;
   start(userCount: number, spawnRate: number, userClasses?: UserClass[]): Promise<void>;
   /** The open workload model: iterations at the plan's rate with up to `maxUsers` users. */
@@ -50,8 +46,8 @@ export interface HeadlessRunner {
   quit(): Promise<void>;
 }
 
-export interface HeadlessOptions {
-  runner: HeadlessRunner;
+export interface TestRunOptions {
+  runner: RunnerControl;
   /** A LoadTestShape drives the user count instead of -u/-r (and -t, unless it uses common options). */
   shape?: LoadTestShape;
   /** Runs before the ramp (a master waits for its workers here); false ends the run with exit code 1. */
@@ -75,6 +71,10 @@ export interface HeadlessOptions {
   failure?: () => string | undefined;
   settings: RunSettings;
   options: LocustaOptions;
+  /** The names of the output files (checked before the run). */
+  paths: OutputPaths;
+  /** The steps' output family, among the environment's: it shows the search this run makes. */
+  steps: StepsOutput;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
   hadUncaughtError?: () => boolean;
   /** Handed the summary every second, to print it if user code blocks the event loop. */
@@ -95,16 +95,17 @@ function printErr(text: string): void {
 }
 
 /**
- * A headless run: ramp, print the table every 2 s, write the CSVs every second, stop on the
- * run time, a signal or StopTest, then write every output from the same final statistics and
+ * One run of the load test, headless or behind the web UI: ramp, print the table every 2 s,
+ * write the CSVs every second, stop on the run time, a signal or StopTest, then write every
+ * output (the request statistics' and the output families') from the same final statistics and
  * return the exit code.
  */
-export class HeadlessRun {
-  readonly runner: HeadlessRunner;
+export class TestRun {
+  readonly runner: RunnerControl;
   readonly #env: Environment;
   readonly #stats: RequestStats;
   readonly #exceptions: ExceptionStats;
-  readonly #o: HeadlessOptions;
+  readonly #o: TestRunOptions;
   readonly #csv: CsvWriter | undefined;
   readonly #history: RunHistory;
   readonly #names: NamesWatch;
@@ -121,23 +122,25 @@ export class HeadlessRun {
   readonly #done = new Promise<number>((r) => (this.#resolveDone = r));
   #signals = 0;
 
-  constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: HeadlessOptions) {
+  constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats, o: TestRunOptions) {
     this.#env = env;
     this.#stats = stats;
     this.#exceptions = exceptions;
     this.#o = o;
     this.runner = o.runner;
-    const csv = o.options.csv;
+    const paths = o.paths;
+    const csv = paths.csvPrefix;
     this.#csv =
-      csv
+      csv !== undefined
         ? new CsvWriter({
             prefix: csv,
             stats,
             exceptions,
             fullHistory: o.options.csvFullHistory,
             userCount: () => this.runner.userCount,
-            extraHistory: [llmHistory(env, o.options.csvFullHistory)],
-            onError: (err) => this.#failedWrite(`${resolve(csv)}_*.csv`, err),
+            outputs: () => outputsOf(env),
+            onError: (err) => this.#failedWrite(paths.csv('*'), err),
+            attempt: (file, write) => this.#attempt(file, write),
           })
         : undefined;
     this.#history = new RunHistory(stats, () => this.runner.userCount);
@@ -151,17 +154,16 @@ export class HeadlessRun {
         onAbort: (reason) => void this.shutdown(reason),
       });
     }
-    const hdrLog = o.options.hdrLog;
-    if (hdrLog) {
-      const file = resolve(hdrLog);
-      writeFileSync(file, '');
-      this.#hdrLog = new HdrLogWriter((text) => appendFileSync(file, text), stats);
+    const hdrFile = paths.hdrLog;
+    if (hdrFile !== undefined) {
+      writeFileSync(hdrFile, '');
+      this.#hdrLog = new HdrLogWriter((text) => appendFileSync(hdrFile, text), stats);
     }
     if (o.options.resetStats) {
       env.events.spawningComplete.addListener(() => {
         o.logger.info('Resetting stats');
         stats.reset();
-        llmStatsOf(env).reset();
+        for (const ext of outputsOf(env)) ext.reset?.();
       });
     }
   }
@@ -180,12 +182,12 @@ export class HeadlessRun {
         this.#watchdogTimer = setInterval(() => watchdog.update({ summary: this.#summaryTables() }), 1000);
         this.#watchdogTimer.unref();
       }
-      if (this.#csv) this.#attempt(`${resolve(String(options.csv))}_*.csv`, () => this.#csv?.start());
+      if (this.#csv) this.#attempt(this.#o.paths.csv('*'), () => this.#csv?.start());
       this.#history.start();
       this.#names.start();
       this.#slo?.start();
       if (this.#hdrLog) {
-        const file = resolve(String(options.hdrLog));
+        const file = this.#o.paths.hdrLog ?? '';
         this.#hdrTimer = setInterval(() => this.#attempt(file, () => this.#hdrLog?.writeInterval()), 1000);
         this.#hdrTimer.unref();
       }
@@ -250,6 +252,7 @@ export class HeadlessRun {
           logger,
           onEnd: (reason) => void this.shutdown(reason),
         });
+        this.#o.steps.search = this.#steps;
         await this.#steps.run();
         return;
       }
@@ -280,9 +283,10 @@ export class HeadlessRun {
       userFiles: this.#o.userFiles ?? [],
       startTime,
       slos,
-      steps: this.#steps?.results,
-      saturationSlo: this.#steps?.sloText,
-      extraSections: llmStatsOf(this.#env).total.requests > 0 ? [llmReportSection(llmStatsOf(this.#env))] : undefined,
+      sections: outputsOf(this.#env).flatMap((ext) => {
+        const section = ext.htmlSection?.();
+        return section ? [{ ...section, placement: ext.placement }] : [];
+      }),
     };
   }
 
@@ -407,23 +411,22 @@ export class HeadlessRun {
     if (this.#filesWritten) return;
     this.#filesWritten = true;
     if (this.#watchdogTimer) clearInterval(this.#watchdogTimer);
-    const options = this.#o.options;
-    const csv = options.csv ? resolve(options.csv) : undefined;
-    if (this.#csv) this.#attempt(`${csv}_*.csv`, () => this.#csv?.final());
+    const paths = this.#o.paths;
+    this.#csv?.final();
     this.#history.stop();
     if (this.#hdrTimer) clearInterval(this.#hdrTimer);
-    if (this.#hdrLog) this.#attempt(resolve(String(options.hdrLog)), () => this.#hdrLog?.writeInterval());
-    const steps = this.#steps?.results;
-    if (steps && csv) this.#attempt(`${csv}_steps.csv`, () => writeFileSync(`${csv}_steps.csv`, stepsCsv(steps)));
-    const llm = llmStatsOf(this.#env);
-    if (csv && llm.total.requests > 0) this.#attempt(`${csv}_llm.csv`, () => writeFileSync(`${csv}_llm.csv`, llmCsv(llm)));
-    if (options.html) {
-      const file = resolve(htmlFileName(options.html, this.#o.settings));
-      this.#attempt(file, () => writeHtmlReport(file, this.#reportInputs(this.#finalSlos())));
-    }
-    if (options.jsonFile) {
-      const file = resolve(`${options.jsonFile}.json`);
-      this.#attempt(file, () => writeFileSync(file, `${formatStatsJson(this.#stats)}\n`));
+    const hdrLog = paths.hdrLog;
+    if (this.#hdrLog && hdrLog !== undefined) this.#attempt(hdrLog, () => this.#hdrLog?.writeInterval());
+    const html = paths.html;
+    if (html !== undefined) this.#attempt(html, () => writeHtmlReport(html, this.#reportInputs(this.#finalSlos())));
+    const json = paths.json();
+    if (json !== undefined) {
+      this.#attempt(json, () => writeFileSync(json, `${formatStatsJson(this.#stats)}\n`));
+      for (const ext of outputsOf(this.#env)) {
+        const value = ext.json?.();
+        const file = paths.json(ext.name);
+        if (value !== undefined && file !== undefined) this.#attempt(file, () => writeFileSync(file, `${JSON.stringify(value)}\n`));
+      }
     }
   }
 
@@ -440,16 +443,18 @@ export class HeadlessRun {
       printErr(formatPercentilesTable(stats.corrected, { nameWidth: width }));
     }
     if (stats.schedule.active) printErr(stats.schedule.summary());
-    const llmTable = formatLlmTable(llmStatsOf(this.#env));
-    if (llmTable) printErr(llmTable);
+    // The output families' tables: statistics with the statistics, verdicts after the SLOs'.
+    const tables = (placement: OutputPlacement) => {
+      for (const ext of outputsOf(this.#env)) {
+        const table = (ext.placement ?? 'statistics') === placement ? (ext.consoleTable?.() ?? '') : '';
+        if (table) printErr(table);
+      }
+    };
+    tables('statistics');
     if (this.#o.options.histogram) printErr(formatHistogram(stats.total));
     const slos = this.#finalSlos();
     if (slos.length > 0) printErr(formatSloTable(slos));
-    const steps = this.#steps?.results;
-    if (steps) {
-      printErr(formatStepsTable(steps));
-      printErr(`${formatSaturation(steps, this.#steps?.sloText)}\n`);
-    }
+    tables('verdicts');
     const unawaited = this.#env.unawaitedRequests.summary();
     this.#names.stop();
     const names = this.#names.summaryLine();
@@ -460,10 +465,4 @@ export class HeadlessRun {
     // stop short on a non-blocking pipe and lose the end of a large document.
     if (this.#o.options.json) process.stdout.write(`${formatStatsJson(stats)}\n`);
   }
-}
-
-/** PREFIX_llm_history.csv: the LLM rates every second, once the run has LLM requests. */
-function llmHistory(env: Environment, fullHistory: boolean): ExtraHistoryCsv {
-  const csv = new LlmHistoryCsv({ fullHistory });
-  return { suffix: 'llm_history', header: () => csv.header(), rows: () => csv.rows(llmStatsOf(env)) };
 }

@@ -1,0 +1,36 @@
+import type { OutputCsvFile, OutputExtension, OutputSection } from '@locusta/core';
+import { stepsTable } from '@locusta/report';
+import { formatSaturation, formatStepsTable, stepsCsv } from '@locusta/stats';
+import type { StepSearch } from './step-search.ts';
+
+/**
+ * The saturation search's steps as an output family: the steps table and the saturation line
+ * in the console summary, PREFIX_steps.csv and the report's Steps section. Nothing without a
+ * search (`--step-users`); a search that ran no step still says so. Master-side only: the steps
+ * are judged on the merged statistics, so there is nothing to merge or reset.
+ */
+export class StepsOutput implements OutputExtension {
+  readonly name = 'steps';
+  readonly placement = 'verdicts';
+  /** The run's search, set when it starts. */
+  search: StepSearch | undefined;
+
+  consoleTable(): string {
+    const s = this.search;
+    return s ? `${formatStepsTable(s.results)}${formatSaturation(s.results, s.sloText)}\n` : '';
+  }
+
+  csvFiles(): OutputCsvFile[] {
+    const s = this.search;
+    return s ? [{ suffix: 'steps', content: stepsCsv(s.results) }] : [];
+  }
+
+  htmlSection(): OutputSection | undefined {
+    const s = this.search;
+    if (!s) return undefined;
+    const steps = s.results.map((r) => ({ users: r.users, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, failRatio: r.failRatio, pass: r.pass }));
+    const first = s.results.find((r) => !r.pass);
+    const saturation = { users: first ? first.users : null, slo: s.sloText ?? '' };
+    return { id: 'steps', title: 'Steps', html: stepsTable(steps, saturation), scroll: false };
+  }
+}
