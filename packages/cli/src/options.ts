@@ -23,6 +23,12 @@ interface OptionBase {
   readonly group: string;
   readonly describe: string;
   readonly hidden?: boolean;
+  /**
+   * A list option that takes one value per flag (`--slo A --slo B`), so the words after it stay
+   * positional (User class names); without it a list takes every word up to the next flag, as
+   * Locust's `-T a b`.
+   */
+  readonly oneValue?: boolean;
 }
 
 /** An option of the table; its default, when it has one, is of its type. */
@@ -102,7 +108,7 @@ const OPTION_TABLE = [
   { name: 'arrival-stages', type: 'string', group: WORKLOAD, describe: 'Ramp the arrival rate: DURATION:RATE pairs, each linear from the previous rate, e.g. 30s:10,1m:50 (the last rate holds until the run ends)' },
   { name: 'arrival-spacing', type: 'string', default: 'even', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
   { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
-  { name: 'slo', type: 'array', group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
+  { name: 'slo', type: 'array', oneValue: true, group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
   { name: 'goodput', type: 'array', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
   { name: 'slo-abort', type: 'boolean', default: false, group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
   { name: 'slo-grace', type: 'string', default: '0', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },

@@ -81,8 +81,8 @@ export function isTrueText(text: string): boolean {
 
 /** Converts a string from a config file or the environment to the option's type. */
 function convert(value: string | string[] | true, type: OptionType | undefined, key: string): unknown {
-  // A bare key switches a flag on; text and lists would take `true` as their value.
-  if (value === true && (type === 'string' || type === 'array')) throw usageError(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
+  // A bare key switches a flag on; text, numbers and lists would take `true` as their value.
+  if (value === true && (type === 'string' || type === 'array' || type === 'number')) throw usageError(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
   if (value === true) return true;
   if (type === 'array') return Array.isArray(value) ? value : splitList(value.replace(/^\[|\]$/g, ''));
   const text = Array.isArray(value) ? value.join(',') : value;
@@ -152,6 +152,7 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
     if (o.type === 'string' || o.type === 'number') opt.requiresArg = true;
     // List items are text (as argparse gives them): yargs would make `-T 2024` the number 2024.
     if (o.type === 'array') opt.string = true;
+    if (o.oneValue) opt.nargs = 1;
     if (o.type === 'number') {
       // Read as text and converted here, so a bad value is echoed as typed (yargs makes it NaN).
       opt.type = 'string';

@@ -110,6 +110,7 @@ function defaultArrivalUsers(plan: ArrivalPlan): number {
 
 function stepPlan(o: LocustaOptions, users: number): RunSettings['steps'] {
   if (o.stepUsers === undefined && o.stepTime === undefined) return undefined;
+  if (o.stepUsers === undefined) throw usageError('--step-time needs --step-users, the users each step adds (e.g. 10)');
   const stepUsers = Number(o.stepUsers);
   if (!Number.isInteger(stepUsers) || stepUsers < 1) {
     throw usageError(`argument --step-users: invalid value '${String(o.stepUsers)}': must be a whole number >= 1`);
