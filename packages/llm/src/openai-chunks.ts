@@ -4,23 +4,34 @@ export type GenerationKind = 'chat' | 'completion';
 /** OpenAI's token usage of a request. */
 export interface Usage {
   prompt_tokens: number;
+  /** Every generated token, reasoning included (OpenAI, DeepSeek and vLLM count it so). */
   completion_tokens: number;
   total_tokens?: number;
+  /** How many of the completion tokens were reasoning, when the server says (OpenAI, DeepSeek). */
+  completion_tokens_details?: { reasoning_tokens?: number };
 }
 
 /** What a streamed chunk or a whole answer says, reduced to what the metrics need. */
 export interface ParsedChunk {
   /** The content text it carries ('' for role, finish and usage-only chunks). */
   content: string;
+  /**
+   * The reasoning text it carries: `reasoning_content` (DeepSeek, vLLM, llama.cpp) or
+   * `reasoning` (newer vLLM, Ollama's OpenAI API, OpenRouter); '' when none.
+   */
+  reasoning: string;
+  /** It carries tool calls (`tool_calls`, a non-empty array): answer output, not reasoning. */
+  toolCalls: boolean;
   usage: Usage | undefined;
   /** The message of an `error` object some servers send inside a stream. */
   error: string | undefined;
 }
 
 /**
- * Reads one `data:` payload of a stream: chat chunks carry `choices[0].delta.content`, text
- * completions `choices[0].text`. The usage-only last chunk (`include_usage`) has `choices`
- * empty, null or absent depending on the server. Undefined when the payload is not JSON.
+ * Reads one `data:` payload of a stream: chat chunks carry `choices[0].delta` (its `content`,
+ * reasoning and `tool_calls`), text completions `choices[0].text`. The usage-only last chunk
+ * (`include_usage`) has `choices` empty, null or absent depending on the server. Undefined
+ * when the payload is not JSON.
  */
 export function parseChunk(data: string, kind: GenerationKind): ParsedChunk | undefined {
   let chunk: unknown;
@@ -31,16 +42,34 @@ export function parseChunk(data: string, kind: GenerationKind): ParsedChunk | un
   }
   if (!isObject(chunk)) return undefined;
   const choice = firstChoice(chunk);
-  const content = kind === 'chat' ? (isObject(choice?.['delta']) ? choice['delta']['content'] : undefined) : choice?.['text'];
-  return { content: typeof content === 'string' ? content : '', usage: usageOf(chunk), error: errorOf(chunk) };
+  if (kind === 'chat') return read(isObject(choice?.['delta']) ? choice['delta'] : undefined, chunk);
+  return { ...read(undefined, chunk), content: text(choice?.['text']) };
 }
 
-/** Reads a non-streamed answer: `choices[0].message.content` (chat) or `choices[0].text`. */
+/** Reads a non-streamed answer: `choices[0].message` (chat) or `choices[0].text`. */
 export function parseAnswer(body: unknown, kind: GenerationKind): ParsedChunk {
-  if (!isObject(body)) return { content: '', usage: undefined, error: undefined };
+  if (!isObject(body)) return { content: '', reasoning: '', toolCalls: false, usage: undefined, error: undefined };
   const choice = firstChoice(body);
-  const content = kind === 'chat' ? (isObject(choice?.['message']) ? choice['message']['content'] : undefined) : choice?.['text'];
-  return { content: typeof content === 'string' ? content : '', usage: usageOf(body), error: errorOf(body) };
+  if (kind === 'chat') return read(isObject(choice?.['message']) ? choice['message'] : undefined, body);
+  return { ...read(undefined, body), content: text(choice?.['text']) };
+}
+
+/** A chat delta or message (`content`, reasoning, `tool_calls`), and the usage and error of its envelope. */
+function read(message: Record<string, unknown> | undefined, envelope: Record<string, unknown>): ParsedChunk {
+  // A server sends one of the two reasoning names; `reasoning_content` first, as vLLM did before renaming it.
+  const reasoning = text(message?.['reasoning_content']) || text(message?.['reasoning']);
+  const calls = message?.['tool_calls'];
+  return {
+    content: text(message?.['content']),
+    reasoning,
+    toolCalls: Array.isArray(calls) && calls.length > 0,
+    usage: usageOf(envelope),
+    error: errorOf(envelope),
+  };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function firstChoice(value: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -58,6 +87,12 @@ function usageOf(value: Record<string, unknown>): Usage | undefined {
   if (typeof completion !== 'number') return undefined;
   const out: Usage = { prompt_tokens: typeof prompt === 'number' ? prompt : 0, completion_tokens: completion };
   if (typeof usage['total_tokens'] === 'number') out.total_tokens = usage['total_tokens'];
+  const details = usage['completion_tokens_details'];
+  const reasoning = isObject(details) ? details['reasoning_tokens'] : undefined;
+  // Only a count that fits in the completion tokens splits them; anything else is ignored.
+  if (typeof reasoning === 'number' && Number.isInteger(reasoning) && reasoning >= 0 && reasoning <= completion) {
+    out.completion_tokens_details = { reasoning_tokens: reasoning };
+  }
   return out;
 }
 

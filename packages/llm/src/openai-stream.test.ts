@@ -209,11 +209,13 @@ describe('OpenAIUser requests', () => {
 
 describe('parseChunk and parseAnswer', () => {
   it('read chat deltas, completion text, usage-only chunks and errors', () => {
-    expect(parseChunk(JSON.stringify(chunk('x')), 'chat')).toEqual({ content: 'x', usage: undefined, error: undefined });
+    expect(parseChunk(JSON.stringify(chunk('x')), 'chat')).toEqual({ content: 'x', reasoning: '', toolCalls: false, usage: undefined, error: undefined });
     expect(parseChunk('{"choices":[{"text":"y"}]}', 'completion')!.content).toBe('y');
     for (const choices of ['[]', 'null']) {
       expect(parseChunk(`{"choices":${choices},"usage":{"prompt_tokens":1,"completion_tokens":2}}`, 'chat')).toEqual({
         content: '',
+        reasoning: '',
+        toolCalls: false,
         usage: { prompt_tokens: 1, completion_tokens: 2 },
         error: undefined,
       });
