@@ -22,12 +22,17 @@ export interface LlmSample {
   startTime: number;
   /** Sent to last byte (streamed: to `[DONE]` or the end of the body). */
   e2e: number;
-  /** Sent to the first content chunk; streamed requests only. */
+  /** Sent to the first output chunk (content, reasoning or tool calls); streamed requests only. */
   ttft?: number;
-  /** The gaps between consecutive content chunks; streamed requests only. */
+  /** Sent to the first answer chunk (content or tool calls, not reasoning); streamed requests only. */
+  answerTtft?: number;
+  /** The gaps between consecutive output chunks, reasoning included; streamed requests only. */
   itl?: readonly number[];
   inputTokens?: number;
+  /** Every output token, reasoning included. */
   outputTokens?: number;
+  /** How many of the output tokens were reasoning, when known (at most outputTokens). */
+  reasoningTokens?: number;
   tokenSource: TokenSource;
 }
 
@@ -44,6 +49,12 @@ export interface LlmEntryData {
   good: number;
   inputTokens: number;
   outputTokens: number;
+  /**
+   * Reasoning and answer output tokens, summed over the successes whose split is known (so
+   * together at most outputTokens).
+   */
+  reasoningTokens: number;
+  answerTokens: number;
   /** Successful requests whose output tokens came from `usage`, from chunks, or from nowhere. */
   sources: Record<TokenSource, number>;
   /** Unix ms of the first request sent and the last one finished; null before any. */
@@ -51,6 +62,7 @@ export interface LlmEntryData {
   lastEnd: number | null;
   /** Histogram buckets (`[index, count, ...]`): latencies in µs, token counts, tokens/s × 1000. */
   ttft: number[];
+  answerTtft: number[];
   itl: number[];
   tpot: number[];
   e2e: number[];
@@ -62,10 +74,10 @@ export interface LlmEntryData {
 }
 
 /** The latency metrics an entry holds, by name. */
-export type LatencyMetric = 'ttft' | 'itl' | 'tpot' | 'e2e';
+export type LatencyMetric = 'ttft' | 'answerTtft' | 'itl' | 'tpot' | 'e2e';
 
 /** The histograms of an entry, by their key in LlmEntryData. */
-const HISTOGRAMS = ['ttft', 'itl', 'tpot', 'e2e', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
+const HISTOGRAMS = ['ttft', 'answerTtft', 'itl', 'tpot', 'e2e', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
 type HistogramKey = (typeof HISTOGRAMS)[number];
 
 /** Per-request tokens/s are kept in thousandths, so slow answers keep 3 significant digits. */
@@ -86,6 +98,9 @@ export class LlmEntry {
   good = 0;
   inputTokens = 0;
   outputTokens = 0;
+  /** Reasoning and answer output tokens of the successes whose split is known. */
+  reasoningTokens = 0;
+  answerTokens = 0;
   sources: Record<TokenSource, number> = { usage: 0, chunks: 0, none: 0 };
   firstStart = Infinity;
   lastEnd = -Infinity;
@@ -127,6 +142,7 @@ export class LlmEntry {
     const h = this.histograms;
     record(h.e2e, toMicros(sample.e2e));
     if (sample.ttft !== undefined) record(h.ttft, toMicros(sample.ttft));
+    if (sample.answerTtft !== undefined) record(h.answerTtft, toMicros(sample.answerTtft));
     if (sample.itl) for (const gap of sample.itl) record(h.itl, toMicros(gap));
     if (tpot !== undefined) record(h.tpot, toMicros(tpot));
     this.sources[sample.tokenSource]++;
@@ -137,6 +153,11 @@ export class LlmEntry {
     if (sample.outputTokens !== undefined) {
       this.outputTokens += sample.outputTokens;
       record(h.outputTokensPerRequest, sample.outputTokens);
+      const reasoning = sample.reasoningTokens;
+      if (reasoning !== undefined && reasoning >= 0 && reasoning <= sample.outputTokens) {
+        this.reasoningTokens += reasoning;
+        this.answerTokens += sample.outputTokens - reasoning;
+      }
       if (sample.e2e > 0) record(h.outputTokensPerSecond, (sample.outputTokens / (sample.e2e / 1000)) * RATE_SCALE);
     }
   }
@@ -224,10 +245,13 @@ export class LlmEntry {
       good: this.good,
       inputTokens: this.inputTokens,
       outputTokens: this.outputTokens,
+      reasoningTokens: this.reasoningTokens,
+      answerTokens: this.answerTokens,
       sources: { ...this.sources },
       firstStart: Number.isFinite(this.firstStart) ? this.firstStart : null,
       lastEnd: Number.isFinite(this.lastEnd) ? this.lastEnd : null,
       ttft: toBuckets(h.ttft),
+      answerTtft: toBuckets(h.answerTtft),
       itl: toBuckets(h.itl),
       tpot: toBuckets(h.tpot),
       e2e: toBuckets(h.e2e),
@@ -248,6 +272,8 @@ export class LlmEntry {
     this.good += data.good;
     this.inputTokens += data.inputTokens;
     this.outputTokens += data.outputTokens;
+    this.reasoningTokens += data.reasoningTokens;
+    this.answerTokens += data.answerTokens;
     for (const source of Object.keys(this.sources) as TokenSource[]) this.sources[source] += data.sources[source] ?? 0;
     if (data.firstStart !== null) this.firstStart = Math.min(this.firstStart, data.firstStart);
     if (data.lastEnd !== null) this.lastEnd = Math.max(this.lastEnd, data.lastEnd);

@@ -6,9 +6,9 @@ import type { LlmEntryData } from './llm-entry.ts';
 // bucket encodings, and the counts that must add up), so a forged or broken report cannot put
 // NaN or negative counts into the LLM table.
 
-const HISTOGRAMS = ['ttft', 'itl', 'tpot', 'e2e', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
+const HISTOGRAMS = ['ttft', 'answerTtft', 'itl', 'tpot', 'e2e', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
 /** Histograms with at most one sample per successful request (ITL has one per gap). */
-const PER_SUCCESS = ['ttft', 'tpot', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
+const PER_SUCCESS = ['ttft', 'answerTtft', 'tpot', 'inputTokensPerRequest', 'outputTokensPerRequest', 'outputTokensPerSecond'] as const;
 const COUNTS = ['requests', 'successes', 'shed', 'retryAfter', 'failures', 'good'] as const;
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -22,6 +22,10 @@ function checkEntry(v: unknown): string | undefined {
   for (const k of COUNTS) if (!isCount(v[k])) return `${k}: expected an integer >= 0`;
   const e = v as unknown as LlmEntryData;
   if (!isAmount(e.inputTokens) || !isAmount(e.outputTokens)) return 'inputTokens/outputTokens: expected numbers >= 0';
+  if (!isAmount(e.reasoningTokens) || !isAmount(e.answerTokens)) return 'reasoningTokens/answerTokens: expected numbers >= 0';
+  if (e.reasoningTokens + e.answerTokens > e.outputTokens) {
+    return `reasoningTokens + answerTokens (${e.reasoningTokens + e.answerTokens}) is more than outputTokens (${e.outputTokens})`;
+  }
   if (e.successes + e.shed + e.failures !== e.requests) return `successes + shed + failures (${e.successes + e.shed + e.failures}) is not requests (${e.requests})`;
   if (e.good > e.successes) return `good ${e.good} > successes ${e.successes}`;
   if (e.retryAfter > e.shed) return `retryAfter ${e.retryAfter} > shed ${e.shed}`;
@@ -29,9 +33,13 @@ function checkEntry(v: unknown): string | undefined {
   if (e.sources.usage + e.sources.chunks + e.sources.none !== e.successes) return 'sources do not add up to successes';
   for (const k of ['firstStart', 'lastEnd'] as const) if (e[k] !== null && !isAmount(e[k])) return `${k}: expected null or a number >= 0`;
   if ((e.requests === 0) !== (e.firstStart === null)) return 'firstStart must be set exactly when there are requests';
+  let ttftSamples = 0;
   for (const k of HISTOGRAMS) {
     const read = readBuckets(e[k]);
     if (typeof read === 'string') return `${k}: ${read}`;
+    if (k === 'ttft') ttftSamples = read.total;
+    // A request with an answer chunk had an output chunk first (HISTOGRAMS lists ttft before it).
+    if (k === 'answerTtft' && read.total > ttftSamples) return `answerTtft holds ${read.total} samples, more than ttft ${ttftSamples}`;
     if (k === 'e2e' && read.total !== e.successes) return `e2e holds ${read.total} samples, not successes ${e.successes}`;
     if ((PER_SUCCESS as readonly string[]).includes(k) && read.total > e.successes) return `${k} holds ${read.total} samples, more than successes ${e.successes}`;
   }

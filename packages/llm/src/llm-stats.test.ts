@@ -15,6 +15,23 @@ function near(actual: number, expected: number): void {
 }
 
 describe('LlmStats metrics', () => {
+  it('measures a reasoning model from its first reasoning token, and its answer apart', () => {
+    const stats = new LlmStats();
+    // 40 reasoning chunks then 10 content chunks: the first at 200 ms, then one every 20 ms.
+    const itl = Array.from({ length: 49 }, () => 20);
+    stats.record(sample({ ttft: 200, answerTtft: 200 + 40 * 20, itl, e2e: 200 + 49 * 20, outputTokens: 50, reasoningTokens: 40 }));
+    const e = stats.total;
+    near(e.latency('ttft', [0.5])[0]!, 200);
+    near(e.latency('answerTtft', [0.5])[0]!, 1000);
+    near(e.latency('tpot', [0.5])[0]!, 20);
+    near(e.latency('itl', [0.5])[0]!, 20);
+    expect([e.outputTokens, e.reasoningTokens, e.answerTokens]).toEqual([50, 40, 10]);
+    // A request whose split is unknown counts in the output tokens only.
+    stats.record(sample({ ttft: 100, e2e: 300, outputTokens: 7 }));
+    expect([e.outputTokens, e.reasoningTokens, e.answerTokens]).toEqual([57, 40, 10]);
+    expect(e.count('answerTtft')).toBe(1);
+  });
+
   it('derives TTFT, ITL, TPOT and e2e from known timings (vLLM definitions)', () => {
     const stats = new LlmStats();
     // First content at 100 ms, then chunks 10, 20 and 30 ms apart; [DONE] at 160 ms; 4 tokens.
@@ -105,6 +122,9 @@ describe('serialize and merge', () => {
     const out = 1 + Math.floor(random() * 300);
     const ttft = 5 + random() * 3000;
     const itl = Array.from({ length: out - 1 }, () => random() * 80);
+    // Half the requests reason first: their answer starts after the reasoning chunks.
+    const reasoning = random() < 0.5 ? Math.floor(random() * out) : undefined;
+    const answerTtft = ttft + itl.slice(0, reasoning ?? 0).reduce((a, b) => a + b, 0);
     return {
       name: random() < 0.5 ? '/v1/chat/completions' : 'chat',
       model: ['a', 'b', 'c'][Math.floor(random() * 3)]!,
@@ -113,9 +133,11 @@ describe('serialize and merge', () => {
       startTime: 1_700_000_000_000 + Math.floor(random() * 60_000),
       e2e: ttft + itl.reduce((a, b) => a + b, 0),
       ttft,
+      answerTtft,
       itl,
       inputTokens: Math.floor(random() * 4000),
       outputTokens: out,
+      reasoningTokens: reasoning,
       tokenSource: random() < 0.8 ? 'usage' : 'chunks',
     };
   }
@@ -140,10 +162,12 @@ describe('serialize and merge', () => {
     }
     expect(master.serialize()).toEqual(single.serialize());
     const ps = [0.5, 0.9, 0.95, 0.99, 0.999];
-    for (const metric of ['ttft', 'itl', 'tpot', 'e2e'] as const) {
+    for (const metric of ['ttft', 'answerTtft', 'itl', 'tpot', 'e2e'] as const) {
       expect(master.total.latency(metric, ps)).toEqual(single.total.latency(metric, ps));
     }
     expect(master.total.requests).toBe(2000);
+    expect(master.total.reasoningTokens).toBeGreaterThan(0);
+    expect([master.total.reasoningTokens, master.total.answerTokens]).toEqual([single.total.reasoningTokens, single.total.answerTokens]);
     expect(master.total.outputTokensPerSecond).toBe(single.total.outputTokensPerSecond);
     expect(master.total.good).toBeGreaterThan(0);
   });

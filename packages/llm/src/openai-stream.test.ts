@@ -207,6 +207,74 @@ describe('OpenAIUser requests', () => {
   });
 });
 
+describe('streamed reasoning', () => {
+  const think = (text: string) => ({ choices: [{ index: 0, delta: { reasoning_content: text, content: null } }] });
+
+  it('times the first reasoning chunk as TTFT and the first content chunk as answer TTFT; ITL over both', async () => {
+    const s = await server((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sseBody([{ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }, think('Let'), think(' me')]));
+      // The answer comes 150 ms after the reasoning started: answer TTFT must be that much later.
+      setTimeout(() => {
+        res.end(
+          sseBody([
+            chunk('Yes'),
+            chunk('.'),
+            { choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, completion_tokens_details: { reasoning_tokens: 2 } } },
+            '[DONE]',
+          ]),
+        );
+      }, 150);
+    });
+    const { user, llm } = client(s.url);
+    const result = await user.chat({ model: 'r1', stream: true });
+    expect([result.text, result.reasoning]).toEqual(['Yes.', 'Let me']);
+    expect([result.outputTokens, result.reasoningTokens, result.answerTokens]).toEqual([4, 2, 2]);
+    const { ttft, answerTtft, itl } = result.timings;
+    expect(answerTtft! - ttft!).toBeGreaterThanOrEqual(140);
+    expect(itl).toHaveLength(3);
+    expect(llm.total.count('answerTtft')).toBe(1);
+    expect([llm.total.reasoningTokens, llm.total.answerTokens]).toEqual([2, 2]);
+  });
+
+  it('counts reasoning chunks as reasoning tokens and tool calls as answer when there is no usage', async () => {
+    const s = await server((res) =>
+      stream(
+        res,
+        sseBody([
+          { choices: [{ index: 0, delta: { reasoning: 'Call' } }] },
+          { choices: [{ index: 0, delta: { reasoning: ' it' } }] },
+          { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '' } }] } }] },
+          { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] } }] },
+          '[DONE]',
+        ]),
+      ),
+    );
+    const { user, llm } = client(s.url);
+    const result = await user.chat({ model: 'r1', stream: true });
+    expect([result.tokenSource, result.outputTokens, result.reasoningTokens, result.answerTokens]).toEqual(['chunks', 4, 2, 2]);
+    expect(result.timings.answerTtft).not.toBeNull();
+    expect(result.timings.itl).toHaveLength(3);
+    expect(llm.total.outputTokens).toBe(4);
+  });
+
+  it('reads the reasoning of a non-streamed answer; its split comes from usage or is unknown', async () => {
+    const message = { role: 'assistant', content: 'Yes', reasoning_content: 'Think first' };
+    const withDetails = await server((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ index: 0, message }], usage: { prompt_tokens: 1, completion_tokens: 3, completion_tokens_details: { reasoning_tokens: 2 } } }));
+    });
+    const a = await client(withDetails.url).user.chat({ model: 'r1' });
+    expect([a.text, a.reasoning, a.reasoningTokens, a.answerTokens, a.timings.answerTtft]).toEqual(['Yes', 'Think first', 2, 1, null]);
+    const without = await server((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ index: 0, message }], usage: { prompt_tokens: 1, completion_tokens: 3 } }));
+    });
+    const b = await client(without.url).user.chat({ model: 'r1' });
+    expect([b.outputTokens, b.reasoningTokens, b.answerTokens]).toEqual([3, null, null]);
+  });
+});
+
 describe('parseChunk and parseAnswer', () => {
   it('read chat deltas, completion text, usage-only chunks and errors', () => {
     expect(parseChunk(JSON.stringify(chunk('x')), 'chat')).toEqual({ content: 'x', reasoning: '', toolCalls: false, usage: undefined, error: undefined });

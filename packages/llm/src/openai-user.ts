@@ -11,11 +11,19 @@ export type OpenAIBody = Record<string, unknown>;
 
 /** Client-side times of a generation, in ms after the request was sent. */
 export interface LlmTimings {
-  /** To the first content chunk; null when not streamed or no content came. */
+  /**
+   * To the first output chunk: content, reasoning or tool calls, whichever came first (vLLM's
+   * TTFT); null when not streamed or no output came.
+   */
   ttft: number | null;
+  /**
+   * To the first answer chunk: content or tool calls, reasoning not included. Equal to `ttft`
+   * for a model that does not reason; null when not streamed or no answer came.
+   */
+  answerTtft: number | null;
   /** To `[DONE]` (or the end of the body) when streamed, else to the last byte. */
   e2e: number;
-  /** Gaps between consecutive content chunks (empty when not streamed). */
+  /** Gaps between consecutive output chunks, reasoning included (empty when not streamed). */
   itl: number[];
 }
 
@@ -23,13 +31,22 @@ export interface LlmTimings {
 export interface LlmResult {
   /** The generated text: the content deltas joined, or the answer's content. */
   text: string;
+  /** The reasoning text: the reasoning deltas joined, or the message's reasoning; '' when none. */
+  reasoning: string;
   /** The server's usage, when it sent one. */
   usage: Usage | null;
   timings: LlmTimings;
   /** HTTP status; 0 when no response came. */
   status: number;
-  /** The output tokens counted in LlmStats (usage, else content chunks); null when unknown. */
+  /** The output tokens counted in LlmStats, reasoning included (usage, else output chunks); null when unknown. */
   outputTokens: number | null;
+  /**
+   * How many of the output tokens were reasoning: usage's `completion_tokens_details`, else
+   * the reasoning chunks of a stream, else 0 for an answer without reasoning text; null when unknown.
+   */
+  reasoningTokens: number | null;
+  /** Output tokens minus reasoning tokens; null when either is unknown. */
+  answerTokens: number | null;
   tokenSource: TokenSource;
   /** How LlmStats counted the request. */
   outcome: LlmOutcome;
@@ -188,9 +205,11 @@ export class OpenAIUser extends HttpUser {
       startTime,
       e2e: result.timings.e2e,
       ttft: result.timings.ttft ?? undefined,
+      answerTtft: result.timings.answerTtft ?? undefined,
       itl: stream ? result.timings.itl : undefined,
       inputTokens: result.usage?.prompt_tokens,
       outputTokens: result.outputTokens ?? undefined,
+      reasoningTokens: result.reasoningTokens ?? undefined,
       tokenSource: result.tokenSource,
     });
     return result;
@@ -216,19 +235,22 @@ export class OpenAIUser extends HttpUser {
   }
 }
 
-/** Reads a streamed generation: content deltas, their times, the usage chunk, `[DONE]`. */
+/** Reads a streamed generation: content, reasoning and tool-call deltas, their times, the usage chunk, `[DONE]`. */
 async function readStream(response: StreamedResponse, kind: GenerationKind): Promise<LlmResult> {
   const start = response.timings.start;
   const status = response.status;
   if (status < 200 || status >= 300) {
-    return finish(status, '', null, performance.now() - start, null, [], 0, false, response.error?.message ?? `HTTP ${status}`);
+    return finish({ status, e2e: performance.now() - start, streamed: false, error: response.error?.message ?? `HTTP ${status}` });
   }
   const parts: string[] = [];
+  const thoughts: string[] = [];
   const itl: number[] = [];
   let ttft: number | null = null;
+  let answerTtft: number | null = null;
   let last = 0;
   let usage: Usage | null = null;
   let chunks = 0;
+  let reasoningChunks = 0;
   let streamError: string | undefined;
   for await (const event of response.events()) {
     if (event.data === '[DONE]') break;
@@ -236,55 +258,117 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
     if (chunk === undefined) continue;
     if (chunk.error !== undefined) streamError ??= chunk.error;
     if (chunk.usage !== undefined) usage = chunk.usage;
-    if (chunk.content === '') continue;
+    // Reasoning, tool calls and content are all generated tokens: each such chunk is one
+    // output chunk for TTFT, ITL and the chunk count; only content and tool calls are the answer.
+    const answer = chunk.content !== '' || chunk.toolCalls;
+    if (!answer && chunk.reasoning === '') continue;
     chunks++;
-    parts.push(chunk.content);
+    if (chunk.content !== '') parts.push(chunk.content);
+    if (chunk.reasoning !== '') thoughts.push(chunk.reasoning);
+    if (!answer) reasoningChunks++;
+    let now: number;
     if (ttft === null) {
-      ttft = response.markFirstToken();
-      last = ttft;
+      now = response.markFirstToken();
+      ttft = now;
     } else {
-      const now = performance.now() - start;
+      now = performance.now() - start;
       itl.push(now - last);
-      last = now;
     }
+    last = now;
+    if (answer && answerTtft === null) answerTtft = now;
   }
   const e2e = performance.now() - start;
   // A body that broke off has its error set by the time the loop ends.
   const error = streamError ?? response.error?.message;
-  return finish(status, parts.join(''), usage, e2e, ttft, itl, chunks, true, error);
+  return finish({
+    status,
+    text: parts.join(''),
+    reasoning: thoughts.join(''),
+    usage,
+    e2e,
+    ttft,
+    answerTtft,
+    itl,
+    chunks,
+    reasoningChunks,
+    streamed: true,
+    error,
+  });
 }
 
 /** Reads a buffered (non-streamed) generation. */
 function readAnswer(response: HttpResponse, kind: GenerationKind): LlmResult {
   const status = response.status;
   const ok = status >= 200 && status < 300 && response.error === undefined;
-  if (!ok) return finish(status, '', null, response.elapsed, null, [], 0, false, response.error?.message ?? `HTTP ${status}`);
+  if (!ok) return finish({ status, e2e: response.elapsed, streamed: false, error: response.error?.message ?? `HTTP ${status}` });
   let body: unknown;
   try {
     body = response.json();
   } catch {
-    return finish(status, '', null, response.elapsed, null, [], 0, false, 'the answer is not JSON');
+    return finish({ status, e2e: response.elapsed, streamed: false, error: 'the answer is not JSON' });
   }
   const answer = parseAnswer(body, kind);
-  return finish(status, answer.content, answer.usage ?? null, response.elapsed, null, [], 0, false, answer.error);
+  return finish({
+    status,
+    text: answer.content,
+    reasoning: answer.reasoning,
+    usage: answer.usage ?? null,
+    e2e: response.elapsed,
+    streamed: false,
+    error: answer.error,
+  });
 }
 
-/** Builds a result; output tokens come from usage, else from the content chunks of a stream. */
-function finish(
-  status: number,
-  text: string,
-  usage: Usage | null,
-  e2e: number,
-  ttft: number | null,
-  itl: number[],
-  chunks: number,
-  streamed: boolean,
-  error: string | undefined,
-): LlmResult {
-  const outcome: LlmOutcome = isShed(status) ? 'shed' : status >= 200 && status < 300 && error === undefined ? 'success' : 'failure';
+/** What a reader found; `finish` turns it into a result. */
+interface ReadOutcome {
+  status: number;
+  text?: string;
+  reasoning?: string;
+  usage?: Usage | null;
+  e2e: number;
+  ttft?: number | null;
+  answerTtft?: number | null;
+  itl?: number[];
+  /** Output chunks of a stream (content, reasoning or tool calls), and those of reasoning only. */
+  chunks?: number;
+  reasoningChunks?: number;
+  streamed: boolean;
+  error: string | undefined;
+}
+
+/**
+ * Builds a result. Output tokens come from usage, else from the output chunks of a stream.
+ * Reasoning tokens come from usage's `completion_tokens_details`, else from the reasoning
+ * chunks of a stream (one token each, as vLLM, llama.cpp and Ollama send them), else 0 for an
+ * answer with no reasoning text; unknown for one with reasoning text and no count.
+ */
+function finish(o: ReadOutcome): LlmResult {
+  const { status, streamed } = o;
+  const usage = o.usage ?? null;
+  const reasoningText = o.reasoning ?? '';
+  const outcome: LlmOutcome = isShed(status) ? 'shed' : status >= 200 && status < 300 && o.error === undefined ? 'success' : 'failure';
   const tokenSource: TokenSource = usage ? 'usage' : streamed ? 'chunks' : 'none';
-  const outputTokens = usage ? usage.completion_tokens : streamed ? chunks : null;
-  return { text, usage, timings: { ttft, e2e, itl }, status, outputTokens, tokenSource, outcome, error: error ?? null, retryAfter: null };
+  const outputTokens = usage ? usage.completion_tokens : streamed ? (o.chunks ?? 0) : null;
+  let reasoningTokens: number | null = usage?.completion_tokens_details?.reasoning_tokens ?? null;
+  if (reasoningTokens === null && outputTokens !== null) {
+    if (streamed) reasoningTokens = Math.min(o.reasoningChunks ?? 0, outputTokens);
+    else if (reasoningText === '') reasoningTokens = 0;
+  }
+  const answerTokens = reasoningTokens !== null && outputTokens !== null ? outputTokens - reasoningTokens : null;
+  return {
+    text: o.text ?? '',
+    reasoning: reasoningText,
+    usage,
+    timings: { ttft: o.ttft ?? null, answerTtft: o.answerTtft ?? null, e2e: o.e2e, itl: o.itl ?? [] },
+    status,
+    outputTokens,
+    reasoningTokens,
+    answerTokens,
+    tokenSource,
+    outcome,
+    error: o.error ?? null,
+    retryAfter: null,
+  };
 }
 
 /**
@@ -302,7 +386,7 @@ function headerValue(response: HttpResponse, name: string): string | null {
 }
 
 function emptyResult(error: string): LlmResult {
-  return finish(0, '', null, 0, null, [], 0, false, error);
+  return finish({ status: 0, e2e: 0, streamed: false, error });
 }
 
 function readEmbedding(response: HttpResponse): EmbeddingResult {
