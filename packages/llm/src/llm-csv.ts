@@ -5,9 +5,10 @@ import type { LlmStats } from './llm-stats.ts';
 
 /**
  * The header of PREFIX_llm.csv: Name, Model, Requests, Successes, Shed (503 and 429), Shed with
- * Retry-After, Failures (other), TTFT p50/p95/p99, ITL p50/p99, TPOT p50/p99 and E2E p50/p99 in
- * ms, Output tokens/s (all output tokens over the wall time), Request output tokens/s p50 (per
- * request), Input tokens, Output tokens (sums), Token source (`usage`, `chunks`, `none`, or a
+ * Retry-After, Failures (other), TTFT p50/p95/p99, Answer TTFT p50/p99, ITL p50/p99, TPOT
+ * p50/p99 and E2E p50/p99 in ms, Output tokens/s (all output tokens over the wall time),
+ * Request output tokens/s p50 (per request), Input tokens, Output tokens, Reasoning tokens,
+ * Answer tokens (sums), Token source (`usage`, `chunks`, `none`, or a
  * mix with percentages), then Good requests, Goodput ratio (%) and Goodput (req/s). The
  * goodput columns are always there (empty without bounds) so the layout does not vary.
  */

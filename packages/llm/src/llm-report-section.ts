@@ -19,8 +19,11 @@ export function llmReportSection(stats: LlmStats): ReportSection {
     return `<tr>${cells}</tr>`;
   });
   const notes = [
-    'TTFT: request sent to first content chunk. ITL: every gap between consecutive content chunks, pooled. ' +
-      'TPOT: (e2e - TTFT) / (output tokens - 1) per request. E2E: sent to the end of the stream. ' +
+    'TTFT: request sent to the first output chunk (content, reasoning or tool calls). ' +
+      'Answer TTFT: sent to the first content or tool-call chunk, after any reasoning. ' +
+      'ITL: every gap between consecutive output chunks, reasoning included, pooled. ' +
+      'TPOT: (e2e - TTFT) / (output tokens - 1) per request, reasoning tokens included. E2E: sent to the end of the stream. ' +
+      'Reasoning and answer tokens: the split of the output tokens, where usage or the stream tells it. ' +
       'Shed: 503 and 429 answers. Definitions follow vLLM bench serve.',
   ];
   if (stats.goodput !== undefined) notes.push(`Goodput bounds (ms): ${formatGoodput(stats.goodput)}.`);

@@ -33,6 +33,9 @@ export const COLUMNS: readonly Column[] = [
   latency('ttft', 0.5, 'TTFT'),
   latency('ttft', 0.95, 'TTFT'),
   latency('ttft', 0.99, 'TTFT'),
+  // After the first token of any kind, the first of the answer: later than TTFT by the reasoning.
+  { ...latency('answerTtft', 0.5, 'Answer TTFT'), short: 'ans TTFT p50' },
+  { ...latency('answerTtft', 0.99, 'Answer TTFT'), short: 'ans TTFT p99' },
   latency('itl', 0.5, 'ITL'),
   latency('itl', 0.99, 'ITL'),
   latency('tpot', 0.5, 'TPOT'),
@@ -48,6 +51,9 @@ export const COLUMNS: readonly Column[] = [
   },
   { header: 'Input tokens', short: 'tok in', value: (e) => e.inputTokens },
   { header: 'Output tokens', short: 'tok out', value: (e) => e.outputTokens },
+  // The split of the output tokens, over the successes where it is known (see LLM_METRICS.md).
+  { header: 'Reasoning tokens', short: 'tok reason', value: (e) => e.reasoningTokens },
+  { header: 'Answer tokens', short: 'tok answer', value: (e) => e.answerTokens },
   { header: 'Token source', short: 'source', value: (e) => e.tokenSource },
 ];
 

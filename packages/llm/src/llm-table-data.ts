@@ -14,8 +14,8 @@ export interface LlmTableData {
 // Retry-After count stay in PREFIX_llm.csv, to keep the table within a screen.
 const LIVE_HEADERS = [
   'Name', 'Model', 'Requests', 'Shed', 'Failures', 'Current requests/s', 'Current shed/s', 'Current output tokens/s',
-  'TTFT p50 (ms)', 'TTFT p95 (ms)', 'TTFT p99 (ms)', 'ITL p50 (ms)', 'ITL p99 (ms)', 'TPOT p50 (ms)', 'E2E p50 (ms)',
-  'E2E p99 (ms)', 'Output tokens/s', 'Input tokens', 'Output tokens', 'Token source',
+  'TTFT p50 (ms)', 'TTFT p95 (ms)', 'TTFT p99 (ms)', 'Answer TTFT p50 (ms)', 'ITL p50 (ms)', 'ITL p99 (ms)', 'TPOT p50 (ms)',
+  'E2E p50 (ms)', 'E2E p99 (ms)', 'Output tokens/s', 'Input tokens', 'Output tokens', 'Reasoning tokens', 'Token source',
 ];
 const byHeader = new Map([...COLUMNS, ...CURRENT_COLUMNS].map((c) => [c.header, c]));
 const LIVE_COLUMNS: readonly Column[] = LIVE_HEADERS.map((h) => byHeader.get(h)!);

@@ -11,6 +11,10 @@ const CONSOLE_HEADERS = new Set([
   'Output tokens', 'Token source',
 ]);
 const CONSOLE_COLUMNS = COLUMNS.filter((c) => CONSOLE_HEADERS.has(c.header));
+// Shown when some answer had reasoning tokens: without them answer TTFT is TTFT and the answer
+// tokens are the output tokens, so the columns would only repeat.
+const REASONING_HEADERS = new Set([...CONSOLE_HEADERS, 'Answer TTFT p50 (ms)', 'Reasoning tokens']);
+const REASONING_COLUMNS = COLUMNS.filter((c) => REASONING_HEADERS.has(c.header));
 
 /**
  * The LLM metrics as a console table (times in ms), one row per endpoint name and model and an
@@ -19,7 +23,7 @@ const CONSOLE_COLUMNS = COLUMNS.filter((c) => CONSOLE_HEADERS.has(c.header));
  */
 export function formatLlmTable(stats: LlmStats): string {
   if (stats.total.requests === 0) return '';
-  const columns = columnsFor(stats, CONSOLE_COLUMNS);
+  const columns = columnsFor(stats, stats.total.reasoningTokens > 0 ? REASONING_COLUMNS : CONSOLE_COLUMNS);
   const rows = rowsOf(stats).map((entry) => columns.map((c) => cellText(c.value(entry), c)));
   const widths = columns.map((c, i) => Math.max(c.short.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((text, i) => pad(text, widths[i]!, columns[i]!)).join('  ').trimEnd();
