@@ -24,11 +24,11 @@ describe('parseCliArgs', () => {
     const { options } = parseCliArgs([
       '--host', '0.0.0.0', '--port', '0', '--capacity', '8', '--speed', '2.5',
       '--error-rate', '0.1', '--seed', '7', '--fixed-latency-ms', '20',
-      '--token-budget', '800', '--ping-ms', '250', '--jitter', '0',
+      '--token-budget', '800', '--ping-ms', '250', '--jitter', '0', '--reasoning-tokens', '40', '--reasoning-field', 'reasoning',
     ]);
     expect(options).toEqual({
       host: '0.0.0.0', port: 0, capacity: 8, speed: 2.5, errorRate: 0.1, seed: 7, fixedLatencyMs: 20,
-      tokenBudget: 800, pingIntervalMs: 250, jitter: 0,
+      tokenBudget: 800, pingIntervalMs: 250, jitter: 0, reasoningTokens: 40, reasoningField: 'reasoning',
     });
   });
 
@@ -42,6 +42,9 @@ describe('parseCliArgs', () => {
     [['--token-budget', '0']],
     [['--ping-ms', '0']],
     [['--jitter', '1']],
+    [['--reasoning-tokens', '-1']],
+    [['--reasoning-tokens', '2.5']],
+    [['--reasoning-field', 'thoughts']],
     [['--nope']],
     [['positional']],
   ])('rejects %j', (argv) => {
@@ -75,6 +78,12 @@ describe('runCli in-process', () => {
     expect(stdout.text()).toBe('');
   });
 
+  it('names --reasoning-field and its value in the one-line error', async () => {
+    const stderr = sink();
+    expect(await runCli(['--reasoning-field', 'thoughts'], { stdout: sink(), stderr, handleSignals: false })).toBe(2);
+    expect(stderr.text()).toBe("locusta-mock-openai: --reasoning-field must be reasoning_content or reasoning, got 'thoughts' (see --help)\n");
+  });
+
   it('prints usage for --help', async () => {
     const stdout = sink();
     expect(await runCli(['--help'], { stdout, handleSignals: false })).toBe(0);
@@ -82,6 +91,8 @@ describe('runCli in-process', () => {
     expect(stdout.text()).toMatch(/--token-budget/);
     expect(stdout.text()).toMatch(/--ping-ms/);
     expect(stdout.text()).toMatch(/--jitter/);
+    expect(stdout.text()).toMatch(/--reasoning-tokens/);
+    expect(stdout.text()).toMatch(/--reasoning-field/);
   });
 });
 

@@ -33,6 +33,11 @@ Options:
   --ping-ms <ms>           send a ": ping" comment on open streams this often
                            (default: never)
   --jitter <x>             latency jitter, +-x (default 0.1); 0 = deterministic
+  --reasoning-tokens <n>   reasoning mode: every chat answer starts with n reasoning
+                           tokens (within max_tokens), streamed before the content
+                           (default 0 = off)
+  --reasoning-field <f>    reasoning_content (default; DeepSeek, llama.cpp) or
+                           reasoning (Ollama, newer vLLM)
   -h, --help               show this help
 `;
 
@@ -72,6 +77,8 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
         'token-budget': { type: 'string' },
         'ping-ms': { type: 'string' },
         jitter: { type: 'string' },
+        'reasoning-tokens': { type: 'string' },
+        'reasoning-field': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -98,6 +105,15 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
   if (ping !== undefined) options.pingIntervalMs = ping;
   const jitter = num('jitter', values.jitter, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
   if (jitter !== undefined) options.jitter = jitter;
+  const reasoning = num('reasoning-tokens', values['reasoning-tokens'], (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+  if (reasoning !== undefined) options.reasoningTokens = reasoning;
+  const field = values['reasoning-field'];
+  if (field !== undefined) {
+    if (field !== 'reasoning_content' && field !== 'reasoning') {
+      throw new UsageError(`--reasoning-field must be reasoning_content or reasoning, got '${field}'`);
+    }
+    options.reasoningField = field;
+  }
   return { help: values.help === true, options };
 }
 

@@ -97,6 +97,16 @@ describe('planGeneration', () => {
     expect(p.ttftMs).toBeLessThanOrEqual(250);
     expect(p.ttftMs + p.interTokenMs * (p.completionTokens - 1)).toBeCloseTo(250, 9);
   });
+  it('puts reasoning tokens before the answer, within max_tokens and the completion tokens', () => {
+    const natural = planGeneration(base()).completionTokens;
+    const thinking = planGeneration(base({ reasoningTokens: 40 }));
+    expect([thinking.completionTokens, thinking.reasoningTokens, thinking.finishReason]).toEqual([natural + 40, 40, 'stop']);
+    // Decoding reasoning costs as much as decoding the answer.
+    expect(thinking.totalMs).toBeCloseTo(thinking.ttftMs + thinking.interTokenMs * (natural + 39), 9);
+    expect(planGeneration(base({ reasoningTokens: 40, maxTokens: 50 }))).toMatchObject({ completionTokens: 50, reasoningTokens: 40, finishReason: 'length' });
+    expect(planGeneration(base({ reasoningTokens: 40, maxTokens: 30 }))).toMatchObject({ completionTokens: 30, reasoningTokens: 30, finishReason: 'length' });
+    expect(planGeneration(base()).reasoningTokens).toBe(0);
+  });
 });
 
 describe('streamTokenRate', () => {

@@ -74,11 +74,19 @@ export interface PlanInput {
   jitter: number;
   /** If set, the whole request takes exactly this long, regardless of everything else. */
   fixedLatencyMs?: number | undefined;
+  /**
+   * Reasoning tokens the "model" generates before its answer (0 = none). They count in the
+   * completion tokens and in `max_tokens`, as OpenAI, DeepSeek and vLLM count them.
+   */
+  reasoningTokens?: number | undefined;
 }
 
 export interface GenerationPlan {
   promptTokens: number;
+  /** Every generated token: the reasoning ones first, then the answer's. */
   completionTokens: number;
+  /** How many of the completion tokens are reasoning (at most completionTokens). */
+  reasoningTokens: number;
   /** `length` when `max_tokens` cut the answer short, else `stop`. */
   finishReason: 'stop' | 'length';
   /** Time to first token: overhead + prefill. */
@@ -118,14 +126,17 @@ export function planGeneration(input: PlanInput): GenerationPlan {
   const promptTokens = estimateTokens(input.promptText);
   const natural = naturalOutputTokens(input.promptText, promptTokens);
   const limit = input.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const completionTokens = Math.max(0, Math.min(limit, natural));
-  const finishReason = limit < natural ? 'length' : 'stop';
+  // A reasoning model thinks first and then answers; `max_tokens` cuts the whole.
+  const wanted = (input.reasoningTokens ?? 0) + natural;
+  const completionTokens = Math.max(0, Math.min(limit, wanted));
+  const reasoningTokens = Math.min(input.reasoningTokens ?? 0, completionTokens);
+  const finishReason = limit < wanted ? 'length' : 'stop';
 
   if (input.fixedLatencyMs !== undefined) {
     const total = input.fixedLatencyMs;
     const ttft = completionTokens > 1 ? total * 0.2 : total;
     const inter = completionTokens > 1 ? (total - ttft) / (completionTokens - 1) : 0;
-    return { promptTokens, completionTokens, finishReason, ttftMs: ttft, interTokenMs: inter, totalMs: total };
+    return { promptTokens, completionTokens, reasoningTokens, finishReason, ttftMs: ttft, interTokenMs: inter, totalMs: total };
   }
 
   const scale = input.jitter / input.speed;
@@ -133,5 +144,5 @@ export function planGeneration(input: PlanInput): GenerationPlan {
   const interTokenMs = input.model.decodeMsPerToken * concurrencySlowdown(input.inFlight) * scale;
   // The first token comes out of prefill; each further token costs one decode step.
   const totalMs = ttftMs + interTokenMs * Math.max(0, completionTokens - 1);
-  return { promptTokens, completionTokens, finishReason, ttftMs, interTokenMs, totalMs };
+  return { promptTokens, completionTokens, reasoningTokens, finishReason, ttftMs, interTokenMs, totalMs };
 }

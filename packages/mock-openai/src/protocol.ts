@@ -18,9 +18,15 @@ export function errorBody(message: string, type: string, code: string | null = n
 
 export interface Usage {
   prompt_tokens: number;
+  /** Reasoning tokens included. */
   completion_tokens: number;
   total_tokens: number;
+  /** In reasoning mode: how many of the completion tokens were reasoning (OpenAI's and DeepSeek's field). */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
+
+/** The field that carries reasoning text: DeepSeek, llama.cpp and older vLLM use the first; Ollama and newer vLLM the second. */
+export type ReasoningField = 'reasoning_content' | 'reasoning';
 
 export interface ChatCompletion {
   id: string;
@@ -30,7 +36,8 @@ export interface ChatCompletion {
   system_fingerprint: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string };
+    /** In reasoning mode the message also has the reasoning text, under `reasoning_content` or `reasoning`. */
+    message: { role: 'assistant'; content: string; reasoning_content?: string; reasoning?: string };
     finish_reason: 'stop' | 'length';
   }>;
   usage: Usage;
@@ -190,8 +197,11 @@ export function parseCompletionRequest(body: JsonObject): GenerationRequest {
   return { ...common, promptText };
 }
 
-export function usage(promptTokens: number, completionTokens: number): Usage {
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+/** Usage; with `reasoningTokens` (reasoning mode) the completion tokens' details say how many were reasoning. */
+export function usage(promptTokens: number, completionTokens: number, reasoningTokens?: number): Usage {
+  const out: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  if (reasoningTokens !== undefined) out.completion_tokens_details = { reasoning_tokens: reasoningTokens };
+  return out;
 }
 
 export function modelObject(model: ModelSpec, created: number): ModelObject {

@@ -20,7 +20,7 @@ import {
   parseJsonObject,
   usage,
 } from './protocol.ts';
-import type { ChatCompletion, GenerationRequest, TextCompletion } from './protocol.ts';
+import type { ChatCompletion, GenerationRequest, ReasoningField, TextCompletion } from './protocol.ts';
 import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
 import { streamTokens } from './token-stream.ts';
@@ -55,6 +55,14 @@ export interface MockServerOptions {
    * 0 makes every latency and rate a function of the request alone (deterministic mode).
    */
   jitter?: number;
+  /**
+   * Reasoning mode: every chat answer starts with this many reasoning tokens (within
+   * `max_tokens`), streamed as reasoning deltas before the first content delta, at the same
+   * pace, and reported in `usage.completion_tokens_details.reasoning_tokens`. Default 0 (off).
+   */
+  reasoningTokens?: number;
+  /** The delta and message field of reasoning text. Default `reasoning_content`. */
+  reasoningField?: ReasoningField;
 }
 
 export interface MockCounters {
@@ -70,8 +78,10 @@ export interface MockCounters {
   maxInFlight: number;
   /** Prompt tokens of the generation requests answered 200 (streams count when they start). */
   promptTokens: number;
-  /** Completion tokens sent: those of plain answers, and each token a stream has written. */
+  /** Completion tokens sent: those of plain answers, and each token a stream has written (reasoning included). */
   completionTokens: number;
+  /** The reasoning tokens among the completion tokens sent (reasoning mode). */
+  reasoningTokens: number;
   streams: StreamCounters;
 }
 
@@ -116,6 +126,8 @@ interface ResolvedOptions {
   tokenBudget: number | undefined;
   pingIntervalMs: number | undefined;
   jitter: number;
+  reasoningTokens: number;
+  reasoningField: ReasoningField;
 }
 
 function resolveOptions(options: MockServerOptions): ResolvedOptions {
@@ -143,7 +155,13 @@ function resolveOptions(options: MockServerOptions): ResolvedOptions {
   }
   const jitter = options.jitter ?? DEFAULT_JITTER_SPREAD;
   if (!(jitter >= 0 && jitter < 1)) throw new RangeError(`jitter must be a number in [0, 1), got ${jitter}`);
-  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter };
+  const reasoningTokens = options.reasoningTokens ?? 0;
+  if (!(Number.isInteger(reasoningTokens) && reasoningTokens >= 0)) throw new RangeError(`reasoningTokens must be an integer >= 0, got ${reasoningTokens}`);
+  const reasoningField = options.reasoningField ?? 'reasoning_content';
+  if (reasoningField !== 'reasoning_content' && reasoningField !== 'reasoning') {
+    throw new RangeError(`reasoningField must be 'reasoning_content' or 'reasoning', got '${String(reasoningField)}'`);
+  }
+  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter, reasoningTokens, reasoningField };
 }
 
 function routeKey(method: string, path: string): string {
@@ -210,6 +228,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     maxInFlight: 0,
     promptTokens: 0,
     completionTokens: 0,
+    reasoningTokens: 0,
     streams: { started: 0, completed: 0, abandoned: 0, active: 0, maxActive: 0, decoding: 0, budgetShare: null },
   };
 
@@ -272,6 +291,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       speed: opts.speed,
       jitter,
       fixedLatencyMs: opts.fixedLatencyMs,
+      // Text completions have no channel for reasoning: their text is the whole output.
+      reasoningTokens: kind === 'chat' ? opts.reasoningTokens : 0,
     });
     if (plan.promptTokens > model.contextLength) {
       counters.inFlight--;
@@ -297,16 +318,18 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       finish();
       const text = answerText(model, parsed, plan);
       const created = Math.floor(Date.now() / 1000);
-      const u = usage(plan.promptTokens, plan.completionTokens);
+      const u = planUsage(plan, kind);
       let body: ChatCompletion | TextCompletion;
       if (kind === 'chat') {
+        const message: ChatCompletion['choices'][number]['message'] = { role: 'assistant', content: text };
+        if (reasoningMode(kind)) message[opts.reasoningField] = reasoningText(model, parsed, plan);
         body = {
           id: `chatcmpl-mock${id}`,
           object: 'chat.completion',
           created,
           model: parsed.model,
           system_fingerprint: 'fp_locusta_mock',
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: plan.finishReason }],
+          choices: [{ index: 0, message, finish_reason: plan.finishReason }],
           usage: u,
           content: text,
         };
@@ -324,6 +347,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       }
       counters.promptTokens += plan.promptTokens;
       counters.completionTokens += plan.completionTokens;
+      counters.reasoningTokens += plan.reasoningTokens;
       send(res, route, 200, body);
     }, plan.totalMs);
     timers.add(timer);
@@ -356,6 +380,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       created: Math.floor(Date.now() / 1000),
       model: parsed.model,
       includeUsage: parsed.includeUsage,
+      reasoningField: opts.reasoningField,
     };
     // Recomputed at every step: other requests start and end while this one streams. The
     // request's jitter scales its decode time, as it scales a plain answer's.
@@ -372,15 +397,19 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     };
     streamTokens({
       res,
-      tokens: tokenize(answerText(model, parsed, plan)),
+      tokens: [...tokenize(reasoningText(model, parsed, plan)), ...tokenize(answerText(model, parsed, plan))],
+      reasoningTokens: plan.reasoningTokens,
       writer: kind === 'chat' ? chatChunks(meta) : textChunks(meta),
       ttftMs: plan.ttftMs,
       finishReason: plan.finishReason,
-      usage: usage(plan.promptTokens, plan.completionTokens),
+      usage: planUsage(plan, kind),
       pingMs: opts.pingIntervalMs,
       rate,
       onDecodeStart: () => void streams.decoding++,
-      onTokens: (count) => void (counters.completionTokens += count),
+      onTokens: (count, reasoning) => {
+        counters.completionTokens += count;
+        counters.reasoningTokens += reasoning;
+      },
       onEnd: (completed, decoding) => {
         counters.inFlight--;
         streams.active--;
@@ -394,7 +423,22 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   /** The answer's text: a function of the model and prompt, so the same request gets the same words. */
   function answerText(model: ModelSpec, parsed: GenerationRequest, plan: GenerationPlan): string {
-    return fillerText(plan.completionTokens, fnv1a(`${model.id}\n${parsed.promptText}`));
+    return fillerText(plan.completionTokens - plan.reasoningTokens, fnv1a(`${model.id}\n${parsed.promptText}`));
+  }
+
+  /** The reasoning text before the answer (reasoning mode): other words from the same seed. */
+  function reasoningText(model: ModelSpec, parsed: GenerationRequest, plan: GenerationPlan): string {
+    return fillerText(plan.reasoningTokens, fnv1a(`reasoning\n${model.id}\n${parsed.promptText}`));
+  }
+
+  /** Reasoning mode is on for chat answers when the server has reasoning tokens to send. */
+  function reasoningMode(kind: 'chat' | 'text'): boolean {
+    return kind === 'chat' && opts.reasoningTokens > 0;
+  }
+
+  /** The usage of a plan; in reasoning mode with the reasoning tokens' count, as OpenAI and DeepSeek send it. */
+  function planUsage(plan: GenerationPlan, kind: 'chat' | 'text') {
+    return usage(plan.promptTokens, plan.completionTokens, reasoningMode(kind) ? plan.reasoningTokens : undefined);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

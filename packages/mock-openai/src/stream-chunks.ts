@@ -3,7 +3,7 @@
  * (`data: <json>` and a blank line), closed by `data: [DONE]`. This is what OpenAI, vLLM,
  * llama.cpp and Ollama's `/v1` routes send for `stream: true`.
  */
-import type { Usage } from './protocol.ts';
+import type { ReasoningField, Usage } from './protocol.ts';
 
 type FinishReason = 'stop' | 'length';
 
@@ -15,7 +15,7 @@ export interface ChatCompletionChunk {
   system_fingerprint: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string };
+    delta: { role?: 'assistant'; content?: string; reasoning_content?: string; reasoning?: string };
     logprobs: null;
     finish_reason: FinishReason | null;
   }>;
@@ -48,6 +48,8 @@ export interface StreamMeta {
   /** The model name as the request gave it. */
   model: string;
   includeUsage: boolean;
+  /** Where reasoning tokens go in a chat delta. Default `reasoning_content`. */
+  reasoningField?: ReasoningField;
 }
 
 /** Builds the SSE text of one streamed answer, chunk by chunk. */
@@ -56,6 +58,8 @@ export interface ChunkWriter {
   opening(): string;
   /** One content token. */
   token(text: string): string;
+  /** One reasoning token: a chat delta with the reasoning field and no content (text completions have none). */
+  reasoning(text: string): string;
   /** The chunk with the finish reason, the usage chunk if asked for, and `[DONE]`. */
   closing(finishReason: FinishReason, usage: Usage): string;
 }
@@ -76,6 +80,7 @@ export function chatChunks(meta: StreamMeta): ChunkWriter {
   return {
     opening: () => sseEvent(chunk({ role: 'assistant', content: '' }, null)),
     token: (text) => sseEvent(chunk({ content: text }, null)),
+    reasoning: (text) => sseEvent(chunk({ [meta.reasoningField ?? 'reasoning_content']: text }, null)),
     closing: (finishReason, usage) => {
       let text = sseEvent(chunk({}, finishReason));
       if (meta.includeUsage) text += sseEvent({ ...chunk({}, null), choices: [], usage });
@@ -100,6 +105,7 @@ export function textChunks(meta: StreamMeta): ChunkWriter {
   return {
     opening: () => '',
     token: (text) => sseEvent(chunk(text, null)),
+    reasoning: (text) => sseEvent(chunk(text, null)),
     closing: (finishReason, usage) => {
       let text = sseEvent(chunk('', finishReason));
       if (meta.includeUsage) text += sseEvent({ ...chunk('', null), choices: [], usage });

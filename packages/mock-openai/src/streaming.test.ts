@@ -257,3 +257,47 @@ describe('the token budget', () => {
     for (const count of atLoneEnd!) expect(count).toBeLessThan(24);
   });
 });
+
+describe('reasoning mode (reasoningTokens)', () => {
+  /** Reasoning deltas of a chat stream, in order. */
+  const reasoningOf = (chunks: any[], field = 'reasoning_content') => chunks.map((c) => c.choices?.[0]?.delta?.[field]).filter(Boolean);
+
+  it('streams the reasoning tokens before the first content token and reports them in usage', async () => {
+    const server = await start({ reasoningTokens: 40 });
+    const { client } = clientFor(server);
+    const read = await readStream(client, chat(undefined, { stream: true, max_tokens: 50, stream_options: { include_usage: true } }));
+    const kinds = read.chunks.map((c) => (c.choices?.[0]?.delta?.reasoning_content ? 'r' : c.choices?.[0]?.delta?.content ? 'c' : '-')).join('');
+    // Role chunk, 40 reasoning deltas, 10 content deltas, finish and usage chunks.
+    expect(kinds).toBe(`-${'r'.repeat(40)}${'c'.repeat(10)}--`);
+    expect(reasoningOf(read.chunks)).toHaveLength(40);
+    expect(read.tokens).toHaveLength(10);
+    expect(read.chunks.at(-1).usage).toMatchObject({ completion_tokens: 50, completion_tokens_details: { reasoning_tokens: 40 } });
+    expect(read.chunks.at(-2).choices[0].finish_reason).toBe('length');
+    expect([server.counters().completionTokens, server.counters().reasoningTokens]).toEqual([50, 40]);
+  });
+
+  it('puts reasoning under `reasoning` when asked, and in the message of a plain answer', async () => {
+    const server = await start({ reasoningTokens: 3, reasoningField: 'reasoning' });
+    const { client } = clientFor(server);
+    const read = await readStream(client, chat(undefined, { stream: true }));
+    expect(reasoningOf(read.chunks, 'reasoning')).toHaveLength(3);
+    expect(reasoningOf(read.chunks)).toHaveLength(0);
+    const plain = (await client.post('/v1/chat/completions', { json: chat() })).json();
+    const message = plain.choices[0].message;
+    expect(message.reasoning.split(' ')).toHaveLength(3);
+    expect(message.content).toBe(read.tokens.join(''));
+    expect(plain.usage.completion_tokens).toBe(3 + read.tokens.length);
+    expect(plain.usage.completion_tokens_details).toEqual({ reasoning_tokens: 3 });
+  });
+
+  it('leaves text completions and a server without the mode as they were', async () => {
+    const server = await start({ reasoningTokens: 5 });
+    const { client } = clientFor(server);
+    const text = (await client.post('/v1/completions', { json: { model: 'llama3.2:latest', prompt: 'Hi' } })).json();
+    expect(text.usage.completion_tokens_details).toBeUndefined();
+    const plainServer = await start();
+    const plain = (await clientFor(plainServer).client.post('/v1/chat/completions', { json: chat() })).json();
+    expect(plain.usage.completion_tokens_details).toBeUndefined();
+    expect(plain.choices[0].message).toEqual({ role: 'assistant', content: plain.content });
+  });
+});

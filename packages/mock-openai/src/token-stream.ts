@@ -11,8 +11,10 @@ import { SSE_PING } from './stream-chunks.ts';
 
 export interface TokenStreamOptions {
   res: http.ServerResponse;
-  /** The answer's tokens, in order. */
+  /** The answer's tokens, in order: the reasoning ones first. */
   tokens: readonly string[];
+  /** How many of the first tokens are reasoning (written with `writer.reasoning`). */
+  reasoningTokens: number;
   writer: ChunkWriter;
   ttftMs: number;
   finishReason: 'stop' | 'length';
@@ -23,8 +25,8 @@ export interface TokenStreamOptions {
   rate(): number;
   /** The first token is out: the stream now decodes (and shares the token budget). */
   onDecodeStart(): void;
-  /** `count` more tokens are about to be written. */
-  onTokens(count: number): void;
+  /** `count` more tokens are about to be written, `reasoning` of them reasoning. */
+  onTokens(count: number, reasoning: number): void;
   /** Called once: `completed` after the last chunk is handed to the socket, false if the client left first. */
   onEnd(completed: boolean, decoding: boolean): void;
 }
@@ -49,9 +51,13 @@ export function streamTokens(o: TokenStreamOptions): void {
   };
 
   const tokensText = (count: number): string => {
-    o.onTokens(count);
+    o.onTokens(count, Math.max(0, Math.min(count, o.reasoningTokens - sent)));
     let text = '';
-    for (let i = 0; i < count; i++) text += writer.token(tokens[sent++] as string);
+    for (let i = 0; i < count; i++) {
+      const token = tokens[sent] as string;
+      text += sent < o.reasoningTokens ? writer.reasoning(token) : writer.token(token);
+      sent++;
+    }
     return text;
   };
 
