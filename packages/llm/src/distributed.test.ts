@@ -20,7 +20,8 @@ class Chatter extends OpenAIUser {
 
 describe('LlmStats over a master and two workers (in process, over loopback)', () => {
   it('merges the workers’ samples exactly', async () => {
-    const server = await createMockServer({ jitter: 0, seed: 5, speed: 20, capacity: 3 });
+    // Reasoning mode: every answer starts with 2 reasoning tokens, whose split must merge too.
+    const server = await createMockServer({ jitter: 0, seed: 5, speed: 20, capacity: 3, reasoningTokens: 2 });
     onTestFinished(() => server.close());
     const masterEnv = testEnvironment({ userClasses: [Chatter], nodeId: 'master', host: server.url, stopTimeout: 30 });
     const merged = attachLlmStats(masterEnv, { role: 'master', goodput: 'ttft:40 e2e:400' });
@@ -53,7 +54,7 @@ describe('LlmStats over a master and two workers (in process, over loopback)', (
 
     expect(truth.total.shed).toBeGreaterThan(0);
     expect(merged.serialize()).toEqual(truth.serialize());
-    for (const metric of ['ttft', 'itl', 'tpot', 'e2e'] as const) {
+    for (const metric of ['ttft', 'answerTtft', 'itl', 'tpot', 'e2e'] as const) {
       const ps = [0.5, 0.9, 0.99, 1];
       expect(merged.total.latency(metric, ps)).toEqual(truth.total.latency(metric, ps));
     }
@@ -65,5 +66,7 @@ describe('LlmStats over a master and two workers (in process, over loopback)', (
       expect(llmStatsOf(w.env).total.requests).toBe(0);
     }
     expect(merged.total.outputTokens).toBe(server.counters().completionTokens);
+    expect(merged.total.reasoningTokens).toBe(server.counters().reasoningTokens);
+    expect(merged.total.reasoningTokens).toBe(2 * merged.total.successes);
   });
 });
