@@ -24,7 +24,7 @@ export function llmReportSection(stats: LlmStats): ReportSection {
       'ITL: every gap between consecutive output chunks, reasoning included, pooled. ' +
       'TPOT: (e2e - TTFT) / (output tokens - 1) per request, reasoning tokens included. E2E: sent to the end of the stream. ' +
       'Reasoning and answer tokens: the split of the output tokens, where usage or the stream tells it. ' +
-      'Shed: 503 and 429 answers. Definitions follow vLLM bench serve.',
+      'Shed: 503 and 429 answers. Definitions, and how they compare with vLLM, GuideLLM and others: LLM_METRICS.md.',
   ];
   if (stats.goodput !== undefined) notes.push(`Goodput bounds (ms): ${formatGoodput(stats.goodput)}.`);
   const html =

@@ -17,7 +17,7 @@ export interface LlmStatsData {
 /**
  * Token metrics per (endpoint name, model), and in total. Kept apart from the request
  * statistics: those count every HTTP request, these describe generations (TTFT, ITL, TPOT,
- * tokens), following vLLM's `bench serve` definitions (see LLM_METRICS.md).
+ * tokens), as LLM_METRICS.md defines them.
  *
  * A worker sends `serialize()` and then `reset()`s, so each report carries the samples since
  * the last; a master `merge()`s them. Counts add and histogram buckets add, so the merged

@@ -28,7 +28,7 @@ export function formatLlmTable(stats: LlmStats): string {
   const widths = columns.map((c, i) => Math.max(c.short.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((text, i) => pad(text, widths[i]!, columns[i]!)).join('  ').trimEnd();
   const separator = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = ['LLM metrics (ms; ITL and TPOT as vLLM bench serve defines them)', line(columns.map((c) => c.short)), separator];
+  const out = ['LLM metrics (ms; definitions in LLM_METRICS.md)', line(columns.map((c) => c.short)), separator];
   rows.forEach((row, i) => {
     if (i === rows.length - 1) out.push(separator);
     out.push(line(row));
