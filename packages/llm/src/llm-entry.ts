@@ -28,6 +28,8 @@ export interface LlmSample {
   itl?: readonly number[];
   inputTokens?: number;
   outputTokens?: number;
+  /** Prompt tokens served from the server's prefix cache (`usage.prompt_tokens_details.cached_tokens`). */
+  cachedTokens?: number;
   tokenSource: TokenSource;
 }
 

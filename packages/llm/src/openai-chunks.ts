@@ -6,6 +6,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens?: number;
+  /** Prompt tokens the server served from its prefix cache (vLLM, OpenAI), when it says so. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** What a streamed chunk or a whole answer says, reduced to what the metrics need. */
@@ -58,6 +60,8 @@ function usageOf(value: Record<string, unknown>): Usage | undefined {
   if (typeof completion !== 'number') return undefined;
   const out: Usage = { prompt_tokens: typeof prompt === 'number' ? prompt : 0, completion_tokens: completion };
   if (typeof usage['total_tokens'] === 'number') out.total_tokens = usage['total_tokens'];
+  const details = usage['prompt_tokens_details'];
+  if (isObject(details) && typeof details['cached_tokens'] === 'number') out.prompt_tokens_details = { cached_tokens: details['cached_tokens'] };
   return out;
 }
 
