@@ -128,3 +128,22 @@ describe('--requests-log', () => {
     expect(r.stderr).toContain('it is a directory');
   });
 });
+
+describe('--json with LLM requests', () => {
+  it("keeps stdout Locust's one array of entries; the LLM family is in NAME_llm.json", async () => {
+    const server = await createMockServer({ port: 0, speed: 200, capacity: 64, seed: 5, jitter: 0 });
+    onTestFinished(() => server.close());
+    const dir = tempDir();
+    const args = ['-f', LLM_EXAMPLE, '-H', server.url, '--headless', '-u', '2', '-r', '20', '-t', '2', '-s', '20', '--only-summary', '--json', '--json-file', join(dir, 'run')];
+    const r = await startLocusta(args).done;
+    expect(r.code).toBe(0);
+    const stdout = JSON.parse(r.stdout) as Array<{ name: string; num_requests: number }>;
+    expect(Array.isArray(stdout)).toBe(true);
+    const requests = stdout.reduce((a, e) => a + e.num_requests, 0);
+    expect(requests).toBe(server.counters().requests);
+    const llm = JSON.parse(readFileSync(join(dir, 'run_llm.json'), 'utf8')) as { rows: Array<Record<string, unknown>> };
+    const total = llm.rows.find((row) => row['Name'] === 'Aggregated')!;
+    expect(total['Requests']).toBe(requests);
+    expect(total['Output tokens']).toBe(server.counters().completionTokens);
+  });
+});
