@@ -118,6 +118,26 @@ describe('--requests-log', () => {
     expect(lines.length).toBe(server.total());
   });
 
+  it('stays complete when a worker is killed mid-run: its unreported lines go as its unreported statistics do', async () => {
+    const server = await startServer();
+    const file = join(tempDir(), 'requests.jsonl');
+    const args = ['-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '20', '-t', '60', '-s', '5', '--requests-log', file];
+    const run = startLocusta([...args, ...modeArgs('--processes 2')]);
+    await waitUntil(() => server.total() >= 40, 30_000);
+    // The master's forked workers are its children.
+    const children = readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const workers = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--worker'));
+    expect(workers).toHaveLength(2);
+    process.kill(workers[0]!, 'SIGKILL');
+    await run.waitFor(/lost|missing/i);
+    await waitUntil(() => server.total() >= 120, 30_000);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    const lines = readLog(file);
+    expect(lines.length).toBe(finalSummary(r.stderr).get('Aggregated')!.requests);
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
   it('refuses a file that cannot be written before the run, naming the option', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'taken'));
