@@ -17,6 +17,14 @@ describe('RequestLogWriter', () => {
     expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([...Array(1000).keys()]);
   });
 
+  it('writes what is queued synchronously on an exit at once (a second Ctrl-C)', () => {
+    const file = join(tempDir(), 'log.jsonl');
+    const writer = new RequestLogWriter(file);
+    for (let i = 0; i < 50; i++) writer.push(lineOf(i));
+    expect(writer.closeSync()).toEqual({ lines: 50, dropped: 0, error: undefined });
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([...Array(50).keys()]);
+  });
+
   it('drops what is past its bound, counts it and says so on the last line', async () => {
     const file = join(tempDir(), 'log.jsonl');
     const writer = new RequestLogWriter(file, { maxQueuedChars: 10 * (lineOf(0).length + 1) });
