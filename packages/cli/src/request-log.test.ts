@@ -80,3 +80,16 @@ describe('RequestLog', () => {
     expect(line).toEqual({ start_ms: 1000500, type: 'tcp', name: 'send', status: null, success: false, error: 'reset', response_time_ms: 5, response_length: 0, worker: 'h:1' });
   });
 });
+
+describe('RequestLog with a measurement window', () => {
+  it('leaves out the requests the window leaves out of the statistics', () => {
+    const env = testEnvironment({ parsedOptions: { requestsLog: 'x.jsonl' } });
+    // The environment's window (--warmup, --cooldown): requests started before 100 s are out.
+    Object.assign(env, { measurement: { contains: (start: number) => start >= 100 } });
+    const log = new RequestLog(env, undefined);
+    env.events.testStart.fire({ environment: env });
+    env.events.request.fire({ requestType: 'GET', name: '/warm', responseTime: 1, responseLength: 0, startTime: 99 });
+    env.events.request.fire({ requestType: 'GET', name: '/measured', responseTime: 1, responseLength: 0, startTime: 101 });
+    expect(log.takeReport()!.lines.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['/measured']);
+  });
+});

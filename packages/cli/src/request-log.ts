@@ -59,7 +59,10 @@ export class RequestLog implements OutputExtension {
   #pending: string[] = [];
   #pendingBytes = 0;
   #dropped = 0;
-  readonly #onRequest = (e: RequestEvent): void => this.#add(requestLine(e, this.#worker));
+  readonly #onRequest = (e: RequestEvent): void => {
+    if (!this.#measured(e)) return;
+    this.#add(requestLine(e, this.#worker));
+  };
 
   /** `writer` on the process that writes the file (local, master); none on a worker. */
   constructor(env: Environment, writer: RequestLogWriter | undefined) {
@@ -72,6 +75,18 @@ export class RequestLog implements OutputExtension {
       env.events.request.addListener(this.#onRequest);
     });
     env.events.testStop.addListener(() => env.events.request.removeListener(this.#onRequest));
+  }
+
+  /**
+   * Whether the statistics keep this request: an environment with a measurement window
+   * (`--warmup`, `--cooldown`) leaves out requests started outside it, and so does the log.
+   * Read where the environment has one; without it every request counts.
+   */
+  #measured(e: RequestEvent): boolean {
+    const window = (this.#env as { measurement?: { contains(startSeconds: number): boolean } }).measurement;
+    if (window === undefined) return true;
+    const start = typeof e.startTime === 'number' && Number.isFinite(e.startTime) ? e.startTime : Date.now() / 1000 - (e.responseTime ?? 0) / 1000;
+    return window.contains(start);
   }
 
   #enabled(): boolean {
