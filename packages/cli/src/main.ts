@@ -22,6 +22,8 @@ import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
+import { RequestLog } from './request-log.ts';
+import { RequestLogWriter } from './request-log-writer.ts';
 import { StepsOutput } from './steps-output.ts';
 import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
@@ -166,6 +168,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const steps = new StepsOutput();
   addOutput(environment, llmOutput(llmStatsOf(environment)));
   if (!isWorker) addOutput(environment, steps);
+  // The requests log: a worker sends its lines to the master, which (or a local run) writes them.
+  const requestLog = isWorker ? new RequestLog(environment, undefined) : requestLogOf(environment, paths.requestsLog);
+  if (requestLog) addOutput(environment, requestLog);
   makeOutputs(environment);
   // An error that escaped user code (a throw in a callback, a rejection nothing awaits) is a
   // task error: it joins the exceptions table (and so reaches the master from a worker), the run
@@ -261,6 +266,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       options,
       paths,
       steps,
+      requestLog,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
       hadUncaughtError: () => uncaught,
@@ -289,6 +295,16 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     watchdog?.stop();
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
+  }
+}
+
+/** `--requests-log`'s family, with its file opened now (so that it fails as a usage error, before the run). */
+function requestLogOf(environment: Environment, file: string | undefined): RequestLog | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return new RequestLog(environment, new RequestLogWriter(file));
+  } catch (err) {
+    throw usageError(`argument --requests-log: cannot write '${file}': ${messageOf(err)}`);
   }
 }
 

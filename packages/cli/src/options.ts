@@ -97,6 +97,7 @@ const OPTION_TABLE = [
   { name: 'hdr-log', type: 'string', group: STATS, describe: 'Write HdrHistogram interval logs (µs, one interval a second, a tag per entry) to this file' },
   { name: 'json', type: 'boolean', default: false, group: STATS, describe: 'Print the final statistics as JSON to stdout' },
   { name: 'json-file', type: 'string', group: STATS, describe: 'Write the final statistics as JSON to NAME.json' },
+  { name: 'requests-log', type: 'string', group: STATS, describe: 'Write one JSON line per request (start, type, name, status, time, worker; TTFT and tokens of LLM generations) to FILE' },
   { name: 'skip-log-setup', type: 'boolean', default: false, env: 'LOCUST_SKIP_LOG_SETUP', group: LOG, describe: 'Leave logging to the user file', hidden: true },
   { name: 'loglevel', alias: 'L', type: 'string', default: 'INFO', env: 'LOCUST_LOGLEVEL', group: LOG, describe: 'DEBUG, INFO, WARNING, ERROR or CRITICAL' },
   { name: 'logfile', type: 'string', env: 'LOCUST_LOGFILE', group: LOG, describe: 'Write log lines to this file instead of stderr' },

@@ -39,10 +39,11 @@ describe('prepareOutputs', () => {
         jsonFile: join(dir, 'json/stats'),
         hdrLog: join(dir, 'hdr/a/b.hlog'),
         logfile: join(dir, 'log/locusta.log'),
+        requestsLog: join(dir, 'requests/r.jsonl'),
       }),
       settings(),
     );
-    for (const folder of ['csv', 'html', 'json', 'hdr/a', 'log']) expect(existsSync(join(dir, folder)), folder).toBe(true);
+    for (const folder of ['csv', 'html', 'json', 'hdr/a', 'log', 'requests']) expect(existsSync(join(dir, folder)), folder).toBe(true);
     // Only folders: the files are the writers' to make.
     expect(existsSync(join(dir, 'csv/run_stats.csv'))).toBe(false);
   });
@@ -64,6 +65,14 @@ describe('prepareOutputs', () => {
     expect(usageError({ html: dir })).toBe(`argument --html: cannot write '${dir}': it is a directory`);
     expect(usageError({ jsonFile: join(dir, 'stats') })).toBe(`argument --json-file: cannot write '${join(dir, 'stats')}': it is a directory`);
     expect(usageError({ csv: join(dir, 'run') })).toBe(`argument --csv: cannot write '${join(dir, 'run')}': it is a directory`);
+  });
+
+  it('refuses a --requests-log under a file, naming the option', () => {
+    const dir = tempDir('outputs');
+    writeFileSync(join(dir, 'plain'), '');
+    expect(usageError({ requestsLog: join(dir, 'plain/r.jsonl') })).toBe(
+      `argument --requests-log: cannot write '${join(dir, 'plain/r.jsonl')}': ${join(dir, 'plain')} is not a directory`,
+    );
   });
 
   it('refuses an output under a file, naming that file', () => {

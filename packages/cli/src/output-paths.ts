@@ -29,6 +29,7 @@ export class OutputPaths {
   readonly #html: { value: string; file: string } | undefined;
   readonly #hdrLog: { value: string; file: string } | undefined;
   readonly #logfile: { value: string; file: string } | undefined;
+  readonly #requestsLog: { value: string; file: string } | undefined;
 
   constructor(options: LocustaOptions, settings: { users: number; spawnRate: number; runTime: number | undefined }) {
     const csv = options.csv || undefined;
@@ -41,6 +42,8 @@ export class OutputPaths {
     this.#hdrLog = hdr === undefined ? undefined : { value: hdr, file: resolve(hdr) };
     const log = options.logfile || undefined;
     this.#logfile = log === undefined ? undefined : { value: log, file: resolve(log) };
+    const requests = options.requestsLog || undefined;
+    this.#requestsLog = requests === undefined ? undefined : { value: requests, file: resolve(requests) };
   }
 
   /** `--csv`'s prefix (absolute), when CSV files are written. */
@@ -68,6 +71,11 @@ export class OutputPaths {
     return this.#hdrLog?.file;
   }
 
+  /** `--requests-log`'s file: a JSON line per request. */
+  get requestsLog(): string | undefined {
+    return this.#requestsLog?.file;
+  }
+
   /** The files to check before the run: `--csv`'s first file stands for the prefix. */
   checked(): OutputFile[] {
     const out: OutputFile[] = [];
@@ -75,6 +83,7 @@ export class OutputPaths {
     if (this.#html) out.push({ flag: '--html', value: this.#html.value, file: this.#html.file });
     if (this.#json) out.push({ flag: '--json-file', value: this.#json.value, file: this.json()! });
     if (this.#hdrLog) out.push({ flag: '--hdr-log', value: this.#hdrLog.value, file: this.#hdrLog.file });
+    if (this.#requestsLog) out.push({ flag: '--requests-log', value: this.#requestsLog.value, file: this.#requestsLog.file });
     if (this.#logfile) out.push({ flag: '--logfile', value: this.#logfile.value, file: this.#logfile.file });
     return out;
   }

@@ -21,6 +21,8 @@ import { reportData, writeHtmlReport } from './html-report.ts';
 import { renderHtmlReport } from '@locusta/report';
 import type { OutputPaths } from './output-paths.ts';
 import type { StepsOutput } from './steps-output.ts';
+import type { RequestLog } from './request-log.ts';
+import type { RequestLogTotals } from './request-log-writer.ts';
 import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
@@ -75,6 +77,8 @@ export interface TestRunOptions {
   paths: OutputPaths;
   /** The steps' output family, among the environment's: it shows the search this run makes. */
   steps: StepsOutput;
+  /** `--requests-log`: closed (its last lines written) on every way the run ends, before the summary. */
+  requestLog?: RequestLog;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
   hadUncaughtError?: () => boolean;
   /** Handed the summary every second, to print it if user code blocks the event loop. */
@@ -325,6 +329,8 @@ export class TestRun {
     }
     // A second signal: write what we have, synchronously, and leave at once.
     this.#o.logger.warn('Second stop signal: exiting at once with the statistics gathered so far');
+    const log = this.#o.requestLog?.closeSync();
+    if (log) this.#requestLogClosed(log);
     this.#writeFiles();
     this.#printSummary();
     this.#resolveDone(this.#exitCode());
@@ -341,6 +347,9 @@ export class TestRun {
       await this.runner.quit();
       if (this.#printer) clearInterval(this.#printer);
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });
+      // The workers' last reports are in: every line of the requests log has reached its writer.
+      const log = this.#o.requestLog?.close();
+      if (log) this.#requestLogClosed(await log);
       // The files first: a failed write changes the exit code, and the line below tells the final one.
       this.#writeFiles();
       const ui = this.#o.ui;
@@ -405,6 +414,17 @@ export class TestRun {
     this.#o.logger.error(message);
   }
 
+  #requestLogNote: string | undefined;
+  /** Keeps the write error (exit code 4) and the summary's line on the requests log. */
+  #requestLogClosed(totals: RequestLogTotals): void {
+    const file = this.#o.paths.requestsLog ?? '';
+    if (totals.error !== undefined) this.#failedWrite(file, totals.error);
+    this.#requestLogNote =
+      totals.dropped > 0
+        ? `Requests log: ${totals.lines} lines written to ${file}, ${totals.dropped} DROPPED (the log could not keep up; its last line says so)`
+        : `Requests log: ${totals.lines} lines written to ${file}`;
+  }
+
   #filesWritten = false;
   /** Every output file, once, from the final statistics; each failure is kept, the others still written. */
   #writeFiles(): void {
@@ -459,7 +479,7 @@ export class TestRun {
     this.#names.stop();
     const names = this.#names.summaryLine();
     const failure = this.#o.failure?.();
-    const notes = [...(this.#o.summaryNotes?.() ?? []), ...[unawaited, names, failure].filter((n): n is string => n !== undefined && n !== '')];
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...[unawaited, names, this.#requestLogNote, failure].filter((n): n is string => n !== undefined && n !== '')];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.

@@ -24,3 +24,5 @@ export { llmOutput } from './llm-output.ts';
 export { llmJson } from './llm-json.ts';
 export type { LlmJson } from './llm-json.ts';
 export type { CountTotals, RateWindow, SecondCounts } from './per-second.ts';
+export { llmSampleOf, noteLlmSample } from './request-samples.ts';
+export { addLlmLogFields } from './llm-log-fields.ts';

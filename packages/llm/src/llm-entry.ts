@@ -33,6 +33,8 @@ export interface LlmSample {
   outputTokens?: number;
   /** How many of the output tokens were reasoning, when known (at most outputTokens). */
   reasoningTokens?: number;
+  /** Prompt tokens served from the server's prefix cache (`usage.prompt_tokens_details.cached_tokens`). */
+  cachedTokens?: number;
   tokenSource: TokenSource;
 }
 

@@ -9,6 +9,8 @@ export interface Usage {
   total_tokens?: number;
   /** How many of the completion tokens were reasoning, when the server says (OpenAI, DeepSeek). */
   completion_tokens_details?: { reasoning_tokens?: number };
+  /** Prompt tokens the server served from its prefix cache (vLLM, OpenAI), when it says so. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** What a streamed chunk or a whole answer says, reduced to what the metrics need. */
@@ -93,6 +95,8 @@ function usageOf(value: Record<string, unknown>): Usage | undefined {
   if (typeof reasoning === 'number' && Number.isInteger(reasoning) && reasoning >= 0 && reasoning <= completion) {
     out.completion_tokens_details = { reasoning_tokens: reasoning };
   }
+  const prompted = usage['prompt_tokens_details'];
+  if (isObject(prompted) && typeof prompted['cached_tokens'] === 'number') out.prompt_tokens_details = { cached_tokens: prompted['cached_tokens'] };
   return out;
 }
 

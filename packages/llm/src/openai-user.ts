@@ -2,7 +2,8 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
 import { llmStatsOf } from './attach.ts';
-import type { LlmOutcome, TokenSource } from './llm-entry.ts';
+import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
+import { noteLlmSample } from './request-samples.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
 
@@ -169,6 +170,24 @@ export class OpenAIUser extends HttpUser {
     const headers = this.#headers(options.headers);
     const startTime = Date.now();
     let result: LlmResult | undefined;
+    // Built once the body is read: noted on the response for the request event's listeners
+    // (the requests log), then recorded in LlmStats.
+    const sampleOf = (r: LlmResult): LlmSample => ({
+      name,
+      model,
+      outcome: r.outcome,
+      retryAfter: r.retryAfter !== null,
+      startTime,
+      e2e: r.timings.e2e,
+      ttft: r.timings.ttft ?? undefined,
+      answerTtft: r.timings.answerTtft ?? undefined,
+      itl: stream ? r.timings.itl : undefined,
+      inputTokens: r.usage?.prompt_tokens,
+      outputTokens: r.outputTokens ?? undefined,
+      reasoningTokens: r.reasoningTokens ?? undefined,
+      cachedTokens: r.usage?.prompt_tokens_details?.cached_tokens,
+      tokenSource: r.tokenSource,
+    });
     if (stream) {
       await this.client.post(path, {
         json,
@@ -179,6 +198,7 @@ export class OpenAIUser extends HttpUser {
         catchResponse: async (response) => {
           result = await readStream(response, kind);
           result.retryAfter = headerValue(response, 'retry-after');
+          noteLlmSample(response, sampleOf(result));
           return this.#judge(response, result, options.catchResponse, bodyError(response, result));
         },
       });
@@ -191,27 +211,14 @@ export class OpenAIUser extends HttpUser {
         catchResponse: (response) => {
           result = readAnswer(response, kind);
           result.retryAfter = headerValue(response, 'retry-after');
+          noteLlmSample(response, sampleOf(result));
           return this.#judge(response, result, options.catchResponse, bodyError(response, result));
         },
       });
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= emptyResult('the response could not be read');
-    llmStatsOf(this.environment).record({
-      name,
-      model,
-      outcome: result.outcome,
-      retryAfter: result.retryAfter !== null,
-      startTime,
-      e2e: result.timings.e2e,
-      ttft: result.timings.ttft ?? undefined,
-      answerTtft: result.timings.answerTtft ?? undefined,
-      itl: stream ? result.timings.itl : undefined,
-      inputTokens: result.usage?.prompt_tokens,
-      outputTokens: result.outputTokens ?? undefined,
-      reasoningTokens: result.reasoningTokens ?? undefined,
-      tokenSource: result.tokenSource,
-    });
+    llmStatsOf(this.environment).record(sampleOf(result));
     return result;
   }
 
