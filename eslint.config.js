@@ -18,6 +18,8 @@ export default defineConfig(
       'bench/out/**',
       'test/artifacts/**',
       '*-output/**',
+      // A user file's compiled copy while it loads (as in .gitignore).
+      '**/.*.locusta-*.mjs',
       // Meant not to parse: the CLI's error for it is what a test checks.
       'test/fixtures/syntax-error.ts',
     ],

@@ -195,6 +195,21 @@ describe('user files', () => {
     expect(r2.stdout).toBe('Available Users:\n    FirstUser\n    SimpleUser\n');
   });
 
+  it('removes the compiled copy a killed process left beside the user file, and only that', async () => {
+    const dir = tempDir();
+    const { copyFileSync, existsSync, writeFileSync } = await import('node:fs');
+    copyFileSync(join(FIXTURES, 'simple.ts'), join(dir, 'locustfile.ts'));
+    // Above Linux's largest pid: no process has it. The live one is this test's own process.
+    const stale = join(dir, '.locustfile.ts.locusta-4194305.mjs');
+    const live = join(dir, `.locustfile.ts.locusta-${process.pid}.mjs`);
+    writeFileSync(stale, '');
+    writeFileSync(live, '');
+    const r = await runLocusta(['-l'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+
   it("resolves 'locusta' to the running CLI from a file outside the repository", async () => {
     const dir = tempDir();
     const { copyFileSync } = await import('node:fs');

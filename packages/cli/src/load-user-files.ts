@@ -117,6 +117,7 @@ async function importUserFile(file: string, ctx: LoaderContext): Promise<Record<
     }
     throw fileError(`${position(file)}: error: ${messageOf(err)}`);
   }
+  removeStaleCopies(file);
   const beside = join(dirname(file), `.${basename(file)}.locusta-${process.pid}.mjs`);
   let out = beside;
   try {
@@ -135,6 +136,39 @@ async function importUserFile(file: string, ctx: LoaderContext): Promise<Record<
     } catch {
       // already gone: nothing to clean
     }
+  }
+}
+
+/**
+ * Removes the compiled copies of `file` that processes no longer running left beside it: a
+ * process killed while the user file was importing never reaches its own clean-up.
+ */
+function removeStaleCopies(file: string): void {
+  const prefix = `.${basename(file)}.locusta-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.mjs') ? name.slice(prefix.length, -'.mjs'.length) : '';
+    if (!/^\d+$/.test(pid) || isRunning(Number(pid))) continue;
+    try {
+      unlinkSync(join(dirname(file), name));
+    } catch {
+      // removed by another process starting at the same time
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
