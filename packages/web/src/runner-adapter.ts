@@ -45,6 +45,8 @@ export function adaptRunner(runner: LocalRunner | MasterRunner): WebRunner {
     },
     stop: () => runner.stop(),
     resetStats() {
+      // Requests in flight now started before the reset: they must not land in the new figures.
+      env.measurement.resetAt();
       runner.stats.reset();
       runner.exceptions.reset();
       env.events.resetStats.fire();
