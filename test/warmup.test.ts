@@ -75,6 +75,23 @@ describe('--warmup and --cooldown judge requests by when they started', () => {
     checkRun(run);
   });
 
+  it('--reset-stats: a request in flight at the reset is not recorded when it ends', async () => {
+    // Four users at two a second: the reset (spawning complete, 1 s or more in) comes while the
+    // held /first requests of the first two are in flight; the last ones may start on either side.
+    const server = await phaseServer();
+    const prefix = join(tempDir(), 'run');
+    const r = await runLocusta([
+      '-f', join(FIXTURES, 'phases.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '2', '-t', '4s', '-s', '5', '--reset-stats', '--csv', prefix,
+    ]);
+    expect(server.counts.get('GET /first')).toBe(4);
+    const stats = readCsv(`${prefix}_stats.csv`);
+    const counted = Number(stats.find((row) => row[1] === '/first')?.[2] ?? 0);
+    const excluded = Number(/Excluded 0 requests started during warm-up, 0 during cool-down, (\d+) before the statistics were reset/.exec(r.stderr)?.[1]);
+    expect(excluded).toBeGreaterThanOrEqual(2);
+    expect(counted + excluded).toBe(4);
+    expect(Number(stats.find((row) => row[1] === '/steady')![2])).toBe(server.counts.get('GET /steady'));
+  });
+
   it.each([
     ['a warm-up not shorter than the run', ['--warmup', '1m', '-t', '30s'], "argument --warmup: --warmup '1m' is not shorter than -t/--run-time '30s': no request would be measured"],
     ['a cool-down without a run time', ['--cooldown', '10s'], "argument --cooldown: '10s' needs -t/--run-time: the cool-down is counted back from the end of a timed run"],
