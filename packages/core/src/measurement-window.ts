@@ -54,8 +54,9 @@ export class MeasurementWindow {
    * this worker, so its counts start again (a later spawn of the same test keeps them).
    */
   set(offsets: WindowOffsets, first: boolean, now: number = nowSeconds()): void {
-    this.#warmupEnd = offsets.warmupEnd === null ? -Infinity : now + offsets.warmupEnd;
-    this.#cooldownStart = offsets.cooldownStart === null ? Infinity : now + offsets.cooldownStart;
+    // A field left out (an older master's frame) is no bound, as null.
+    this.#warmupEnd = typeof offsets.warmupEnd === 'number' ? now + offsets.warmupEnd : -Infinity;
+    this.#cooldownStart = typeof offsets.cooldownStart === 'number' ? now + offsets.cooldownStart : Infinity;
     if (!first) return;
     this.#resetAt = -Infinity;
     this.#excluded = { warmup: 0, cooldown: 0, reset: 0 };
