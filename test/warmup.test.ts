@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { startServer, tempDir } from '@locusta/test-support';
@@ -38,7 +39,7 @@ async function runPhases(extra: string[]) {
   const server = await phaseServer();
   const dir = tempDir();
   const prefix = join(dir, 'run');
-  const r = await runLocusta(['-f', join(FIXTURES, 'phases.ts'), '-H', server.url, ...WINDOW, '--csv', prefix, ...extra]);
+  const r = await runLocusta(['-f', join(FIXTURES, 'phases.ts'), '-H', server.url, ...WINDOW, '--csv', prefix, '--html', `${prefix}.html`, ...extra]);
   const count = (path: string) => server.counts.get(`GET ${path}`) ?? 0;
   return { r, prefix, first: count('/first'), steady: count('/steady'), last: count('/last') };
 }
@@ -61,7 +62,9 @@ function checkRun(run: Awaited<ReturnType<typeof runPhases>>): void {
   expect(historyNames.has('/last')).toBe(false);
   const summary = finalSummary(r.stderr);
   expect(summary.get('Aggregated')).toEqual({ requests: steady, failures: 0 });
-  expect(r.stderr).toContain(`Excluded ${first} requests started during warm-up, ${last} during cool-down\n`);
+  const line = `Excluded ${first} requests started during warm-up, ${last} during cool-down`;
+  expect(r.stderr).toContain(`${line}\n`);
+  expect(readFileSync(`${prefix}.html`, 'utf8')).toContain(line);
 }
 
 describe('--warmup and --cooldown judge requests by when they started', () => {

@@ -150,8 +150,8 @@ describe('master frames', () => {
     expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 12.5, cooldownStart: null } } })).toBe('accepted');
     expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: -3, cooldownStart: 40 } } })).toBe('accepted');
     expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: Number.POSITIVE_INFINITY, cooldownStart: null } } })).toMatch(/window\.warmupEnd/);
-    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 1 } } })).toBe('accepted');
-    expect(decode({ type: 'spawn', data: { ...spawn, window: 'soon' } })).toMatch(/window/);
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 1 } as never } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, window: 'soon' as never } })).toMatch(/window/);
     expect(decode({ type: 'user_files', data: { files: [{ name: 'a.mjs', contents: 'x' }] } })).toBe('accepted');
     expect(decode({ type: 'user_files', data: { files: [{ name: '', contents: 'x' }] } })).toMatch(/name/);
     expect(decode({ type: 'ack', data: { index: -1 } })).toMatch(/index/);
