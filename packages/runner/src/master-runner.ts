@@ -233,7 +233,8 @@ export class MasterRunner implements Runner {
     for (const [key, check] of this.#reportChecks) {
       if (!Object.hasOwn(custom, key)) continue;
       const why = check(custom[key]);
-      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}.${why}`);
+      // A wire-schema check's reason starts with its own `.field`; a family's is a bare path.
+      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}${why.startsWith('.') || why.startsWith('[') ? '' : '.'}${why}`);
     }
   }
 
