@@ -66,4 +66,20 @@ describe('the master validates what workers send', () => {
     expect(r.stderr).toMatch(/Closing the connection of worker fake_llm \(127\.0\.0\.1:\d+\): malformed 'stats' message: custom\.llm\.total\.requests: expected an integer >= 0/);
     expect(r.stderr).not.toContain('NaN');
   });
+
+  it('a report whose excluded counts are broken is refused, and its counts are not added up', async () => {
+    const port = await freePort();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'simple.ts'), '-H', 'http://127.0.0.1:1', '--master', '--master-bind-host', '127.0.0.1',
+      '--master-bind-port', String(port), '--headless', '-u', '1', '-r', '1', '-t', '20s', '--warmup', '5s',
+    ]);
+    await master.waitFor('Master listening');
+    const empty = { entries: [], total: { name: 'Aggregated', method: '', numRequests: 0, numNoneRequests: 0, numFailures: 0, totalResponseTime: 0, minResponseTime: null, maxResponseTime: 0, totalContentLength: 0, startTime: 1, lastRequestTimestamp: null, numReqsPerSec: [], numFailPerSec: [], histogram: new Uint8Array() }, errors: [] };
+    const excluded = { warmup: -1000, cooldown: 0, reset: 0 };
+    const bad = packr.pack({ type: 'stats', nodeId: 'fake_ex', data: { stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: { excluded } } });
+    expect((await fakeWorker(port, 'fake_ex', [bad])).closed).toBe(true);
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Closing the connection of worker fake_ex \(127\.0\.0\.1:\d+\): malformed 'stats' message: custom\.excluded\.warmup: expected an integer in \[0, /);
+    expect(r.stderr).toContain('Excluded 0 requests started during warm-up, 0 during cool-down');
+  });
 });

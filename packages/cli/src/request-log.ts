@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Environment, OutputExtension, RequestEvent } from '@locusta/core';
-import { messageOf } from '@locusta/core';
+import { messageOf, requestStartTime } from '@locusta/core';
 import { addLlmLogFields, llmSampleOf } from '@locusta/llm';
 import type { RequestLogTotals, RequestLogWriter } from './request-log-writer.ts';
 
@@ -78,15 +78,11 @@ export class RequestLog implements OutputExtension {
   }
 
   /**
-   * Whether the statistics keep this request: an environment with a measurement window
-   * (`--warmup`, `--cooldown`) leaves out requests started outside it, and so does the log.
-   * Read where the environment has one; without it every request counts.
+   * Whether the statistics keep this request: the measurement window (`--warmup`, `--cooldown`,
+   * a reset) leaves out requests started outside it, and so does the log.
    */
   #measured(e: RequestEvent): boolean {
-    const window = (this.#env as { measurement?: { contains(startSeconds: number): boolean } }).measurement;
-    if (window === undefined) return true;
-    const start = typeof e.startTime === 'number' && Number.isFinite(e.startTime) ? e.startTime : Date.now() / 1000 - (e.responseTime ?? 0) / 1000;
-    return window.contains(start);
+    return this.#env.measurement.contains(requestStartTime(e.startTime, e.responseTime));
   }
 
   #enabled(): boolean {

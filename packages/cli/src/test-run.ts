@@ -18,7 +18,7 @@ import {
 import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
 import { reportData, writeHtmlReport } from './html-report.ts';
-import { renderHtmlReport } from '@locusta/report';
+import { escapeHtml, renderHtmlReport } from '@locusta/report';
 import type { OutputPaths } from './output-paths.ts';
 import type { StepsOutput } from './steps-output.ts';
 import type { RequestLog } from './request-log.ts';
@@ -166,6 +166,8 @@ export class TestRun {
     if (o.options.resetStats) {
       env.events.spawningComplete.addListener(() => {
         o.logger.info('Resetting stats');
+        // Requests in flight now started before the reset: they must not land in the new figures.
+        env.measurement.resetAt();
         stats.reset();
         for (const ext of outputsOf(env)) ext.reset?.();
       });
@@ -287,11 +289,17 @@ export class TestRun {
       userFiles: this.#o.userFiles ?? [],
       startTime,
       slos,
-      sections: outputsOf(this.#env).flatMap((ext) => {
+      sections: [...outputsOf(this.#env).flatMap((ext) => {
         const section = ext.htmlSection?.();
         return section ? [{ ...section, placement: ext.placement }] : [];
-      }),
+      }), ...this.#windowSection()],
     };
+  }
+
+  /** The report's note of the requests the measurement window left out, if it left any or was set. */
+  #windowSection(): NonNullable<ReportInputs['sections']> {
+    const line = this.#env.measurement.summary();
+    return line === undefined ? [] : [{ title: 'Measurement window', id: 'measurement-window', html: `<p>${escapeHtml(line)}</p>`, scroll: false }];
   }
 
   /** The HTML report of the statistics so far (the web UI's /stats/report). */
@@ -476,10 +484,11 @@ export class TestRun {
     if (slos.length > 0) printErr(formatSloTable(slos));
     tables('verdicts');
     const unawaited = this.#env.unawaitedRequests.summary();
+    const excluded = this.#env.measurement.summary();
     this.#names.stop();
     const names = this.#names.summaryLine();
     const failure = this.#o.failure?.();
-    const notes = [...(this.#o.summaryNotes?.() ?? []), ...[unawaited, names, this.#requestLogNote, failure].filter((n): n is string => n !== undefined && n !== '')];
+    const notes = [...(this.#o.summaryNotes?.() ?? []), ...[excluded, unawaited, names, this.#requestLogNote, failure].filter((n): n is string => n !== undefined && n !== '')];
     if (notes.length > 0) printErr(`${notes.join('\n')}\n`);
     // process.stdout writes synchronously to files and pipes on Linux; a bare writeSync(1) can
     // stop short on a non-blocking pipe and lose the end of a large document.

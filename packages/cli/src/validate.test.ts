@@ -203,3 +203,28 @@ describe('validateOptions: saturation search', () => {
     expect(usageError({ ...search, arrivalRate: 5 })).toBe('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
   });
 });
+
+describe('validateOptions: --warmup and --cooldown', () => {
+  it('take time spans, none by default', () => {
+    expect(settings()).toMatchObject({ warmup: 0, cooldown: 0 });
+    expect(settings({ warmup: '30s', cooldown: '10', runTime: '2m' })).toMatchObject({ warmup: 30, cooldown: 10, runTime: 120 });
+    expect(settings({ warmup: '1m' })).toMatchObject({ warmup: 60, runTime: undefined });
+  });
+
+  it('refuse what is not a time span, naming the option', () => {
+    expect(usageError({ warmup: '100r' })).toMatch(/^argument --warmup: Invalid time span format '100r'/);
+    expect(usageError({ cooldown: '-5s', runTime: '1m' })).toMatch(/^argument --cooldown: Invalid time span format '-5s'/);
+  });
+
+  it('refuse a cool-down without a run time to count back from', () => {
+    expect(usageError({ cooldown: '10s' })).toBe("argument --cooldown: '10s' needs -t/--run-time: the cool-down is counted back from the end of a timed run");
+  });
+
+  it('refuse a window that leaves nothing to measure', () => {
+    expect(usageError({ warmup: '1m', runTime: '30s' })).toBe("argument --warmup: --warmup '1m' is not shorter than -t/--run-time '30s': no request would be measured");
+    expect(usageError({ warmup: '30s', runTime: '30s' })).toMatch(/not shorter than -t\/--run-time '30s'/);
+    expect(usageError({ warmup: '20s', cooldown: '10s', runTime: '30s' })).toBe(
+      "argument --warmup: --warmup '20s' plus --cooldown '10s' is not shorter than -t/--run-time '30s': no request would be measured",
+    );
+  });
+});

@@ -17,6 +17,9 @@ export interface RunSettings {
   arrivals?: ArrivalPlan;
   /** Saturation search (`--step-users`, `--step-time`). */
   steps?: { users: number; time: number; settle: number; continueAfterFail: boolean };
+  /** `--warmup` and `--cooldown` in seconds; unset or 0 for none. */
+  warmup?: number;
+  cooldown?: number;
   /** `--slo` expressions, and the time from the start before a failure may abort the run. */
   slos?: Slo[];
   sloGrace?: number;
@@ -57,6 +60,7 @@ export function validateOptions(o: LocustaOptions): RunSettings {
   // As in Locust, -t 0 means no limit (a LOCUST_RUN_TIME=0 in a deployment keeps its meaning).
   const runTime = givenRunTime === 0 ? undefined : givenRunTime;
   const stopTimeout = timespan(o.stopTimeout, '-s/--stop-timeout');
+  const { warmup, cooldown } = measurementWindow(o, runTime);
   const host = typeof o.host === 'string' && o.host !== '' ? checkHost(o.host) : undefined;
   const level = String(o.loglevel).toUpperCase();
   if (!['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'].includes(level)) {
@@ -67,7 +71,36 @@ export function validateOptions(o: LocustaOptions): RunSettings {
   const arrivals = arrivalPlan(o);
   const steps = stepPlan(o, users);
   if (arrivals && steps) throw usageError('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
-  return { users: arrivals && o.users === undefined ? defaultArrivalUsers(arrivals) : users, spawnRate, runTime, stopTimeout, host, arrivals, steps, slos, sloGrace };
+  return {
+    users: arrivals && o.users === undefined ? defaultArrivalUsers(arrivals) : users,
+    spawnRate,
+    runTime,
+    stopTimeout,
+    host,
+    arrivals,
+    steps,
+    slos,
+    sloGrace,
+    warmup,
+    cooldown,
+  };
+}
+
+/**
+ * `--warmup` and `--cooldown`: time spans, judged against the run time, since a window that
+ * leaves nothing to measure would end in an empty summary that looks like a server that never answered.
+ */
+function measurementWindow(o: LocustaOptions, runTime: number | undefined): { warmup: number; cooldown: number } {
+  const warmup = timespan(o.warmup, '--warmup');
+  const cooldown = timespan(o.cooldown, '--cooldown');
+  if (cooldown > 0 && runTime === undefined) {
+    throw usageError(`argument --cooldown: '${String(o.cooldown)}' needs -t/--run-time: the cool-down is counted back from the end of a timed run`);
+  }
+  if (runTime !== undefined && warmup + cooldown >= runTime) {
+    const what = cooldown > 0 ? `--warmup '${String(o.warmup)}' plus --cooldown '${String(o.cooldown)}'` : `--warmup '${String(o.warmup)}'`;
+    throw usageError(`argument --warmup: ${what} is not shorter than -t/--run-time '${String(o.runTime)}': no request would be measured`);
+  }
+  return { warmup, cooldown };
 }
 
 function sloList(texts: readonly string[] | undefined): Slo[] {

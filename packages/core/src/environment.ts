@@ -1,3 +1,4 @@
+import { MeasurementWindow } from './measurement-window.ts';
 import { UnawaitedRequests } from './unawaited-requests.ts';
 import type { Events, RunnerHandle } from './events.ts';
 import { events as globalEvents } from './events.ts';
@@ -44,6 +45,8 @@ export class Environment {
   processExitCode: number | undefined;
   /** Requests found in flight when their task returned (forgotten awaits). */
   readonly unawaitedRequests = new UnawaitedRequests();
+  /** Which requests count, by their start time (`--warmup`, `--cooldown`, resets). */
+  readonly measurement = new MeasurementWindow();
 
   constructor(options: EnvironmentOptions = {}) {
     this.events = options.events ?? globalEvents;

@@ -147,3 +147,24 @@ describe('OpenAIUser against the mock server, through a LocalRunner', () => {
     expect(llm.total.failures).toBe(0);
   });
 });
+
+describe('OpenAIUser and the measurement window', () => {
+  it('records no LLM metrics for requests started in the warm-up, as the request statistics record none', async () => {
+    const server = await mock();
+    const env = testEnvironment({ userClasses: [userClass('chat', { stream: true })], host: server.url, stopTimeout: 30 });
+    env.measurement.configure({ warmup: 3600 });
+    const llm = attachLlmStats(env, { role: 'local' });
+    const stats = new RequestStats();
+    const runner = new LocalRunner(env, stats, new ExceptionStats());
+    cleanups.push(() => runner.quit());
+    await runner.start(2, 100);
+    await waitUntil(() => env.measurement.excluded.warmup >= 6, 20_000);
+    expect(stats.total.numRequests).toBe(0);
+    expect(llm.total.requests).toBe(0);
+    // The warm-up ends now: what starts from here is recorded by both.
+    env.measurement.set({ warmupEnd: 0, cooldownStart: null }, false);
+    await waitUntil(() => llm.total.requests >= 6, 20_000);
+    await runner.quit();
+    expect(stats.total.numRequests).toBeGreaterThanOrEqual(6);
+  });
+});

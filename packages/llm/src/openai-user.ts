@@ -218,6 +218,8 @@ export class OpenAIUser extends HttpUser {
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= emptyResult('the response could not be read');
+    // Started in the warm-up or cool-down (or before a reset): left out, as its HTTP request was.
+    if (!this.environment.measurement.contains(startTime / 1000)) return result;
     llmStatsOf(this.environment).record(sampleOf(result));
     return result;
   }

@@ -1,5 +1,5 @@
 import type { Environment, RequestEvent } from '@locusta/core';
-import { messageOf, stackOf } from '@locusta/core';
+import { messageOf, requestStartTime, stackOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 
 /** Times up to 10^12 ms (31 years) are kept; NaN, Infinity and other non-numbers mean no time, a negative one 0. */
@@ -11,7 +11,8 @@ function responseTimeOf(rt: unknown): number | null {
 /**
  * Feeds request and userError events into the statistics while attached. A failed request is
  * counted as a request and as a failure, as in Locust. Detaching freezes the statistics: late
- * events of killed users are not counted.
+ * events of killed users are not counted. A request that started outside the environment's
+ * measurement window (warm-up, cool-down, before a reset) is left out, and counted as such.
  */
 export class EventRecorder {
   readonly #env: Environment;
@@ -22,10 +23,13 @@ export class EventRecorder {
 
   constructor(env: Environment, stats: RequestStats, exceptions: ExceptionStats) {
     this.#env = env;
+    const window = env.measurement;
     this.#onRequest = (e) => {
       // User code fires request events too: a time or length that is not a number >= 0 would make
       // a report the master refuses (and lose the worker's statistics), so it is made one here.
       const rt = responseTimeOf(e.responseTime);
+      // Judged by when it started (--warmup, --cooldown, a reset).
+      if (!window.admits(requestStartTime(e.startTime, rt))) return;
       const length = typeof e.responseLength === 'number' && e.responseLength > 0 && e.responseLength < Number.MAX_VALUE ? e.responseLength : 0;
       const type = typeof e.requestType === 'string' ? e.requestType : String(e.requestType);
       const name = typeof e.name === 'string' ? e.name : String(e.name);
@@ -36,7 +40,10 @@ export class EventRecorder {
         stats.logScheduled(type, name, rt, length, lag, e.exception);
       }
     };
-    this.#onScheduleLag = (e) => stats.schedule.recordLag(Number.isFinite(e.lag) && e.lag < 1e12 ? e.lag : 0);
+    // A task's lag is known as it starts: now is its start time.
+    this.#onScheduleLag = (e) => {
+      if (window.contains(Date.now() / 1000)) stats.schedule.recordLag(Number.isFinite(e.lag) && e.lag < 1e12 ? e.lag : 0);
+    };
     this.#onUserError = (e) => {
       exceptions.log(messageOf(e.exception), e.tb ?? stackOf(e.exception), env.nodeId);
     };

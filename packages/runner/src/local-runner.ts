@@ -104,6 +104,7 @@ export class LocalRunner implements Runner {
     const env = this.environment;
     this.stats.reset();
     this.exceptions.reset();
+    env.measurement.start();
     this.#recorder.attach();
     for (const name of filterTasksByTags(env.userClasses, env.tags, env.excludeTags)) {
       env.logger.warn(`${name} had no tasks left after filtering, instantiating it will fail!`);

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Environment, UnawaitedDelta, UserClass } from '@locusta/core';
+import type { Environment, ExcludedCounts, UnawaitedDelta, UserClass } from '@locusta/core';
 import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
 import type { WebSocket } from 'ws';
@@ -18,6 +18,7 @@ import { CPU_WARNING_THRESHOLD } from './usage-monitor.ts';
 import { UsersDispatcher } from './users-dispatcher.ts';
 import type { LostWorker, WorkerNode } from './worker-node.ts';
 import { HEARTBEAT_LIVENESS } from './worker-node.ts';
+import { EXCLUDED_KEY, checkExcluded } from './excluded-report.ts';
 import { UNAWAITED_KEY, checkUnawaited } from './unawaited-report.ts';
 
 export interface MasterOptions {
@@ -85,6 +86,7 @@ export class MasterRunner implements Runner {
     environment.stats = stats;
     environment.nodeId = 'master';
     this.registerReportCheck(UNAWAITED_KEY, checkUnawaited);
+    this.registerReportCheck(EXCLUDED_KEY, checkExcluded);
   }
 
   get state(): RunnerState {
@@ -231,7 +233,8 @@ export class MasterRunner implements Runner {
     for (const [key, check] of this.#reportChecks) {
       if (!Object.hasOwn(custom, key)) continue;
       const why = check(custom[key]);
-      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}.${why}`);
+      // A wire-schema check's reason starts with its own `.field`; a family's is a bare path.
+      if (why !== undefined) throw new ProtocolError(`malformed 'stats' message: custom.${key}${why.startsWith('.') || why.startsWith('[') ? '' : '.'}${why}`);
     }
   }
 
@@ -284,6 +287,7 @@ export class MasterRunner implements Runner {
         this.stats.merge(msg.data.stats);
         this.exceptions.merge(msg.data.exceptions);
         if (msg.data.custom[UNAWAITED_KEY] !== undefined) this.environment.unawaitedRequests.merge(msg.data.custom[UNAWAITED_KEY] as UnawaitedDelta);
+        if (msg.data.custom[EXCLUDED_KEY] !== undefined) this.environment.measurement.merge(msg.data.custom[EXCLUDED_KEY] as ExcludedCounts);
         worker.userCount = msg.data.userCount;
         worker.userClassesCount = msg.data.userClassesCount;
         this.environment.events.workerReport.fire({ clientId: worker.id, data: msg.data as unknown as Record<string, unknown> });
@@ -476,6 +480,7 @@ export class MasterRunner implements Runner {
     const env = this.environment;
     this.stats.reset();
     this.exceptions.reset();
+    env.measurement.start();
     filterTasksByTags(env.userClasses, env.tags, env.excludeTags);
     await env.events.testStart.fireAsync({ environment: env });
   }
@@ -523,7 +528,14 @@ export class MasterRunner implements Runner {
 
   #spawnBase(timestamp: number, counts: Record<string, number>): SpawnData {
     const env = this.environment;
-    return { timestamp, userClassesCount: counts, host: env.host ?? null, stopTimeout: env.stopTimeout, parsedOptions: plainOptions(env.parsedOptions) };
+    return {
+      timestamp,
+      userClassesCount: counts,
+      host: env.host ?? null,
+      stopTimeout: env.stopTimeout,
+      parsedOptions: plainOptions(env.parsedOptions),
+      window: env.measurement.offsets(),
+    };
   }
 
   #sendSpawns(distribution: Record<string, Record<string, number>>): void {

@@ -147,6 +147,11 @@ describe('master frames', () => {
     expect(decode({ type: 'spawn', data: { ...spawn, arrivals: { ...arrivals, index: 2 } } })).toMatch(/index 2 is not below count 2/);
     expect(decode({ type: 'spawn', data: { ...spawn, userClassesCount: { A: -1 } } })).toMatch(/userClassesCount/);
     expect(decode({ type: 'spawn', data: { ...spawn, stopTimeout: Number.NaN } })).toMatch(/stopTimeout/);
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 12.5, cooldownStart: null } } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: -3, cooldownStart: 40 } } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: Number.POSITIVE_INFINITY, cooldownStart: null } } })).toMatch(/window\.warmupEnd/);
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 1 } as never } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, window: 'soon' as never } })).toMatch(/window/);
     expect(decode({ type: 'user_files', data: { files: [{ name: 'a.mjs', contents: 'x' }] } })).toBe('accepted');
     expect(decode({ type: 'user_files', data: { files: [{ name: '', contents: 'x' }] } })).toMatch(/name/);
     expect(decode({ type: 'ack', data: { index: -1 } })).toMatch(/index/);

@@ -4,6 +4,7 @@
  * one discriminated union. The codec uses msgpackr's defaults: no `sequential` records or shared
  * `structures`, because those make a message depend on earlier ones and break after a reconnect.
  */
+import type { WindowOffsets } from '@locusta/core';
 import { LocustaError, messageOf } from '@locusta/core';
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
@@ -63,6 +64,11 @@ export interface SpawnData {
   parsedOptions: Record<string, unknown>;
   /** Arrival-rate mode: this worker's share of the arrivals (userClassesCount is then empty). */
   arrivals?: ArrivalShare;
+  /**
+   * The measurement window (`--warmup`, `--cooldown`) as seconds from when the master sent
+   * this: the worker judges its requests' start times by it, with its own clock.
+   */
+  window?: WindowOffsets;
 }
 
 /** Master -> worker. */
@@ -137,6 +143,7 @@ const MASTER_SCHEMAS: Record<MasterMessage['type'], Check> = {
     stopTimeout: num(0),
     parsedOptions: record(any, 10_000),
     arrivals: nullable(arrivalShare),
+    window: nullable(object({ warmupEnd: nullable(num(-1e9, 1e9)), cooldownStart: nullable(num(-1e9, 1e9)) })),
   }),
   spawning_complete: object({ userCount: int(0) }),
   stop: nil,

@@ -13,6 +13,7 @@ import { openMasterSocket } from './master-socket.ts';
 import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
+import { EXCLUDED_KEY } from './excluded-report.ts';
 import { UNAWAITED_KEY } from './unawaited-report.ts';
 
 export interface WorkerOptions {
@@ -220,6 +221,9 @@ export class WorkerRunner implements Runner {
     env.stopTimeout = data.stopTimeout;
     // The master's options, custom ones included, win over the worker's own command line.
     env.parsedOptions = { ...env.parsedOptions, ...data.parsedOptions };
+    // Every spawn carries the window as offsets from its sending, so a worker that joins late
+    // still ends its warm-up and starts its cool-down when the master's do.
+    if (data.window) env.measurement.set(data.window, !this.#testRunning);
     if (!this.#testRunning) {
       this.#testRunning = true;
       this.stats.reset();
@@ -295,6 +299,8 @@ export class WorkerRunner implements Runner {
     this.environment.events.reportToMaster.fire({ clientId: this.nodeId, data: custom });
     const unawaited = this.environment.unawaitedRequests.takeDelta();
     if (unawaited) custom[UNAWAITED_KEY] = unawaited;
+    const excluded = this.environment.measurement.takeDelta();
+    if (excluded) custom[EXCLUDED_KEY] = excluded;
     const stats = this.stats.serialize();
     for (const entry of [...stats.entries, stats.total]) entry.histogram = packBuckets(entry.histogram);
     if (stats.schedule) stats.schedule.lag = packBuckets(stats.schedule.lag);

@@ -17,6 +17,8 @@ export function applyStartOptions(env: Environment, users: number, spawnRate: nu
   parsed['spawnRate'] = spawnRate;
   parsed['spawn-rate'] = spawnRate;
   if (options.host !== undefined) parsed['host'] = options.host;
+  // The cool-down counts back from the run time of the form, which may not be -t's.
+  if (options.runTime !== undefined) env.measurement.runTime = options.runTime > 0 ? options.runTime : undefined;
   for (const [name, value] of Object.entries(options.custom)) {
     parsed[name] = value;
     parsed[camelCase(name)] = value;
@@ -45,6 +47,8 @@ export function adaptRunner(runner: LocalRunner | MasterRunner): WebRunner {
     },
     stop: () => runner.stop(),
     resetStats() {
+      // Requests in flight now started before the reset: they must not land in the new figures.
+      env.measurement.resetAt();
       runner.stats.reset();
       runner.exceptions.reset();
       env.events.resetStats.fire();
