@@ -133,7 +133,7 @@ export function parseEmbedRequest(raw: string): EmbedRequest {
 }
 
 /** Dimensions of the mock's embeddings. */
-export const EMBEDDING_DIMENSIONS = 16;
+const EMBEDDING_DIMENSIONS = 16;
 
 /** A unit vector that depends on the text only: the same input always gets the same embedding. */
 export function embeddingOf(model: string, text: string): number[] {
@@ -156,7 +156,7 @@ export function embedTokens(inputs: readonly string[]): number {
  * How many thinking tokens a thinking model spends on a prompt before it answers: 16..64,
  * a function of the prompt, so the same request always thinks as long.
  */
-export function thinkingTokens(promptText: string): number {
+function thinkingTokens(promptText: string): number {
   return 16 + (fnv1a(`think\n${promptText}`) % 49);
 }
 
@@ -242,7 +242,7 @@ function chunk(meta: ChunkMeta, text: string, thinking: boolean): JsonObject {
 }
 
 /** The last object: done, why, and the timings. */
-export function finalObject(meta: ChunkMeta, finishReason: string, timings: OllamaTimings): JsonObject {
+function finalObject(meta: ChunkMeta, finishReason: string, timings: OllamaTimings): JsonObject {
   return { ...chunk(meta, '', false), done: true, done_reason: finishReason, ...timings };
 }
 
