@@ -34,5 +34,17 @@ describe("OllamaUser from the CLI (a thinking model on Ollama's native API, agai
     expect(total[col('Token source')]).toBe('usage');
     expect(Number(total[col('TTFT p50 (ms)')])).toBeGreaterThan(0);
     expect(Number(total[col('TTFT p50 (ms)')])).toBeLessThan(Number(total[col('E2E p50 (ms)')]));
+
+    // The server's own timings, merged across workers: one sample per answer.
+    const timings = readCsv(join(dir, 'run_ollama.csv'));
+    const scol = (name: string) => timings[0]!.indexOf(name);
+    const agg = timings.find((row) => row[scol('Name')] === 'Aggregated')!;
+    expect(Number(agg[scol('Answers with timings')])).toBe(chats);
+    const chatRow = timings.find((row) => row[scol('Name')] === 'chat qwen3:8b')!;
+    expect(Number(chatRow[scol('Answers with timings')])).toBe(chats);
+    // The server's total is part of what the client waited for.
+    expect(Number(agg[scol('Server total p50 (ms)')])).toBeGreaterThan(0);
+    expect(Number(agg[scol('Server total p50 (ms)')])).toBeLessThanOrEqual(Number(agg[scol('Client E2E p50 (ms)')]));
+    expect(r.stderr).toContain('Ollama server timings');
   });
 });

@@ -2,6 +2,7 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
 import { llmStatsOf } from './attach.ts';
+import { ollamaStatsOf } from './ollama-output.ts';
 import type { LlmOutcome, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
@@ -139,6 +140,8 @@ export class OllamaUser extends HttpUser {
       outputTokens: result.outputTokens ?? undefined,
       tokenSource: result.tokenSource,
     });
+    // The server's own timings, for successes as the client's latencies are.
+    if (result.outcome === 'success' && result.final !== null) ollamaStatsOf(this.environment).record(name, model, result.final);
     return result;
   }
 
