@@ -7,7 +7,7 @@ import type { OllamaEntry, OllamaStatsData, ServerTiming } from './ollama-server
 import { OllamaServerStats, checkOllamaReport } from './ollama-server-stats.ts';
 
 /** The key of the family in worker reports and the suffix of its files. */
-export const OLLAMA_REPORT_KEY = 'ollama';
+const OLLAMA_REPORT_KEY = 'ollama';
 
 // One OllamaServerStats per Environment, under a global symbol as LlmStats are (see attach.ts),
 // so a copy of this package bundled into a user file records into the stats the CLI reports.

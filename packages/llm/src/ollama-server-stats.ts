@@ -4,7 +4,7 @@ import { record } from './histograms.ts';
 import type { OllamaFinal } from './ollama-chunks.ts';
 
 /** The server's own timings Ollama reports in its last object, by the name of their histogram. */
-export const SERVER_TIMINGS = {
+const SERVER_TIMINGS = {
   load: 'load_duration',
   promptEval: 'prompt_eval_duration',
   eval: 'eval_duration',
