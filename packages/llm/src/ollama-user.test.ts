@@ -78,6 +78,10 @@ describe('OllamaUser against the mock server, through a LocalRunner', () => {
       expect(r.thinking.split(' ').length + r.text.split(' ').length).toBe(r.outputTokens);
       expect(r.timings.ttft).toBeGreaterThan(0);
       expect(r.timings.ttft).toBeLessThanOrEqual(r.timings.e2e);
+      // The answer starts after the thinking.
+      expect(r.answerTtft).toBeGreaterThan(r.timings.ttft!);
+      expect(r.answerTtft).toBeLessThanOrEqual(r.timings.e2e);
+      expect(r.thinkingChunks).toBe(r.thinking.split(' ').length);
       expect(r.final!.total_duration).toBeGreaterThan(0);
     }
   });

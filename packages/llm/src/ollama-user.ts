@@ -22,6 +22,10 @@ export interface OllamaResult {
   final: OllamaFinal | null;
   /** TTFT is to the first chunk with thinking or answer text; ITL between such chunks. */
   timings: LlmTimings;
+  /** Ms to the first chunk with answer text (after the thinking); null when not streamed or none came. */
+  answerTtft: number | null;
+  /** Streamed chunks that carried thinking: the thinking tokens, one a chunk as Ollama streams. */
+  thinkingChunks: number;
   /** HTTP status; 0 when no response came. */
   status: number;
   /** The output tokens counted in LlmStats (`eval_count`, else non-empty chunks); null when unknown. */
@@ -179,6 +183,8 @@ async function readStream(response: StreamedResponse, endpoint: OllamaEndpoint):
   let last = 0;
   let final: OllamaFinal | null = null;
   let chunks = 0;
+  let thinkingChunks = 0;
+  let answerTtft: number | null = null;
   let problem: string | undefined;
   for await (const item of response.ndjson()) {
     if (!item.ok) {
@@ -195,8 +201,14 @@ async function readStream(response: StreamedResponse, endpoint: OllamaEndpoint):
     if (chunk.final !== undefined) final = chunk.final;
     if (chunk.thinking === '' && chunk.content === '') continue;
     chunks++;
-    if (chunk.thinking !== '') thinking.push(chunk.thinking);
-    if (chunk.content !== '') content.push(chunk.content);
+    if (chunk.thinking !== '') {
+      thinking.push(chunk.thinking);
+      thinkingChunks++;
+    }
+    if (chunk.content !== '') {
+      content.push(chunk.content);
+      answerTtft ??= performance.now() - start;
+    }
     if (ttft === null) {
       ttft = response.markFirstToken();
       last = ttft;
@@ -210,7 +222,11 @@ async function readStream(response: StreamedResponse, endpoint: OllamaEndpoint):
   // A body that broke off has its error set by the time the loop ends.
   let error = problem ?? response.error?.message;
   if (error === undefined && final === null) error = 'the stream ended without its last object (done: true)';
-  return finish(status, content.join(''), thinking.join(''), final, e2e, ttft, itl, chunks, true, error);
+  const result = finish(status, content.join(''), thinking.join(''), final, e2e, ttft, itl, chunks, true, error);
+  // The first chunk's own time is TTFT: an answer with no thinking has the same two.
+  result.answerTtft = answerTtft === null ? null : thinkingChunks === 0 ? ttft : answerTtft;
+  result.thinkingChunks = thinkingChunks;
+  return result;
 }
 
 /** Reads a whole (`stream: false`) answer. */
@@ -247,7 +263,7 @@ function finish(
   const evalCount = final?.eval_count;
   const tokenSource: TokenSource = evalCount !== undefined ? 'usage' : streamed ? 'chunks' : 'none';
   const outputTokens = evalCount !== undefined ? evalCount : streamed ? chunks : null;
-  return { text, thinking, final, timings: { ttft, e2e, itl }, status, outputTokens, tokenSource, outcome, error: error ?? null, retryAfter: null };
+  return { text, thinking, final, timings: { ttft, e2e, itl }, answerTtft: null, thinkingChunks: 0, status, outputTokens, tokenSource, outcome, error: error ?? null, retryAfter: null };
 }
 
 /** What the body of a 2xx answer said was wrong; undefined for a transport error, which the session records as itself. */
