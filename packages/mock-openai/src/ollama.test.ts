@@ -118,6 +118,18 @@ describe('POST /api/chat', () => {
     expect(objects.at(-1).eval_count).toBe(5);
   });
 
+  it('reports the time its latency model took: with a fixed latency, total_duration covers it', async () => {
+    const server = await start({ fixedLatencyMs: 150 });
+    const whole = JSON.parse((await post(server, '/api/chat', chat({ stream: false }))).text);
+    // The answer is sent when the 150 ms are over: the server's total includes them.
+    expect(whole.total_duration).toBeGreaterThanOrEqual(149e6);
+    // The first token is due after a fifth of it (the model's time to first token).
+    expect(Math.abs(whole.load_duration + whole.prompt_eval_duration - 150e6 * 0.2)).toBeLessThanOrEqual(2);
+    const streamed = lines((await post(server, '/api/chat', chat())).text).at(-1);
+    expect(streamed.total_duration).toBeGreaterThanOrEqual(149e6);
+    expect(streamed.load_duration + streamed.prompt_eval_duration).toBeGreaterThanOrEqual(29e6);
+  });
+
   it('only loads the model for empty messages', async () => {
     const server = await start();
     const answer = JSON.parse((await post(server, '/api/chat', { model: 'llama3.2:1b', messages: [] })).text);
