@@ -23,6 +23,8 @@ export { HttpUser } from './http-user.ts';
 export type { Query, QueryValue } from './url.ts';
 export type { CaCertificates } from './user-connections.ts';
 export { LineDecoder } from './line-decoder.ts';
+export { NdjsonDecoder } from './ndjson-decoder.ts';
+export type { NdjsonItem } from './ndjson-decoder.ts';
 export { SseParser } from './sse-parser.ts';
 export type { ServerSentEvent } from './sse-parser.ts';
 export type { ResponseTimings } from './stream-reader.ts';

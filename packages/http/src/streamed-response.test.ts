@@ -115,6 +115,28 @@ describe('stream: true', () => {
     expect(Buffer.concat(chunks)).toEqual(text);
   });
 
+  it('ndjson() yields the values of an NDJSON body written one byte at a time, a bad line as a failure', async () => {
+    const text = Buffer.from('{"response":"ü"}\r\n\n{"response":"🚀"\nnot json\n{"done":true}');
+    const origin = await serve(async (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      for (const byte of text) {
+        res.write(Buffer.of(byte));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      res.end();
+    });
+    const { client, requests } = userFor(origin);
+    const items = await collect((await client.get('/', { stream: true })).ndjson());
+    expect(items.map((item) => (item.ok ? item.value : item.line))).toEqual([
+      { response: 'ü' },
+      '{"response":"🚀"',
+      'not json',
+      { done: true },
+    ]);
+    expect(items.map((item) => item.ok)).toEqual([true, false, false, true]);
+    expect(requests).toHaveLength(1);
+  });
+
   it('records a body nobody reads once it ends, exactly once', async () => {
     const origin = await serve((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

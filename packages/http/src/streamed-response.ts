@@ -1,6 +1,8 @@
 import { LocustaError, UserKilled } from '@locusta/core';
 import { HttpResponse } from './http-response.ts';
 import { LineDecoder } from './line-decoder.ts';
+import { NdjsonDecoder } from './ndjson-decoder.ts';
+import type { NdjsonItem } from './ndjson-decoder.ts';
 import { SseParser } from './sse-parser.ts';
 import type { ServerSentEvent } from './sse-parser.ts';
 import type { ResponseTimings, StreamReader } from './stream-reader.ts';
@@ -29,7 +31,7 @@ export interface StreamedResponseInit {
 
 /**
  * A response whose body is read as it arrives (`stream: true`): the request resolves at the
- * headers, and the body comes through one of `chunks()`, `lines()` or `events()`.
+ * headers, and the body comes through one of `chunks()`, `lines()`, `ndjson()` or `events()`.
  *
  * The request is recorded once, when the body is over, with the time of its last byte and the
  * bytes received: when a reader reaches the end, when the body ends while no reader is
@@ -128,6 +130,19 @@ export class StreamedResponse extends HttpResponse {
       for (const line of decoder.push(chunk)) yield line;
     }
     for (const line of decoder.end()) yield line;
+  }
+
+  /**
+   * The body's newline-delimited JSON values (`application/x-ndjson`, Ollama's native
+   * streams), one item a non-empty line: `{ ok: true, value }`, or `{ ok: false, line, error }`
+   * for a line that is not JSON.
+   */
+  async *ndjson(): AsyncGenerator<NdjsonItem, void, undefined> {
+    const decoder = new NdjsonDecoder();
+    for await (const chunk of this.chunks()) {
+      for (const item of decoder.push(chunk)) yield item;
+    }
+    for (const item of decoder.end()) yield item;
   }
 
   /** The body's server-sent events (`text/event-stream`); comments are counted in `comments`. */

@@ -25,6 +25,8 @@ export const DEFAULT_MODELS: readonly ModelSpec[] = Object.freeze([
   { id: 'llama3.2:3b', parametersB: 3.2, prefillMsPerToken: 0.12, decodeMsPerToken: 15, contextLength: 131072, ownedBy: 'library' },
   { id: 'llama3.2:latest', parametersB: 3.2, prefillMsPerToken: 0.12, decodeMsPerToken: 15, contextLength: 131072, ownedBy: 'library' },
   { id: 'llama3.1:8b', parametersB: 8, prefillMsPerToken: 0.3, decodeMsPerToken: 30, contextLength: 131072, ownedBy: 'library' },
+  // A thinking model: with Ollama's `think: true` it streams its reasoning before the answer.
+  { id: 'qwen3:8b', parametersB: 8.2, prefillMsPerToken: 0.3, decodeMsPerToken: 30, contextLength: 40960, ownedBy: 'library' },
   { id: 'qwen2.5:14b', parametersB: 14.8, prefillMsPerToken: 0.55, decodeMsPerToken: 50, contextLength: 32768, ownedBy: 'library' },
   { id: 'llama3.1:70b', parametersB: 70.6, prefillMsPerToken: 2.5, decodeMsPerToken: 200, contextLength: 131072, ownedBy: 'library' },
 ].map((m) => Object.freeze(m)));

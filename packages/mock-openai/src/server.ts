@@ -21,6 +21,21 @@ import {
   usage,
 } from './protocol.ts';
 import type { ChatCompletion, GenerationRequest, ReasoningField, TextCompletion } from './protocol.ts';
+import {
+  NDJSON_TYPE,
+  OllamaRequestError,
+  embedTokens,
+  embeddingOf,
+  ndjsonChunks,
+  ollamaError,
+  ollamaPlan,
+  ollamaTimings,
+  parseEmbedRequest,
+  parseOllamaRequest,
+  tagsBody,
+  wholeAnswer,
+} from './ollama-protocol.ts';
+import type { OllamaPlan, OllamaRequest } from './ollama-protocol.ts';
 import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
 import { streamTokens } from './token-stream.ts';
@@ -167,8 +182,10 @@ function resolveOptions(options: MockServerOptions): ResolvedOptions {
 function routeKey(method: string, path: string): string {
   const m = method === 'HEAD' ? 'GET' : method;
   if (m === 'POST' && (path === '/v1/chat/completions' || path === '/v1/completions')) return `POST ${path}`;
+  if (m === 'POST' && (path === '/api/chat' || path === '/api/generate' || path === '/api/embed')) return `POST ${path}`;
   if (m === 'GET') {
     if (path === '/v1/models' || path === '/health' || path === '/stats' || path === '/') return `GET ${path}`;
+    if (path === '/api/tags' || path === '/api/version') return `GET ${path}`;
     if (path.startsWith('/v1/models/') && path.length > '/v1/models/'.length) return 'GET /v1/models/{model}';
   }
   return ROUTE_UNMATCHED;
@@ -262,31 +279,39 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     res.end(text);
   }
 
+  /**
+   * A generation request: OpenAI's (`parsed`, `kind`) or, with `native`, one of Ollama's
+   * native API, which answers in its own shapes (NDJSON streams, `{"error": ...}` bodies).
+   */
   function generate(
     res: http.ServerResponse,
     route: string,
     parsed: GenerationRequest,
     model: ModelSpec,
     kind: 'chat' | 'text',
+    native?: OllamaRequest,
   ): void {
+    const startedMs = performance.now();
     if (counters.inFlight >= opts.capacity) {
       // Ollama answers at once when its queue is full. This is the body its /v1 routes send
       // (the OpenAI middleware wraps the scheduler's `{"error": "..."}` with openai.NewError).
-      send(res, route, 503, errorBody(OLLAMA_BUSY_MESSAGE, 'api_error'));
+      send(res, route, 503, native ? ollamaError(OLLAMA_BUSY_MESSAGE) : errorBody(OLLAMA_BUSY_MESSAGE, 'api_error'));
       return;
     }
     if (opts.errorRate > 0 && errorRng() < opts.errorRate) {
-      send(res, route, 500, errorBody('The server had an error while processing your request (simulated).', 'server_error'));
+      const message = 'The server had an error while processing your request (simulated).';
+      send(res, route, 500, native ? ollamaError(message) : errorBody(message, 'server_error'));
       return;
     }
 
     counters.inFlight++;
     if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
     const jitter = jitterFactor(jitterRng, opts.jitter);
-    const plan: GenerationPlan = planGeneration({
+    const base: GenerationPlan = planGeneration({
       model,
       promptText: parsed.promptText,
-      maxTokens: parsed.maxTokens,
+      // Native requests are cut at num_predict after thinking is counted (ollamaPlan).
+      maxTokens: native ? undefined : parsed.maxTokens,
       inFlight: counters.inFlight,
       speed: opts.speed,
       jitter,
@@ -294,16 +319,18 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       // Text completions have no channel for reasoning: their text is the whole output.
       reasoningTokens: kind === 'chat' ? opts.reasoningTokens : 0,
     });
+    const plan = native ? ollamaPlan(base, native, opts.fixedLatencyMs, jitter / opts.speed) : base;
     if (plan.promptTokens > model.contextLength) {
       counters.inFlight--;
       const message = `This model's maximum context length is ${model.contextLength} tokens. However, your messages resulted in ${plan.promptTokens} tokens.`;
-      send(res, route, 400, errorBody(message, 'invalid_request_error', 'context_length_exceeded', 'messages'));
+      send(res, route, 400, native ? ollamaError(message) : errorBody(message, 'invalid_request_error', 'context_length_exceeded', 'messages'));
       return;
     }
 
     const id = ++sequence;
     if (parsed.stream) {
-      stream(res, route, parsed, model, kind, plan, jitter, id);
+      if (native) streamNative(res, route, native, model, plan as OllamaPlan, jitter, startedMs);
+      else stream(res, route, parsed, model, kind, plan, jitter, id);
       return;
     }
     let finished = false;
@@ -316,6 +343,18 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     };
     const timer = setTimeout(() => {
       finish();
+      if (native) {
+        const nativePlan = plan as OllamaPlan;
+        const tokens = nativeTokens(model, native, nativePlan);
+        const timings = ollamaTimings(nativePlan, startedMs, startedMs + nativePlan.ttftMs, performance.now());
+        const thinking = tokens.slice(0, nativePlan.thinking).join('');
+        const content = tokens.slice(nativePlan.thinking).join('');
+        counters.promptTokens += plan.promptTokens;
+        counters.completionTokens += plan.completionTokens;
+        counters.reasoningTokens += nativePlan.thinking;
+        send(res, route, 200, wholeAnswer({ endpoint: native.endpoint, model: native.model }, thinking, content, plan.finishReason, timings));
+        return;
+      }
       const text = answerText(model, parsed, plan);
       const created = Math.floor(Date.now() / 1000);
       const u = planUsage(plan, kind);
@@ -421,6 +460,121 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     });
   }
 
+  /** An admitted native stream: NDJSON objects, thinking first, the last one with the server's timings. */
+  function streamNative(
+    res: http.ServerResponse,
+    route: string,
+    request: OllamaRequest,
+    model: ModelSpec,
+    plan: OllamaPlan,
+    jitter: number,
+    startedMs: number,
+  ): void {
+    const streams = counters.streams;
+    streams.started++;
+    streams.active++;
+    if (streams.active > streams.maxActive) streams.maxActive = streams.active;
+    counters.promptTokens += plan.promptTokens;
+    let firstMs = startedMs;
+    const meta = { endpoint: request.endpoint, model: request.model };
+    const rate = (): number => {
+      if (opts.fixedLatencyMs !== undefined) return plan.interTokenMs > 0 ? 1000 / plan.interTokenMs : Infinity;
+      const own = streamTokenRate({ model, inFlight: counters.inFlight, decoding: streams.decoding, speed: opts.speed, tokenBudget: opts.tokenBudget });
+      return own / jitter;
+    };
+    streamTokens({
+      res,
+      tokens: nativeTokens(model, request, plan),
+      writer: ndjsonChunks(meta, () => ollamaTimings(plan, startedMs, firstMs, performance.now())),
+      reasoningTokens: plan.thinking,
+      contentType: NDJSON_TYPE,
+      ttftMs: plan.ttftMs,
+      finishReason: plan.finishReason,
+      usage: usage(plan.promptTokens, plan.completionTokens),
+      // Ollama writes nothing between objects.
+      pingMs: undefined,
+      rate,
+      onDecodeStart: () => {
+        firstMs = performance.now();
+        streams.decoding++;
+      },
+      onTokens: (count, reasoning) => {
+        counters.completionTokens += count;
+        counters.reasoningTokens += reasoning;
+      },
+      onEnd: (completed, decoding) => {
+        counters.inFlight--;
+        streams.active--;
+        if (decoding) streams.decoding--;
+        if (completed) streams.completed++;
+        else streams.abandoned++;
+        count(route, completed ? 200 : 499);
+      },
+    });
+  }
+
+  /** A native answer's tokens: the thinking ones, then the answer's (both functions of the request). */
+  function nativeTokens(model: ModelSpec, request: OllamaRequest, plan: OllamaPlan): string[] {
+    const seed = fnv1a(`${model.id}\n${request.promptText}`);
+    const thinking = tokenize(fillerText(plan.thinking, seed ^ 0x5bd1e995));
+    const content = tokenize(fillerText(plan.completionTokens - plan.thinking, seed));
+    return [...thinking, ...content];
+  }
+
+  /** `POST /api/embed`: an embedding per input, after the prompt evaluation time (no slot taken). */
+  function embed(res: http.ServerResponse, route: string, raw: string): void {
+    const startedMs = performance.now();
+    const request = parseEmbedRequest(raw);
+    const model = findModel(opts.models, request.model);
+    if (model === undefined) {
+      send(res, route, 404, ollamaError(`model "${request.model}" not found, try pulling it first`));
+      return;
+    }
+    const tokens = embedTokens(request.inputs);
+    const delayMs = opts.fixedLatencyMs ?? (1 + model.prefillMsPerToken * tokens) / opts.speed;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const total = Math.round((performance.now() - startedMs) * 1e6);
+      send(res, route, 200, {
+        model: request.model,
+        embeddings: request.inputs.map((text) => embeddingOf(model.id, text)),
+        total_duration: total,
+        load_duration: Math.min(total, Math.round(1e6 / opts.speed)),
+        prompt_eval_count: tokens,
+      });
+    }, delayMs);
+    timers.add(timer);
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      clearTimeout(timer);
+      timers.delete(timer);
+      count(route, 499);
+    });
+  }
+
+  /** `POST /api/chat` and `/api/generate`; an empty prompt only loads the model, as Ollama does. */
+  function native(res: http.ServerResponse, route: string, raw: string): void {
+    const request = parseOllamaRequest(raw, route === 'POST /api/chat' ? 'chat' : 'generate');
+    const model = findModel(opts.models, request.model);
+    if (model === undefined) {
+      send(res, route, 404, ollamaError(`model "${request.model}" not found, try pulling it first`));
+      return;
+    }
+    if (request.loadOnly) {
+      const loaded = { model: request.model, created_at: new Date().toISOString(), done: true, done_reason: 'load' };
+      send(res, route, 200, request.endpoint === 'chat' ? { ...loaded, message: { role: 'assistant', content: '' } } : { ...loaded, response: '' });
+      return;
+    }
+    const parsed: GenerationRequest = {
+      model: request.model,
+      promptText: request.promptText,
+      maxTokens: request.maxTokens,
+      stream: request.stream,
+      includeUsage: false,
+    };
+    generate(res, route, parsed, model, 'chat', request);
+  }
+
   /** The answer's text: a function of the model and prompt, so the same request gets the same words. */
   function answerText(model: ModelSpec, parsed: GenerationRequest, plan: GenerationPlan): string {
     return fillerText(plan.completionTokens - plan.reasoningTokens, fnv1a(`${model.id}\n${parsed.promptText}`));
@@ -468,6 +622,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
             uptimeMs: Date.now() - startedAt,
           });
           return;
+        case 'GET /api/tags':
+          send(res, route, 200, tagsBody(opts.models, new Date(startedAt).toISOString()));
+          return;
+        case 'GET /api/version':
+          send(res, route, 200, { version: '0.12.0' });
+          return;
         case 'GET /v1/models':
           send(res, route, 200, { object: 'list', data: opts.models.map((m) => modelObject(m, createdSec)) });
           return;
@@ -489,6 +649,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       res.setHeader('connection', 'close');
       send(res, route, 413, errorBody(`Request body too large (limit ${MAX_BODY_BYTES} bytes).`, 'invalid_request_error'));
       res.on('finish', () => req.destroy());
+      return;
+    }
+    if (route.startsWith('POST /api/')) {
+      try {
+        if (route === 'POST /api/embed') embed(res, route, raw);
+        else native(res, route, raw);
+      } catch (err) {
+        if (!(err instanceof OllamaRequestError)) throw err;
+        send(res, route, err.status, ollamaError(err.message));
+      }
       return;
     }
     const kind = route === 'POST /v1/chat/completions' ? 'chat' : 'text';

@@ -19,6 +19,8 @@ export interface TokenStreamOptions {
   ttftMs: number;
   finishReason: 'stop' | 'length';
   usage: Usage;
+  /** The response's content type. @default text/event-stream */
+  contentType?: string;
   /** Write a `: ping` comment this often (ms) while the stream is open; undefined = never. */
   pingMs: number | undefined;
   /** Tokens per second this stream decodes at now (asked at every step). */
@@ -109,7 +111,7 @@ export function streamTokens(o: TokenStreamOptions): void {
   };
 
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': `${o.contentType ?? 'text/event-stream'}; charset=utf-8`,
     'cache-control': 'no-cache',
   });
   res.flushHeaders();
