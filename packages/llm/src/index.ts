@@ -6,8 +6,10 @@ export { GoodputError, formatGoodput, meetsGoodput, parseGoodput } from './goodp
 export type { GoodputSample, GoodputSpec } from './goodput.ts';
 export { REPORT_KEY, attachLlmStats, llmStatsOf } from './attach.ts';
 export type { AttachOptions } from './attach.ts';
-export { OpenAIUser, isShed } from './openai-user.ts';
-export type { EmbeddingResult, LlmCatchResponse, LlmRequestOptions, LlmResult, LlmTimings, OpenAIBody } from './openai-user.ts';
+export { OpenAIUser } from './openai-user.ts';
+export { isShed } from './llm-verdict.ts';
+export type { LlmCatchResponse } from './llm-verdict.ts';
+export type { EmbeddingResult, LlmRequestOptions, LlmResult, LlmTimings, OpenAIBody } from './openai-user.ts';
 export { OllamaUser } from './ollama-user.ts';
 export type { OllamaBody, OllamaEmbedResult, OllamaResult } from './ollama-user.ts';
 export type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';

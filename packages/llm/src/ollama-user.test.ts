@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { attachLlmStats } from './attach.ts';
 import type { LlmStats } from './llm-stats.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
+import { ollamaStatsOf } from './ollama-output.ts';
 import type { OllamaBody, OllamaResult } from './ollama-user.ts';
 import { OllamaUser } from './ollama-user.ts';
 
@@ -109,6 +110,26 @@ describe('OllamaUser against the mock server, through a LocalRunner', () => {
     expect(llm.total.shed).toBe(counters.byStatus[503]);
     expect(llm.total.failures).toBe(0);
     expect(stats.total.numFailures).toBe(0);
+  });
+
+  it("records neither LLM metrics nor the server's timings for requests started in the warm-up", async () => {
+    const server = await mock();
+    const env = testEnvironment({ userClasses: [userClass('chat', { think: true, options: { num_predict: 20 } })], host: server.url, stopTimeout: 30 });
+    env.measurement.configure({ warmup: 3600 });
+    const llm = attachLlmStats(env, { role: 'local' });
+    const stats = new RequestStats();
+    const runner = new LocalRunner(env, stats, new ExceptionStats());
+    cleanups.push(() => runner.quit());
+    await runner.start(2, 100);
+    await waitUntil(() => env.measurement.excluded.warmup >= 6, 20_000);
+    expect(stats.total.numRequests).toBe(0);
+    expect(llm.total.requests).toBe(0);
+    expect(ollamaStatsOf(env).entries()).toEqual([]);
+    // The warm-up ends now: what starts from here is recorded by all three.
+    env.measurement.set({ warmupEnd: 0, cooldownStart: null }, false);
+    await waitUntil(() => llm.total.requests >= 6, 20_000);
+    await runner.quit();
+    expect(ollamaStatsOf(env).entries().length).toBeGreaterThan(0);
   });
 });
 

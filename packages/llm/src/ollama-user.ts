@@ -1,13 +1,12 @@
 import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
-import { llmStatsOf } from './attach.ts';
 import { ollamaStatsOf } from './ollama-output.ts';
 import type { LlmOutcome, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
-import type { LlmCatchResponse, LlmRequestOptions, LlmTimings } from './openai-user.ts';
-import { isShed } from './openai-user.ts';
+import { isShed, judgeLlmResponse, recordGeneration } from './llm-verdict.ts';
+import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
 
 /** A native Ollama request body (`model`, `messages` or `prompt`, `stream`, `think`, `options`, `keep_alive`...): sent as it is. */
 export type OllamaBody = Record<string, unknown>;
@@ -96,7 +95,7 @@ export class OllamaUser extends HttpUser {
       timeout: options.timeout,
       catchResponse: (response) => {
         result = readEmbed(response);
-        return this.#judge(response, result, options.catchResponse, undefined);
+        return judgeLlmResponse(response, result, options.catchResponse, undefined, this.shedIsFailure);
       },
     });
     return result;
@@ -117,7 +116,7 @@ export class OllamaUser extends HttpUser {
         catchResponse: async (response) => {
           result = await readStream(response, endpoint);
           result.retryAfter = headerValue(response, 'retry-after');
-          return this.#judge(response, result, options.catchResponse, bodyError(response, result));
+          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
         },
       });
     } else {
@@ -126,13 +125,13 @@ export class OllamaUser extends HttpUser {
         catchResponse: (response) => {
           result = readWhole(response, endpoint);
           result.retryAfter = headerValue(response, 'retry-after');
-          return this.#judge(response, result, options.catchResponse, bodyError(response, result));
+          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
         },
       });
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= finish(0, '', '', null, 0, null, [], 0, false, 'the response could not be read');
-    llmStatsOf(this.environment).record({
+    const recorded = recordGeneration(this.environment, {
       name,
       model,
       outcome: result.outcome,
@@ -148,19 +147,8 @@ export class OllamaUser extends HttpUser {
       tokenSource: result.tokenSource,
     });
     // The server's own timings, for successes as the client's latencies are.
-    if (result.outcome === 'success' && result.final !== null) ollamaStatsOf(this.environment).record(name, model, result.final);
+    if (recorded && result.outcome === 'success' && result.final !== null) ollamaStatsOf(this.environment).record(name, model, result.final);
     return result;
-  }
-
-  /** The caller's catchResponse, else the default verdict (as OpenAIUser's). */
-  #judge<R>(response: HttpResponse, result: R, given: LlmCatchResponse<R> | undefined, bodyProblem: string | undefined): unknown {
-    if (given) return given(response, result);
-    if (isShed(response.status)) {
-      if (!this.shedIsFailure) response.success();
-    } else if (bodyProblem !== undefined && response.status >= 200 && response.status < 300) {
-      response.failure(bodyProblem);
-    }
-    return undefined;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
-import { llmStatsOf } from './attach.ts';
+import type { LlmCatchResponse } from './llm-verdict.ts';
+import { isShed, judgeLlmResponse, recordGeneration } from './llm-verdict.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
@@ -67,8 +68,6 @@ export interface EmbeddingResult {
   e2e: number;
 }
 
-/** Judges a response after its body is read: call `response.success()` or `response.failure()`. */
-export type LlmCatchResponse<R> = (response: HttpResponse, result: R) => unknown;
 
 export interface LlmRequestOptions<R = LlmResult> {
   /** The entry name in the request statistics and in LlmStats. @default the request path */
@@ -83,11 +82,6 @@ export interface LlmRequestOptions<R = LlmResult> {
   headers?: RequestHeaders;
   /** Seconds the whole request may take, to the last byte of a stream (HttpRequestOptions.timeout). */
   timeout?: number;
-}
-
-/** Statuses by which a server says it is overloaded (Ollama and vLLM send 503, others 429). */
-export function isShed(status: number): boolean {
-  return status === 503 || status === 429;
 }
 
 const NO_OPTIONS = Object.freeze({});
@@ -142,7 +136,7 @@ export class OpenAIUser extends HttpUser {
       timeout: options.timeout,
       catchResponse: (response) => {
         result = readEmbedding(response);
-        return this.#judge(response, result, options.catchResponse, undefined);
+        return judgeLlmResponse(response, result, options.catchResponse, undefined, this.shedIsFailure);
       },
     });
     return result;
@@ -199,7 +193,7 @@ export class OpenAIUser extends HttpUser {
           result = await readStream(response, kind);
           result.retryAfter = headerValue(response, 'retry-after');
           noteLlmSample(response, sampleOf(result));
-          return this.#judge(response, result, options.catchResponse, bodyError(response, result));
+          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
         },
       });
     } else {
@@ -212,28 +206,14 @@ export class OpenAIUser extends HttpUser {
           result = readAnswer(response, kind);
           result.retryAfter = headerValue(response, 'retry-after');
           noteLlmSample(response, sampleOf(result));
-          return this.#judge(response, result, options.catchResponse, bodyError(response, result));
+          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
         },
       });
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= emptyResult('the response could not be read');
-    // Started in the warm-up or cool-down (or before a reset): left out, as its HTTP request was.
-    if (!this.environment.measurement.contains(startTime / 1000)) return result;
-    llmStatsOf(this.environment).record(sampleOf(result));
+    recordGeneration(this.environment, sampleOf(result));
     return result;
-  }
-
-  /** The caller's catchResponse, else the default verdict (see LlmRequestOptions.catchResponse). */
-  #judge<R>(response: HttpResponse, result: R, given: LlmCatchResponse<R> | undefined, bodyProblem: string | undefined): unknown {
-    if (given) return given(response, result);
-    if (isShed(response.status)) {
-      if (!this.shedIsFailure) response.success();
-    } else if (bodyProblem !== undefined && response.status >= 200 && response.status < 300) {
-      response.failure(bodyProblem);
-    }
-    // Otherwise no verdict: the session judges by the transport error and the status.
-    return undefined;
   }
 
   #headers(given: RequestHeaders | undefined): RequestHeaders | undefined {
