@@ -34,6 +34,26 @@ export function judgeLlmResponse<R>(
   return undefined;
 }
 
+/** The answer's Retry-After header (a shed answer's hint), or null. */
+export function retryAfterOf(response: HttpResponse): string | null {
+  const header = response.headers['retry-after'];
+  return header === undefined ? null : Array.isArray(header) ? header.join(', ') : header;
+}
+
+/**
+ * The verdict on a generation's read answer, judged with the body's own error (an error object,
+ * an answer that is not JSON) when the transport had none: the session records that as itself.
+ */
+export function judgeGeneration<R extends { error: string | null }>(
+  response: HttpResponse,
+  result: R,
+  given: LlmCatchResponse<R> | undefined,
+  shedIsFailure: boolean,
+): unknown {
+  const bodyProblem = response.error === undefined ? (result.error ?? undefined) : undefined;
+  return judgeLlmResponse(response, result, given, bodyProblem, shedIsFailure);
+}
+
 /**
  * Records a generation in the LLM metrics unless it started in the warm-up or cool-down (or
  * before a reset), as its HTTP request was left out; true when it was recorded.

@@ -5,7 +5,7 @@ import { ollamaStatsOf } from './ollama-output.ts';
 import type { LlmOutcome, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
-import { isShed, judgeLlmResponse, recordGeneration } from './llm-verdict.ts';
+import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
 
 /** A native Ollama request body (`model`, `messages` or `prompt`, `stream`, `think`, `options`, `keep_alive`...): sent as it is. */
@@ -115,8 +115,8 @@ export class OllamaUser extends HttpUser {
         stream: true,
         catchResponse: async (response) => {
           result = await readStream(response, endpoint);
-          result.retryAfter = headerValue(response, 'retry-after');
-          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
+          result.retryAfter = retryAfterOf(response);
+          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
     } else {
@@ -124,8 +124,8 @@ export class OllamaUser extends HttpUser {
         ...common,
         catchResponse: (response) => {
           result = readWhole(response, endpoint);
-          result.retryAfter = headerValue(response, 'retry-after');
-          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
+          result.retryAfter = retryAfterOf(response);
+          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
     }
@@ -267,16 +267,7 @@ function reasoningTokensOf(result: OllamaResult, streamed: boolean): number | un
   return result.thinking === '' ? 0 : undefined;
 }
 
-/** What the body of a 2xx answer said was wrong; undefined for a transport error, which the session records as itself. */
-function bodyError(response: HttpResponse, result: OllamaResult): string | undefined {
-  return response.error === undefined ? (result.error ?? undefined) : undefined;
-}
 
-function headerValue(response: HttpResponse, name: string): string | null {
-  const value = response.headers[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
 
 function readEmbed(response: HttpResponse): OllamaEmbedResult {
   const result: OllamaEmbedResult = { embeddings: [], final: null, status: response.status, e2e: response.elapsed };

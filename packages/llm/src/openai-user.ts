@@ -2,7 +2,7 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
 import type { LlmCatchResponse } from './llm-verdict.ts';
-import { isShed, judgeLlmResponse, recordGeneration } from './llm-verdict.ts';
+import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
@@ -191,9 +191,9 @@ export class OpenAIUser extends HttpUser {
         stream: true,
         catchResponse: async (response) => {
           result = await readStream(response, kind);
-          result.retryAfter = headerValue(response, 'retry-after');
+          result.retryAfter = retryAfterOf(response);
           noteLlmSample(response, sampleOf(result));
-          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
+          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
     } else {
@@ -204,9 +204,9 @@ export class OpenAIUser extends HttpUser {
         timeout: options.timeout,
         catchResponse: (response) => {
           result = readAnswer(response, kind);
-          result.retryAfter = headerValue(response, 'retry-after');
+          result.retryAfter = retryAfterOf(response);
           noteLlmSample(response, sampleOf(result));
-          return judgeLlmResponse(response, result, options.catchResponse, bodyError(response, result), this.shedIsFailure);
+          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
     }
@@ -360,19 +360,7 @@ function finish(o: ReadOutcome): LlmResult {
   };
 }
 
-/**
- * What the body of a 2xx answer said was wrong (an error object, an answer that is not JSON);
- * undefined for a transport error, which the session records as itself.
- */
-function bodyError(response: HttpResponse, result: LlmResult): string | undefined {
-  return response.error === undefined ? (result.error ?? undefined) : undefined;
-}
 
-function headerValue(response: HttpResponse, name: string): string | null {
-  const value = response.headers[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
 
 function emptyResult(error: string): LlmResult {
   return finish({ status: 0, e2e: 0, streamed: false, error });
