@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { UserClass } from '@locusta/core';
 import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, messageOf, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import type { RawSetting } from './config-file.ts';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { TestRun } from './test-run.ts';
@@ -79,7 +80,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const fileSpec =
     early.locustfile ??
     envValue(envVars, optionSpec('locustfile'))?.value ??
-    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined);
+    fileSetting(files.get('locustfile'));
 
   let loaded: LoadedFiles | undefined;
   try {
@@ -91,7 +92,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const custom = new CustomOptionCollector();
   events.initCommandLineParser.fire(custom);
-  const settings = settingsFromFilesAndEnv(files, envVars, custom.options);
+  const { settings, warnings: configWarnings } = settingsFromFilesAndEnv(files, envVars, custom.options);
   const parser = buildParser(argv, custom.options, settings);
   if (early.help) {
     out(await parser.getHelp());
@@ -115,11 +116,13 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const runSettings = validateOptions(options);
   if (!options.headless && !options.worker) checkWebOptions(options);
 
-  const classes = selectClasses(loaded.userClasses, positional.map(String), options.equalWeights);
   if (options.list) {
-    out(['Available Users:', ...classes.map((c) => `    ${c.name}`)].join('\n'));
+    // Every class, whatever the names given: Locust's --list ignores them.
+    if (loaded.userClasses.length === 0) throw fileError(NO_USER_CLASS);
+    out(['Available Users:', ...loaded.userClasses.map((c) => `    ${c.name}`)].join('\n'));
     return 0;
   }
+  const classes = selectClasses(loaded.userClasses, classNames(positional.map(String), envVars), options.equalWeights);
   if (options.showTaskRatio) {
     out(taskRatioText(classes, options.users));
     return 0;
@@ -142,6 +145,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const log = createLogger({ loglevel: options.loglevel, logfile: options.logfile });
   const mainLog = log.named('locusta.main');
+  for (const warning of configWarnings) mainLog.warn(warning);
   const stopWatchingParent = watchParent(mainLog, envVars);
   const limit = blockedLimit(envVars);
   const watchdog = limit > 0 ? new Watchdog(limit) : undefined;
@@ -334,11 +338,23 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
   return files.map((f) => join(dir, basename(f.name))).join(',');
 }
 
+const NO_USER_CLASS = 'No User class found! Make sure your user file exports a class that extends User or HttpUser';
+
+/** The class names to run: the command line's, else LOCUST(A)_USER_CLASSES split on spaces, as Locust does. */
+function classNames(positional: string[], env: NodeJS.ProcessEnv): string[] {
+  if (positional.length > 0) return positional;
+  const fromEnv = env['LOCUSTA_USER_CLASSES'] || env['LOCUST_USER_CLASSES'] || '';
+  return fromEnv.split(/\s+/).filter(Boolean);
+}
+
+/** A config file's `locustfile`, when it is text. */
+function fileSetting(setting: RawSetting | undefined): string | undefined {
+  return setting && typeof setting.value === 'string' && !setting.bare ? setting.value : undefined;
+}
+
 /** The classes to run: all, or those named on the command line (Locust's positional names). */
 function selectClasses(all: UserClass[], names: string[], equalWeights: boolean): UserClass[] {
-  if (all.length === 0) {
-    throw fileError('No User class found! Make sure your user file exports a class that extends User or HttpUser');
-  }
+  if (all.length === 0) throw fileError(NO_USER_CLASS);
   let chosen = all;
   if (names.length > 0) {
     const unknown = names.filter((n) => !all.some((c) => c.name === n));
