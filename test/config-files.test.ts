@@ -116,6 +116,19 @@ describe('class names and flags as Locust takes them', () => {
     expect(r.stdout).toBe('Available Users:\n    OptionUser\n    OtherUser\n');
   });
 
+  it('two files that each declare a class of one name are refused; a class one file imports from the other is one class', async () => {
+    const server = await startServer();
+    const user = (name: string) => `import { HttpUser, constant, task } from 'locusta';\nexport class ${name} extends HttpUser {\n  waitTime = constant(0.05);\n  @task async t() { await this.client.get('/x'); }\n}\n`;
+    const { cwd, env } = project({ 'a.ts': user('TestUser1'), 'b.ts': user('TestUser1'), 'c.ts': "export { TestUser1 } from './a.ts';\n" });
+    const dup = await runLocusta(['-f', 'a.ts,b.ts', '-H', server.url, '--headless', '-t', '1s'], { cwd, env });
+    expect(dup.code).toBe(1);
+    expect(dup.stderr.trim()).toBe(`locusta: error: Duplicate user class names: TestUser1 is defined in both ${join(cwd, 'a.ts')} and ${join(cwd, 'b.ts')}`);
+    expect(server.total()).toBe(0);
+    const same = await runLocusta(['-f', 'a.ts,c.ts', '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '1s', '-s', '5'], { cwd, env });
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain('All users spawned: {"TestUser1": 2} (2 total users)');
+  });
+
   it('an unknown flag is named, with the nearest option', async () => {
     const r = await runLocusta(['-f', SIMPLE, '--unknown-flag-print-stats']);
     expect(r.code).toBe(2);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UserClass } from '@locusta/core';
 import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, messageOf, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
@@ -72,7 +73,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   process.setSourceMapsEnabled(true);
   const early = parseEarly(argv);
   if (early.version) {
-    out(`locusta ${ctx.version} (Node ${process.version})`);
+    // Locust's form, `locust 2.x from <folder> (Python 3.x)`: which copy runs is the question.
+    out(`locusta ${ctx.version} from ${packageFolder(ctx.locustaEntry)} (Node ${process.version})`);
     return 0;
   }
   const files = readConfigFiles(cwd, early.config ?? envValue(envVars, optionSpec('config'))?.value);
@@ -336,6 +338,12 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (const f of files) writeFileSync(join(dir, basename(f.name)), f.contents);
   return files.map((f) => join(dir, basename(f.name))).join(',');
+}
+
+/** The locusta package's folder, from its entry's URL (`.../locusta/dist/index.js`). */
+function packageFolder(entry: string): string {
+  const path = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+  return dirname(dirname(path));
 }
 
 const NO_USER_CLASS = 'No User class found! Make sure your user file exports a class that extends User or HttpUser';
