@@ -135,3 +135,16 @@ describe('class names and flags as Locust takes them', () => {
     expect(r.stderr.trim()).toBe("locusta: error: unrecognized arguments: --unknown-flag-print-stats. Did you mean '--print-stats'?");
   });
 });
+
+describe("Locust's wording, for the scripts and people that read it", () => {
+  it('warns with Locust\'s words when fixed_count exceeds -u, and logs "Spawning additional" at DEBUG', async () => {
+    const server = await startServer();
+    const { cwd, env } = project({
+      'fixed.ts': "import { HttpUser, constant, task } from 'locusta';\nexport class UserSubclass extends HttpUser {\n  static override fixedCount = 3;\n  waitTime = constant(0.05);\n  @task async t() { await this.client.get('/x'); }\n}\n",
+    });
+    const r = await runLocusta(['-f', 'fixed.ts', '-H', server.url, '--headless', '-u', '1', '-r', '1', '-t', '1s', '-s', '5', '--loglevel', 'DEBUG'], { cwd, env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Total fixed_count of User classes (3) is greater than the specified number of users (1), so not all will be spawned.');
+    expect(r.stderr).toContain('Spawning additional {"UserSubclass": 1} ({"UserSubclass": 0} already running)...');
+  });
+});

@@ -201,7 +201,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
   const fixed = classes.reduce((s, c) => s + (c.fixedCount || 0), 0);
   if (fixed > runSettings.users) {
-    mainLog.warn(`The total fixed count of the User classes (${fixed}) is higher than the user count (${runSettings.users}): not all fixed users will be spawned`);
+    mainLog.warn(`Total fixed_count of User classes (${fixed}) is greater than the specified number of users (${runSettings.users}), so not all will be spawned.`);
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
