@@ -109,4 +109,28 @@ describe('locusta with the web UI (no --headless)', () => {
     run.child.kill('SIGINT');
     expect((await run.done).stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('--profile names the run in the page and the report; the form changes it for the next test', async () => {
+    const target = await startServer();
+    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '--profile', 'nightly-8b']);
+    const url = await webUrl(run);
+    const config = async (): Promise<{ profile: string }> => {
+      const page = await (await fetch(`${url}/`)).text();
+      return JSON.parse(/<script type="application\/json" id="locusta-config">([^<]*)<\/script>/.exec(page)![1]!) as { profile: string };
+    };
+    expect((await config()).profile).toBe('nightly-8b');
+    const profileInReport = async (): Promise<string | undefined> => /<dt>Profile<\/dt><dd>([^<]*)<\/dd>/.exec(await (await fetch(`${url}/stats/report`)).text())?.[1];
+    expect(await profileInReport()).toBe('nightly-8b');
+    await fetch(`${url}/swarm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user_count: '1', spawn_rate: '10', host: target.url, profile: 'canary<b>' }),
+    });
+    await until(async () => target.total() > 0);
+    expect((await config()).profile).toBe('canaryb');
+    expect(await profileInReport()).toBe('canaryb');
+    await fetch(`${url}/stop`);
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(0);
+  });
 });

@@ -166,6 +166,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     excludeTags: options.excludeTags,
     logger: log.named('locusta.runners'),
     nodeId: 'local',
+    profile: options.profile,
   });
   // A worker takes its window from its master's spawn messages instead.
   environment.measurement.configure({ warmup: runSettings.warmup, cooldown: runSettings.cooldown, runTime: runSettings.runTime });

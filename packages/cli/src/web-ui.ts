@@ -102,6 +102,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
       spawnRate: options.spawnRate === undefined ? undefined : settings.spawnRate,
       runTime: options.runTime,
       host: settings.host,
+      profile: options.profile,
     },
     userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
     version: o.version,
