@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startServer } from '@locusta/test-support';
+import { freePort, startServer } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, finalSummary, startLocusta } from './helpers.ts';
 
@@ -132,5 +132,27 @@ describe('locusta with the web UI (no --headless)', () => {
     await fetch(`${url}/stop`);
     run.child.kill('SIGINT');
     expect((await run.done).code).toBe(0);
+  });
+
+  it("a master's /logs holds each worker's lines, sent before the worker acknowledges a stop", async () => {
+    const target = await startServer();
+    const port = await freePort();
+    const file = join(FIXTURES, 'simple.ts');
+    const master = startLocusta(['-f', file, '-H', target.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--web-host', '127.0.0.1', '--web-port', '0', '--autostart', '-u', '2', '-r', '10', '-t', '2s', '--autoquit', '30']);
+    const url = await webUrl(master);
+    const worker = startLocusta(['-f', file, '--worker', '--master-port', String(port)], { env: { LOCUSTA_WORKER_LOG_INTERVAL: '3600' } });
+    await master.waitFor('--run-time limit reached');
+    let logs: { master: string[]; workers: Record<string, string[]> } = { master: [], workers: {} };
+    await until(async () => {
+      logs = (await (await fetch(`${url}/logs`)).json()) as typeof logs;
+      return Object.keys(logs.workers).length === 1;
+    });
+    const [id, lines] = Object.entries(logs.workers)[0]!;
+    // The interval is an hour: these lines came with the stop.
+    expect(lines.some((l) => l.includes(`Connected to the master as worker 0 (${id})`))).toBe(true);
+    expect(logs.master.some((l) => l.includes('Starting web interface at'))).toBe(true);
+    master.child.kill('SIGINT');
+    expect((await master.done).code).toBe(0);
+    expect((await worker.done).code).toBe(0);
   });
 });

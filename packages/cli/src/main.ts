@@ -224,7 +224,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
       // Also makes the output families user files registered (attachOutputs).
       attachLlmStats(environment, { role: 'worker' });
-      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
+      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version, log });
     }
     const ui = !options.headless;
     const stats = new RequestStats({ windowedEntries: options.csvFullHistory });
