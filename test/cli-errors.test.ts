@@ -25,7 +25,7 @@ describe('bad input', () => {
     ['an invalid host', ['-f', simple, '-H', 'not a url'], 2, /Invalid host 'not a url'/],
     ['a host with another scheme', ['-f', simple, '-H', 'ftp://x'], 2, /scheme must be http or https/],
     ['an HttpUser without host', ['-f', join(FIXTURES, 'no-host.ts'), '--headless'], 2, /HostlessUser: You must specify the base host/],
-    ['an unknown option', ['-f', simple, '--userz', '3'], 2, /Unknown argument/i],
+    ['an unknown option', ['-f', simple, '--userz', '3'], 2, /unrecognized arguments: --userz\. Did you mean '--users'\?/],
     ['a bad log level', ['-f', simple, '-L', 'LOUD'], 2, /--loglevel: invalid choice 'LOUD'/],
     ['a User class with no task', ['-f', join(FIXTURES, 'no-tasks.ts'), ...headless], 1, /^locusta: error: No tasks defined on U\. Use the @task decorator/],
     ['only tasks of weight 0', ['-f', join(FIXTURES, 'zero-weight-tasks.ts'), ...headless], 1, /No tasks defined on ZeroUser\./],
@@ -64,7 +64,7 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'run.conf'), 'headless\nhost\n');
     const r = await runLocusta(['-f', simple, '--config', 'run.conf', '-t', '1s'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(["locusta: error: Missing value for host (from a config file): write 'host = VALUE'"]);
+    expect(r.stderr.trim().split('\n')).toEqual(["locusta: error: Missing value for host (from run.conf): write 'host = VALUE'"]);
   });
 });
 

@@ -168,7 +168,7 @@ describe('the command line', () => {
     expect(json.per_class['OtherUser']!.ratio).toBe(0.75);
     expect(json.per_class['OtherUser']!.tasks['a']!.ratio).toBeCloseTo(2 / 3, 9);
     const version = await runLocusta(['-V']);
-    expect(version.stdout).toMatch(/^locusta \d+\.\d+\.\d+/);
+    expect(version.stdout).toBe(`locusta ${(JSON.parse(readFileSync(join(ROOT, 'packages/locusta/package.json'), 'utf8')) as { version: string }).version} from ${join(ROOT, 'packages/locusta')} (Node ${process.version})\n`);
   });
 
   it('runs the inference example unchanged against the mock OpenAI server', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startServer } from '@locusta/test-support';
+import { freePort, startServer } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, finalSummary, startLocusta } from './helpers.ts';
 
@@ -108,5 +108,51 @@ describe('locusta with the web UI (no --headless)', () => {
     await fetch(`${url}/stop`);
     run.child.kill('SIGINT');
     expect((await run.done).stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--profile names the run in the page and the report; the form changes it for the next test', async () => {
+    const target = await startServer();
+    const run = startLocusta(['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '--profile', 'nightly-8b']);
+    const url = await webUrl(run);
+    const config = async (): Promise<{ profile: string }> => {
+      const page = await (await fetch(`${url}/`)).text();
+      return JSON.parse(/<script type="application\/json" id="locusta-config">([^<]*)<\/script>/.exec(page)![1]!) as { profile: string };
+    };
+    expect((await config()).profile).toBe('nightly-8b');
+    const profileInReport = async (): Promise<string | undefined> => /<dt>Profile<\/dt><dd>([^<]*)<\/dd>/.exec(await (await fetch(`${url}/stats/report`)).text())?.[1];
+    expect(await profileInReport()).toBe('nightly-8b');
+    await fetch(`${url}/swarm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user_count: '1', spawn_rate: '10', host: target.url, profile: 'canary<b>' }),
+    });
+    await until(async () => target.total() > 0);
+    expect((await config()).profile).toBe('canaryb');
+    expect(await profileInReport()).toBe('canaryb');
+    await fetch(`${url}/stop`);
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(0);
+  });
+
+  it("a master's /logs holds each worker's lines, sent before the worker acknowledges a stop", async () => {
+    const target = await startServer();
+    const port = await freePort();
+    const file = join(FIXTURES, 'simple.ts');
+    const master = startLocusta(['-f', file, '-H', target.url, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port), '--web-host', '127.0.0.1', '--web-port', '0', '--autostart', '-u', '2', '-r', '10', '-t', '2s', '--autoquit', '30']);
+    const url = await webUrl(master);
+    const worker = startLocusta(['-f', file, '--worker', '--master-port', String(port)], { env: { LOCUSTA_WORKER_LOG_INTERVAL: '3600' } });
+    await master.waitFor('--run-time limit reached');
+    let logs: { master: string[]; workers: Record<string, string[]> } = { master: [], workers: {} };
+    await until(async () => {
+      logs = (await (await fetch(`${url}/logs`)).json()) as typeof logs;
+      return Object.keys(logs.workers).length === 1;
+    });
+    const [id, lines] = Object.entries(logs.workers)[0]!;
+    // The interval is an hour: these lines came with the stop.
+    expect(lines.some((l) => l.includes(`Connected to the master as worker 0 (${id})`))).toBe(true);
+    expect(logs.master.some((l) => l.includes('Starting web interface at'))).toBe(true);
+    master.child.kill('SIGINT');
+    expect((await master.done).code).toBe(0);
+    expect((await worker.done).code).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ export interface ReportInputs {
   history: readonly HistoryRow[];
   host: string;
   userFiles: string[];
+  profile?: string;
   startTime: number;
   slos?: readonly SloResult[];
   /** The output families' sections (the steps, the LLM token metrics, user ones). */
@@ -53,6 +54,7 @@ export function reportData(input: ReportInputs): ReportData {
     host: input.host,
     userFiles: input.userFiles,
     command: `locusta ${process.argv.slice(2).join(' ')}`,
+    ...(input.profile ? { profile: input.profile } : {}),
     startTime: input.startTime,
     endTime: stats.now(),
     history: [...input.history],

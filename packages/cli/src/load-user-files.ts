@@ -203,19 +203,44 @@ function isAbstract(cls: UserClass): boolean {
   return Object.hasOwn(cls, 'abstract') && Boolean(cls.abstract);
 }
 
+/** Whether a user file's own text declares the class (rather than importing it). */
+function declares(file: string, name: string): boolean {
+  return new RegExp(`\\bclass\\s+${name}\\b`).test(readFileSync(file, 'utf8'));
+}
+
+/**
+ * Keeps one class per name across the user files. Each file is bundled on its own, so a class
+ * one file imports from another arrives as a second copy: that is the same class, as in Locust,
+ * and only the first is kept. Two files that each declare a class of the same name are an error
+ * (Locust's "Duplicate user class names").
+ */
+function addByName<T extends { name: string }>(found: Map<string, { value: T; file: string }>, value: T, file: string, duplicate: (first: string) => string): void {
+  const previous = found.get(value.name);
+  if (!previous) {
+    found.set(value.name, { value, file });
+    return;
+  }
+  if (previous.value === value) return;
+  if (previous.file !== file && declares(previous.file, value.name) && declares(file, value.name)) throw fileError(duplicate(previous.file));
+}
+
 /** Loads every user file and collects the concrete, exported User classes. */
 export async function loadUserFiles(spec: string | undefined, ctx: LoaderContext): Promise<LoadedFiles> {
   const files = resolveUserFiles(spec, ctx.cwd);
-  const classes: UserClass[] = [];
-  const shapes: Array<typeof LoadTestShape> = [];
+  const classes = new Map<string, { value: UserClass; file: string }>();
+  const shapes = new Map<string, { value: typeof LoadTestShape; file: string }>();
   for (const file of files) {
     const mod = await importUserFile(file, ctx);
     for (const value of Object.values(mod)) {
-      if (isUserClass(value) && !isAbstract(value) && !classes.includes(value)) classes.push(value);
-      if (isShapeClass(value) && !(Object.hasOwn(value, 'abstract') && value.abstract) && !shapes.includes(value)) shapes.push(value);
+      if (isUserClass(value) && !isAbstract(value)) {
+        addByName(classes, value, file, (first) => `Duplicate user class names: ${value.name} is defined in both ${first} and ${file}`);
+      }
+      if (isShapeClass(value) && !(Object.hasOwn(value, 'abstract') && value.abstract)) {
+        addByName(shapes, value, file, () => `Duplicate shape classes: ${value.name}`);
+      }
     }
   }
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
-  return { files, userClasses: classes, hash: hash.digest('hex'), shapeClasses: shapes };
+  return { files, userClasses: [...classes.values()].map((c) => c.value), hash: hash.digest('hex'), shapeClasses: [...shapes.values()].map((s) => s.value) };
 }

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UserClass } from '@locusta/core';
 import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, messageOf, missingTasks, stackOf } from '@locusta/core';
 import { ExceptionStats, RequestStats } from '@locusta/stats';
+import type { RawSetting } from './config-file.ts';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { TestRun } from './test-run.ts';
@@ -71,7 +73,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   process.setSourceMapsEnabled(true);
   const early = parseEarly(argv);
   if (early.version) {
-    out(`locusta ${ctx.version} (Node ${process.version})`);
+    // Locust's form, `locust 2.x from <folder> (Python 3.x)`: which copy runs is the question.
+    out(`locusta ${ctx.version} from ${packageFolder(ctx.locustaEntry)} (Node ${process.version})`);
     return 0;
   }
   const files = readConfigFiles(cwd, early.config ?? envValue(envVars, optionSpec('config'))?.value);
@@ -79,7 +82,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const fileSpec =
     early.locustfile ??
     envValue(envVars, optionSpec('locustfile'))?.value ??
-    (typeof files.get('locustfile') === 'string' ? (files.get('locustfile') as string) : undefined);
+    fileSetting(files.get('locustfile'));
 
   let loaded: LoadedFiles | undefined;
   try {
@@ -91,7 +94,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const custom = new CustomOptionCollector();
   events.initCommandLineParser.fire(custom);
-  const settings = settingsFromFilesAndEnv(files, envVars, custom.options);
+  const { settings, warnings: configWarnings } = settingsFromFilesAndEnv(files, envVars, custom.options);
   const parser = buildParser(argv, custom.options, settings);
   if (early.help) {
     out(await parser.getHelp());
@@ -115,11 +118,13 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const runSettings = validateOptions(options);
   if (!options.headless && !options.worker) checkWebOptions(options);
 
-  const classes = selectClasses(loaded.userClasses, positional.map(String), options.equalWeights);
   if (options.list) {
-    out(['Available Users:', ...classes.map((c) => `    ${c.name}`)].join('\n'));
+    // Every class, whatever the names given: Locust's --list ignores them.
+    if (loaded.userClasses.length === 0) throw fileError(NO_USER_CLASS);
+    out(['Available Users:', ...loaded.userClasses.map((c) => `    ${c.name}`)].join('\n'));
     return 0;
   }
+  const classes = selectClasses(loaded.userClasses, classNames(positional.map(String), envVars), options.equalWeights);
   if (options.showTaskRatio) {
     out(taskRatioText(classes, options.users));
     return 0;
@@ -142,6 +147,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   const log = createLogger({ loglevel: options.loglevel, logfile: options.logfile });
   const mainLog = log.named('locusta.main');
+  for (const warning of configWarnings) mainLog.warn(warning);
   const stopWatchingParent = watchParent(mainLog, envVars);
   const limit = blockedLimit(envVars);
   const watchdog = limit > 0 ? new Watchdog(limit) : undefined;
@@ -160,6 +166,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     excludeTags: options.excludeTags,
     logger: log.named('locusta.runners'),
     nodeId: 'local',
+    profile: options.profile,
   });
   // A worker takes its window from its master's spawn messages instead.
   environment.measurement.configure({ warmup: runSettings.warmup, cooldown: runSettings.cooldown, runTime: runSettings.runTime });
@@ -195,7 +202,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
   const fixed = classes.reduce((s, c) => s + (c.fixedCount || 0), 0);
   if (fixed > runSettings.users) {
-    mainLog.warn(`The total fixed count of the User classes (${fixed}) is higher than the user count (${runSettings.users}): not all fixed users will be spawned`);
+    mainLog.warn(`Total fixed_count of User classes (${fixed}) is greater than the specified number of users (${runSettings.users}), so not all will be spawned.`);
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
@@ -217,7 +224,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       const fileHash = fileSpec === '-' ? FROM_MASTER : loaded.hash;
       // Also makes the output families user files registered (attachOutputs).
       attachLlmStats(environment, { role: 'worker' });
-      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version });
+      return await runWorker(environment, new RequestStats(), new ExceptionStats(), { options, fileHash, version: ctx.version, log });
     }
     const ui = !options.headless;
     const stats = new RequestStats({ windowedEntries: options.csvFullHistory });
@@ -334,11 +341,29 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
   return files.map((f) => join(dir, basename(f.name))).join(',');
 }
 
+/** The locusta package's folder, from its entry's URL (`.../locusta/dist/index.js`). */
+function packageFolder(entry: string): string {
+  const path = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+  return dirname(dirname(path));
+}
+
+const NO_USER_CLASS = 'No User class found! Make sure your user file exports a class that extends User or HttpUser';
+
+/** The class names to run: the command line's, else LOCUST(A)_USER_CLASSES split on spaces, as Locust does. */
+function classNames(positional: string[], env: NodeJS.ProcessEnv): string[] {
+  if (positional.length > 0) return positional;
+  const fromEnv = env['LOCUSTA_USER_CLASSES'] || env['LOCUST_USER_CLASSES'] || '';
+  return fromEnv.split(/\s+/).filter(Boolean);
+}
+
+/** A config file's `locustfile`, when it is text. */
+function fileSetting(setting: RawSetting | undefined): string | undefined {
+  return setting && typeof setting.value === 'string' && !setting.bare ? setting.value : undefined;
+}
+
 /** The classes to run: all, or those named on the command line (Locust's positional names). */
 function selectClasses(all: UserClass[], names: string[], equalWeights: boolean): UserClass[] {
-  if (all.length === 0) {
-    throw fileError('No User class found! Make sure your user file exports a class that extends User or HttpUser');
-  }
+  if (all.length === 0) throw fileError(NO_USER_CLASS);
   let chosen = all;
   if (names.length > 0) {
     const unknown = names.filter((n) => !all.some((c) => c.name === n));

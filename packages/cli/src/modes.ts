@@ -8,6 +8,7 @@ import { fileError, usageError } from './errors.ts';
 import type { TestRun, TestRunOptions } from './test-run.ts';
 import { bundleForTransfer } from './load-user-files.ts';
 import type { LocustaOptions } from './options.ts';
+import type { RootLogger } from './logger.ts';
 import { isLoopback } from '@locusta/web';
 
 type RunnerSetup = Pick<TestRunOptions, 'runner' | 'beforeStart' | 'summaryNotes' | 'failure'> & {
@@ -101,7 +102,7 @@ export async function runWorker(
   env: Environment,
   stats: RequestStats,
   exceptions: ExceptionStats,
-  o: { options: LocustaOptions; fileHash: string; version: string },
+  o: { options: LocustaOptions; fileHash: string; version: string; log: RootLogger },
 ): Promise<number> {
   const worker = new WorkerRunner(env, stats, exceptions, {
     masterHost: o.options.masterHost,
@@ -112,7 +113,10 @@ export async function runWorker(
     masterTimeoutMs: Number(process.env.LOCUSTA_MASTER_TIMEOUT ?? 60) * 1000,
     version: o.version,
     fileHash: o.fileHash,
+    logIntervalMs: process.env.LOCUSTA_WORKER_LOG_INTERVAL ? Number(process.env.LOCUSTA_WORKER_LOG_INTERVAL) * 1000 : undefined,
   });
+  // Every line this worker logs also goes to the master's /logs.
+  o.log.tap((line) => worker.recordLog(line));
   let signals = 0;
   const onSignal = () => {
     signals++;

@@ -119,6 +119,7 @@ const OPTION_TABLE = [
   { name: 'step-time', type: 'string', group: SLO, describe: 'Saturation search: the length of each step (time span)' },
   { name: 'step-settle', type: 'string', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
   { name: 'step-continue', type: 'boolean', default: false, group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
+  { name: 'profile', type: 'string', group: STEP, describe: 'A name for the run, to group runs together (e.g. nightly-8b): shown in the HTML report and the web UI' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
 ] as const satisfies readonly OptionSpec[];
 

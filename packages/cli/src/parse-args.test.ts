@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIONS } from './options.ts';
 import { CliError } from './errors.ts';
+import type { RawSettings } from './config-file.ts';
+import { parseConfigText } from './config-file.ts';
+import type { CustomOption } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 
-const NO_FILES = new Map<string, string | string[] | true>();
+const NO_FILES: RawSettings = new Map();
+
+/** The typed settings of config text and environment variables. */
+function settings(env: NodeJS.ProcessEnv, conf = '', custom: CustomOption[] = []): Record<string, unknown> {
+  return settingsFromFilesAndEnv(conf ? parseConfigText(conf, 'locust.conf') : NO_FILES, env, custom).settings;
+}
 
 /** A value of the option's type, as the environment would give it, and what it parses to. */
 function sample(type: string): [string, unknown] {
   if (type === 'number') return ['7', 7];
   if (type === 'boolean') return ['true', true];
-  if (type === 'array') return ['a,b', ['a', 'b']];
+  if (type === 'array') return ['[a, b]', ['a', 'b']];
   return ['x', 'x'];
 }
 
@@ -19,22 +27,22 @@ describe('options from the environment', () => {
       if (o.name === 'config') continue; // read with the config files, before any other option
       const variable = `LOCUSTA_${o.name.toUpperCase().replace(/-/g, '_')}`;
       const [text, value] = sample(o.type);
-      expect(settingsFromFilesAndEnv(NO_FILES, { [variable]: text }, []), variable).toEqual({ [o.name]: value });
+      expect(settings({ [variable]: text }), variable).toEqual({ [o.name]: value });
     }
   });
 
   it("reads Locust's own variables, and LOCUSTA_ wins over LOCUST_", () => {
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUST_USERS: '3' }, [])).toEqual({ users: 3 });
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUST_USERS: '3', LOCUSTA_USERS: '4' }, [])).toEqual({ users: 4 });
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUST_MASTER_NODE_PORT: '6000' }, [])).toEqual({ 'master-port': 6000 });
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUST_MODE_MASTER: 'true', LOCUSTA_MASTER: 'false' }, [])).toEqual({ master: false });
+    expect(settings({ LOCUST_USERS: '3' })).toEqual({ users: 3 });
+    expect(settings({ LOCUST_USERS: '3', LOCUSTA_USERS: '4' })).toEqual({ users: 4 });
+    expect(settings({ LOCUST_MASTER_NODE_PORT: '6000' })).toEqual({ 'master-port': 6000 });
+    expect(settings({ LOCUST_MODE_MASTER: 'true', LOCUSTA_MASTER: 'false' })).toEqual({ master: false });
     // Locust's names with the LOCUSTA_ prefix keep working.
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUSTA_MODE_WORKER: '1' }, [])).toEqual({ worker: true });
+    expect(settings({ LOCUSTA_MODE_WORKER: '1' })).toEqual({ worker: true });
   });
 
   it('reads options Locust does not have only from LOCUSTA_', () => {
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUST_MASTER_TOKEN: 's', LOCUST_HDR_LOG: 'h', LOCUST_SLO: 'p99<1' }, [])).toEqual({});
-    expect(settingsFromFilesAndEnv(NO_FILES, { LOCUSTA_MASTER_TOKEN: 's', LOCUSTA_HDR_LOG: 'h', LOCUSTA_SLO: 'p99<1' }, [])).toEqual({
+    expect(settings({ LOCUST_MASTER_TOKEN: 's', LOCUST_HDR_LOG: 'h', LOCUST_SLO: 'p99<1' })).toEqual({});
+    expect(settings({ LOCUSTA_MASTER_TOKEN: 's', LOCUSTA_HDR_LOG: 'h', LOCUSTA_SLO: 'p99<1' })).toEqual({
       'master-token': 's',
       'hdr-log': 'h',
       slo: ['p99<1'],
@@ -42,23 +50,71 @@ describe('options from the environment', () => {
   });
 
   it('names the variable in the error of a bad value', () => {
-    expect(() => settingsFromFilesAndEnv(NO_FILES, { LOCUSTA_EXPECT_WORKERS: 'many' }, [])).toThrow(
+    expect(() => settings({ LOCUSTA_EXPECT_WORKERS: 'many' })).toThrow(
       "Invalid value 'many' for LOCUSTA_EXPECT_WORKERS: expected a number",
     );
   });
 
   it('the environment wins over config files', () => {
-    const files = new Map<string, string | string[] | true>([['users', '2']]);
-    expect(settingsFromFilesAndEnv(files, { LOCUSTA_USERS: '5' }, [])).toEqual({ users: 5 });
+    expect(settings({ LOCUSTA_USERS: '5' }, 'users = 2')).toEqual({ users: 5 });
   });
 
   it('refuses a bare config key for an option that takes a value', () => {
     for (const key of ['host', 'master-bind-host', 'tags', 'users', 'processes']) {
-      const files = new Map<string, string | string[] | true>([[key, true]]);
-      expect(() => settingsFromFilesAndEnv(files, {}, []), key).toThrow(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
+      expect(() => settings({}, key), key).toThrow(`Missing value for ${key} (from locust.conf): write '${key} = VALUE'`);
     }
     // A bare key still switches a flag on.
-    expect(settingsFromFilesAndEnv(new Map([['headless', true]]), {}, [])).toEqual({ headless: true });
+    expect(settings({}, 'headless')).toEqual({ headless: true });
+  });
+});
+
+describe('config keys and lists as Locust reads them', () => {
+  it('keeps LOCUST_TAGS="a b" as one tag, and reads [a, b] as two', () => {
+    expect(settings({ LOCUST_TAGS: 'a b' })).toEqual({ tags: ['a b'] });
+    expect(settings({ LOCUST_EXCLUDE_TAGS: '[a, b]' })).toEqual({ 'exclude-tags': ['a', 'b'] });
+    expect(settings({ LOCUST_TAGS: '["x y", "z"]' })).toEqual({ tags: ['x y', 'z'] });
+  });
+
+  it("splits Locusta's own lists on spaces and commas", () => {
+    expect(settings({ LOCUSTA_GOODPUT: 'ttft:500 e2e:9000' })).toEqual({ goodput: ['ttft:500', 'e2e:9000'] });
+  });
+
+  it('leaves out a key only Locust has, with a warning naming it and the file', () => {
+    const result = settingsFromFilesAndEnv(parseConfigText('users = 2\nweb-login\notel = true', 'locust.conf'), {}, []);
+    expect(result.settings).toEqual({ users: 2 });
+    expect(result.warnings).toEqual([
+      "locust.conf: 'web-login' is a Locust option Locusta does not have; it is ignored",
+      "locust.conf: 'otel' is a Locust option Locusta does not have; it is ignored",
+    ]);
+  });
+
+  it('refuses an unknown key, naming the file and the nearest option', () => {
+    expect(() => settings({}, 'userz = 3')).toThrow("unrecognized arguments: --userz (from locust.conf). Did you mean '--users'?");
+    expect(() => settings({}, 'zzzzzzzz = 3')).toThrow(/^unrecognized arguments: --zzzzzzzz \(from locust.conf\)$/);
+  });
+
+  it('refuses a list for an option that takes one value, and a flag value that is not a boolean', () => {
+    expect(() => settings({}, 'host = [a, b]')).toThrow("host (from locust.conf) can't be set to a list");
+    expect(() => settings({}, 'headless = maybe')).toThrow("Unexpected value for headless (from locust.conf): 'maybe'");
+    expect(() => settings({}, 'headless =')).toThrow("Unexpected value for headless (from locust.conf): ''");
+    expect(settings({}, 'headless = off\nreset-stats = yes')).toEqual({ headless: false, 'reset-stats': true });
+  });
+});
+
+describe('unknown flags on the command line', () => {
+  function parseError(argv: string[]): string {
+    try {
+      buildParser(argv, [], {}).parseSync();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return '';
+  }
+
+  it("names the first unknown flag and suggests the nearest option, as Locust's parser does", () => {
+    expect(parseError(['--unknown-flag-print-stats'])).toBe("unrecognized arguments: --unknown-flag-print-stats. Did you mean '--print-stats'?");
+    expect(parseError(['-u', '2', '--spawn-rat=3'])).toBe("unrecognized arguments: --spawn-rat. Did you mean '--spawn-rate'?");
+    expect(parseError(['--qqqqqqqqqq'])).toBe('unrecognized arguments: --qqqqqqqqqq');
   });
 });
 

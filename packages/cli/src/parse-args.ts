@@ -2,8 +2,10 @@ import type { CommandLineParser } from '@locusta/core';
 import yargs from 'yargs';
 import type { Argv, Options } from 'yargs';
 import { Parser } from 'yargs/helpers';
-import type { RawSettings } from './config-file.ts';
-import { splitList } from './config-file.ts';
+import type { RawSetting, RawSettings } from './config-file.ts';
+import { listOrText } from './config-file.ts';
+import { LOCUST_ONLY_OPTIONS } from './locust-options.ts';
+import { nearestName } from './nearest-name.ts';
 import { usageError } from './errors.ts';
 import type { OptionSpec, OptionType } from './options.ts';
 import { OPTIONS, envValue } from './options.ts';
@@ -79,24 +81,28 @@ export function isTrueText(text: string): boolean {
   return /^(true|yes|on|1)$/i.test(text);
 }
 
-/** Converts a string from a config file or the environment to the option's type. */
-function convert(value: string | string[] | true, type: OptionType | undefined, key: string): unknown {
+/**
+ * Converts a value from a config file or the environment to the option's type. A list option
+ * given text (not `[a, b]`) takes it as one item, as argparse takes `--tags="a b"`.
+ */
+function convert(setting: RawSetting, type: OptionType | undefined, key: string): unknown {
+  const { value } = setting;
+  const name = setting.source === key ? key : `${key} (from ${setting.source})`;
   // A bare key switches a flag on; text, numbers and lists would take `true` as their value.
-  if (value === true && (type === 'string' || type === 'array' || type === 'number')) throw usageError(`Missing value for ${key} (from a config file): write '${key} = VALUE'`);
-  if (value === true) return true;
-  if (type === 'array') return Array.isArray(value) ? value : splitList(value.replace(/^\[|\]$/g, ''));
-  const text = Array.isArray(value) ? value.join(',') : value;
+  if (setting.bare && (type === 'string' || type === 'array' || type === 'number')) throw usageError(`Missing value for ${name}: write '${key} = VALUE'`);
+  if (type === 'array') return Array.isArray(value) ? value : [value];
+  if (Array.isArray(value)) throw usageError(`${name} can't be set to a list`);
   if (type === 'boolean') {
-    if (isTrueText(text)) return true;
-    if (/^(false|no|off|0)$/i.test(text)) return false;
-    throw usageError(`Invalid value '${text}' for ${key}: expected true or false`);
+    if (isTrueText(value)) return true;
+    if (/^(false|no|off|0)$/i.test(value)) return false;
+    throw usageError(`Unexpected value for ${name}: '${value}'. Expecting 'true', 'false', 'yes', 'no', 'on', 'off', '1' or '0'`);
   }
   if (type === 'number') {
-    const n = Number(text);
-    if (text.trim() === '' || Number.isNaN(n)) throw usageError(`Invalid value '${text}' for ${key}: expected a number`);
+    const n = Number(value);
+    if (value.trim() === '' || Number.isNaN(n)) throw usageError(`Invalid value '${value}' for ${name}: expected a number`);
     return n;
   }
-  return text;
+  return value;
 }
 
 function typeOf(spec: OptionSpec | CustomOption): OptionType | undefined {
@@ -104,29 +110,56 @@ function typeOf(spec: OptionSpec | CustomOption): OptionType | undefined {
 }
 
 /**
- * Settings from config files and the environment (environment wins), typed, keyed by long
- * option name. Unknown config keys are usage errors, as in Locust.
+ * An environment variable's value as a raw setting. For a list option Locust has, `[a, b]`
+ * (JSON or comma separated) is a list and anything else one item, as ConfigArgParse reads
+ * `LOCUST_TAGS="a b"`; Locusta's own lists (`LOCUSTA_GOODPUT='ttft:500 e2e:9000'`) split on
+ * spaces and commas.
  */
-export function settingsFromFilesAndEnv(files: RawSettings, env: NodeJS.ProcessEnv, custom: CustomOption[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function envSetting(found: { value: string; variable: string }, type: OptionType | undefined, locusts: boolean): RawSetting {
+  if (type !== 'array') return { value: found.value, source: found.variable };
+  const value = locusts || /^\[.*\]$/.test(found.value) ? listOrText(found.value) : found.value.split(/[,\s]+/).filter(Boolean);
+  return { value, source: found.variable };
+}
+
+/** What the config files and the environment set, typed, and warnings about keys left out. */
+export interface FileAndEnvSettings {
+  settings: Record<string, unknown>;
+  warnings: string[];
+}
+
+/**
+ * Settings from config files and the environment (environment wins), typed, keyed by long
+ * option name. An unknown config key is a usage error naming the nearest option, as in Locust;
+ * a key only Locust knows is left out with a warning, so one config file serves both tools.
+ */
+export function settingsFromFilesAndEnv(files: RawSettings, env: NodeJS.ProcessEnv, custom: CustomOption[]): FileAndEnvSettings {
+  const settings: Record<string, unknown> = {};
+  const warnings: string[] = [];
   const specs = new Map<string, OptionSpec | CustomOption>();
   for (const o of OPTIONS) specs.set(o.name, o);
   for (const c of custom) specs.set(c.name, c);
-  for (const [key, value] of files) {
+  for (const [key, setting] of files) {
     const spec = specs.get(key);
-    if (!spec) throw usageError(`unrecognized arguments: --${key} (from a config file)`);
-    out[key] = convert(value, typeOf(spec), key);
+    if (spec) settings[key] = convert(setting, typeOf(spec), key);
+    else if (LOCUST_ONLY_OPTIONS.has(key)) warnings.push(`${setting.source}: '${key}' is a Locust option Locusta does not have; it is ignored`);
+    else throw usageError(unknownOptionMessage(`--${key}`, [...specs.keys()], ` (from ${setting.source})`));
   }
   for (const o of OPTIONS) {
     if (o.name === 'config') continue; // read with the config files (readConfigFiles)
     const found = envValue(env, o);
-    if (found) out[o.name] = convert(found.value, o.type, found.variable);
+    if (found) settings[o.name] = convert(envSetting(found, o.type, o.env !== undefined), o.type, found.variable);
   }
   for (const c of custom) {
     const found = envValue(env, { name: c.name, env: `LOCUST_${c.name.toUpperCase().replace(/-/g, '_')}` });
-    if (found) out[c.name] = convert(found.value, typeOf(c), found.variable);
+    if (found) settings[c.name] = convert(envSetting(found, typeOf(c), true), typeOf(c), found.variable);
   }
-  return out;
+  return { settings, warnings };
+}
+
+/** Locust's message for an unknown flag, with the option most like it. */
+function unknownOptionMessage(flag: string, names: readonly string[], where = ''): string {
+  const nearest = nearestName(flag, names.map((n) => `--${n}`));
+  return `unrecognized arguments: ${flag}${where}${nearest ? `. Did you mean '${nearest}'?` : ''}`;
 }
 
 /** The full yargs parser: Locust's options, the custom ones, and positional class names. */
@@ -143,6 +176,8 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
+      const unknown = /^Unknown arguments?:/.test(msg ?? '') ? firstUnknownFlag(argv, custom) : undefined;
+      if (unknown) throw usageError(unknownOptionMessage(unknown, [...OPTIONS.map((o) => o.name), ...custom.map((c) => c.name), 'help', 'version']));
       throw usageError(msg || err?.message || 'invalid arguments');
     });
   for (const o of OPTIONS) {
@@ -166,6 +201,23 @@ export function buildParser(argv: string[], custom: CustomOption[], settings: Re
   }
   // Config files and environment variables sit under the command line (yargs' config layer).
   return y.config(settings);
+}
+
+/** The first flag of the command line that no option takes (`--userz` or `--userz=5`). */
+function firstUnknownFlag(argv: readonly string[], custom: readonly CustomOption[]): string | undefined {
+  const known = new Set(['--help', '-h', '--version', '-V']);
+  for (const o of OPTIONS) {
+    known.add(`--${o.name}`);
+    if (o.alias) known.add(`-${o.alias}`);
+  }
+  for (const c of custom) known.add(`--${c.name}`);
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || /^-\d/.test(arg)) continue;
+    const flag = arg.split('=', 1)[0]!;
+    if (!known.has(flag)) return flag;
+  }
+  return undefined;
 }
 
 /**

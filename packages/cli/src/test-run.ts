@@ -287,6 +287,7 @@ export class TestRun {
       history: this.#history.rows.filter((row) => row.time >= startTime),
       host: this.#env.host ?? '',
       userFiles: this.#o.userFiles ?? [],
+      profile: this.#env.profile,
       startTime,
       slos,
       sections: [...outputsOf(this.#env).flatMap((ext) => {

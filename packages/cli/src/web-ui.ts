@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@locusta/core';
 import { messageOf } from '@locusta/core';
-import type { LocalRunner, MasterRunner } from '@locusta/runner';
+import type { LocalRunner } from '@locusta/runner';
+import { MasterRunner } from '@locusta/runner';
 import { outputsOf } from '@locusta/core';
 import type { WebCustomOption } from '@locusta/web';
 import { LogBuffer, WebServer, adaptRunner, applyStartOptions, normalizeBasePath } from '@locusta/web';
@@ -64,6 +65,11 @@ export function checkWebOptions(options: LocustaOptions): void {
   }
 }
 
+/** A master's workers' log lines for `/logs`; a local run has none. */
+function workerLogsOf(runner: LocalRunner | MasterRunner): (() => Record<string, string[]>) | undefined {
+  return runner instanceof MasterRunner ? () => Object.fromEntries(runner.workerLogs) : undefined;
+}
+
 /**
  * Serves the web UI and Locust's REST API around the runner. Tests start from the UI's form
  * (or at once with --autostart); the process ends on a signal, on the UI's quit, or with
@@ -94,6 +100,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     tls: tlsOf(options),
     logger,
     logs,
+    workerLogs: workerLogsOf(o.runner),
     htmlReport: () => run.htmlReport(),
     // Read before any start from the UI has changed them: the values of this run's command line.
     customOptions: customFields(o.custom, env.parsedOptions),
@@ -102,6 +109,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
       spawnRate: options.spawnRate === undefined ? undefined : settings.spawnRate,
       runTime: options.runTime,
       host: settings.host,
+      profile: options.profile,
     },
     userFile: o.userFiles.map((f) => f.split('/').pop()).join(','),
     version: o.version,

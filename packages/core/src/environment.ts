@@ -22,6 +22,8 @@ export interface EnvironmentOptions {
   logger?: Logger;
   /** The name this process goes by in exception reports (`local` for a local run). */
   nodeId?: string;
+  /** `--profile`: a name grouping runs, shown in the reports and the web UI. */
+  profile?: string;
 }
 
 /** What a run shares with its users (Locust's Environment). */
@@ -38,6 +40,8 @@ export class Environment {
   excludeTags: string[] | undefined;
   logger: Logger;
   nodeId: string;
+  /** `--profile` (Locust's `environment.profile`), or set from the web UI's form. */
+  profile: string | undefined;
   runner: RunnerHandle | undefined;
   /** The request statistics (`@locusta/stats` RequestStats), set by the runner. */
   stats: unknown;
@@ -57,6 +61,7 @@ export class Environment {
     this.catchExceptions = options.catchExceptions ?? true;
     this.tags = options.tags;
     this.excludeTags = options.excludeTags;
+    this.profile = options.profile;
     this.logger = options.logger ?? silentLogger;
     this.nodeId = options.nodeId ?? 'local';
     this.runner = undefined;

@@ -164,8 +164,19 @@ describe('wait times', () => {
     expect(Array.from({ length: 3 }, poisson(4, seeded))).toEqual(waits.slice(0, 3));
     expect(() => poisson(0)).toThrow(RangeError);
   });
+  it('takes the bounds of between in either order and a pacing of 0, as Locust does', () => {
+    const b = between(5, 1);
+    for (let i = 0; i < 200; i++) {
+      const wait = b.call(undefined);
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(5);
+    }
+    expect(constantPacing(0).call(undefined)).toBe(0);
+  });
   it('rejects bad arguments', () => {
-    expect(() => between(3, 1)).toThrow(RangeError);
+    expect(() => between(-1, 1)).toThrow(RangeError);
+    expect(() => between(1, Number.NaN)).toThrow(RangeError);
+    expect(() => constantPacing(-1)).toThrow(RangeError);
     expect(() => constantThroughput(0)).toThrow(RangeError);
   });
 });

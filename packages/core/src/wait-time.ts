@@ -11,9 +11,12 @@ export type WaitTimeFn = (this: unknown) => number;
  */
 export const PACING_LAG: unique symbol = Symbol('locusta.pacingLag');
 
-/** A random time between `min` and `max` seconds. */
+/**
+ * A random time between `min` and `max` seconds. As in Locust, the bounds may come in either
+ * order (`between(5, 1)` waits 1 to 5 s); a negative or non-number bound is refused.
+ */
 export function between(min: number, max: number): WaitTimeFn {
-  if (!(min >= 0) || !(max >= min)) throw new RangeError(`between(${min}, ${max}): need 0 <= min <= max`);
+  if (!(min >= 0) || !(max >= 0)) throw new RangeError(`between(${min}, ${max}): need two times >= 0`);
   return () => min + Math.random() * (max - min);
 }
 
@@ -33,7 +36,8 @@ export function constant(seconds: number): WaitTimeFn {
  * restarts from a late task rather than bursting to catch up.
  */
 export function constantPacing(seconds: number): WaitTimeFn {
-  if (!(seconds > 0)) throw new RangeError(`constantPacing(${seconds}): need a time > 0`);
+  // 0 is Locust's "no pause at all": every wait is max(0, 0 - run time).
+  if (!(seconds >= 0)) throw new RangeError(`constantPacing(${seconds}): need a time >= 0`);
   let lastRun = performance.now() / 1000;
   let lastWait = 0;
   const fn = (() => {

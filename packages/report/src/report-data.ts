@@ -106,6 +106,8 @@ export interface ReportData {
   host: string;
   userFiles: string[];
   command?: string;
+  /** `--profile`: the name grouping this run with others. */
+  profile?: string;
   /** Unix seconds. */
   startTime: number;
   /** Unix seconds. */

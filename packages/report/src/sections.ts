@@ -24,6 +24,7 @@ export function headerSection(data: ReportData, title: string): string {
     ['Duration', escapeHtml(formatDuration(data.endTime - data.startTime))],
     ['User files', data.userFiles.length ? data.userFiles.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ') : '–'],
   ];
+  if (data.profile) items.unshift(['Profile', escapeHtml(data.profile)]);
   if (data.command) items.push(['Command', `<code>${escapeHtml(data.command)}</code>`]);
   const list = items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('');
   return `<header><h1>${escapeHtml(title)}</h1><dl class="meta">${list}</dl></header>`;

@@ -49,6 +49,8 @@ export class MasterRunner implements Runner {
   readonly stats: RequestStats;
   readonly exceptions: ExceptionStats;
   readonly workers = new Map<string, WorkerNode>();
+  /** Each worker's recent log lines, as it last sent them (Locust's `environment.worker_logs`), for `/logs`. */
+  readonly workerLogs = new Map<string, string[]>();
   readonly lostWorkers: LostWorker[] = [];
   /** Workers refused at client_ready (another user file, another protocol version), for the summary. */
   readonly refusedWorkers: Array<{ id: string; peer: string; reason: string; mismatchedFile: boolean }> = [];
@@ -324,6 +326,9 @@ export class MasterRunner implements Runner {
         else this.environment.logger.warn(`Unknown message type received from worker ${msg.nodeId}: ${msg.data.type}`);
         return;
       }
+      case 'logs':
+        if (worker) this.workerLogs.set(worker.id, msg.data.lines);
+        return;
       case 'user_files_request':
         return; // answered in #accept, before any client_ready
       default:

@@ -14,6 +14,7 @@ import type { RunnerState } from './runner.ts';
 import { RUNNER_STATES } from './runner.ts';
 import type { Check } from './wire-schema.ts';
 import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, reason, record, str } from './wire-schema.ts';
+import { MAX_LOG_LINE } from './worker-logs.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at connect. */
 export const PROTOCOL_VERSION = 1;
@@ -42,6 +43,8 @@ export type WorkerMessage =
   | { type: 'client_stopped'; data: null }
   | { type: 'quit'; data: null }
   | { type: 'custom'; data: { type: string; data: unknown } }
+  /** The worker's recent log lines, for the master's `/logs` (Locust's `logs`). */
+  | { type: 'logs'; data: { lines: string[] } }
   /** `-f -`: a worker without its own user file asks for the master's (on a connection of its own). */
   | { type: 'user_files_request'; data: { protocol: number } };
 
@@ -118,6 +121,7 @@ const WORKER_SCHEMAS: Record<WorkerMessage['type'], Check> = {
   client_stopped: nil,
   quit: nil,
   custom: customMessage,
+  logs: object({ lines: arrayOf(str(MAX_LOG_LINE), 500) }),
   user_files_request: object({ protocol: int(0, 2 ** 31) }),
 };
 

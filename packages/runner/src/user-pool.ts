@@ -1,5 +1,6 @@
 import type { Environment, TaskGate, User, UserClass } from '@locusta/core';
 import { StopTest, TASK_GATE, describeError, runAsUser, stackOf } from '@locusta/core';
+import { pyJson } from './py-json.ts';
 
 interface Running {
   readonly user: User;
@@ -39,6 +40,7 @@ export class UserPool {
   /** Brings each class named in `counts` to that many users. Unknown class names are returned. */
   apply(counts: Record<string, number>): string[] {
     const unknown: string[] = [];
+    this.#logAdditions(counts);
     for (const [name, target] of Object.entries(counts)) {
       const cls = this.#classes.get(name);
       if (!cls) {
@@ -56,6 +58,16 @@ export class UserPool {
       if (list.length > target) void this.stop(list.splice(target));
     }
     return unknown;
+  }
+
+  /** Locust's DEBUG line before a spawn: what is added, per class, and what already runs. */
+  #logAdditions(counts: Record<string, number>): void {
+    const additions: Record<string, number> = {};
+    for (const [name, target] of Object.entries(counts)) {
+      const running = this.#users.get(name)?.length ?? 0;
+      if (this.#classes.has(name) && target > running) additions[name] = target - running;
+    }
+    if (Object.keys(additions).length > 0) this.#env.logger.debug(`Spawning additional ${pyJson(additions)} (${pyJson(this.classesCount())} already running)...`);
   }
 
   /** Starts one user of `cls` whose tasks are started by `gate` (arrival-rate mode). */

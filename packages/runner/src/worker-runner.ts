@@ -15,6 +15,7 @@ import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
 import { EXCLUDED_KEY } from './excluded-report.ts';
 import { UNAWAITED_KEY } from './unawaited-report.ts';
+import { WORKER_LOG_INTERVAL_MS, WorkerLogs } from './worker-logs.ts';
 
 export interface WorkerOptions {
   masterHost: string;
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   /** Quit when no master has been heard from for this long (Locust's MASTER_HEARTBEAT_TIMEOUT, 60 s). */
   masterTimeoutMs?: number;
+  /** Locust's WORKER_LOG_REPORT_INTERVAL (10 s). */
+  logIntervalMs?: number;
 }
 
 const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
@@ -63,6 +66,8 @@ export class WorkerRunner implements Runner {
   readonly #recorder: EventRecorder;
   readonly #monitor: UsageMonitor;
   readonly #messages = new Map<string, MessageListener>();
+  /** Recent log lines for the master's `/logs`; the CLI feeds them (`recordLog`). */
+  readonly #logs = new WorkerLogs();
   #ws: WebSocket | undefined;
   #state: RunnerState = 'ready';
   #index = -1;
@@ -80,7 +85,8 @@ export class WorkerRunner implements Runner {
     this.environment = environment;
     this.stats = stats;
     this.exceptions = exceptions;
-    this.#opts = { reportIntervalMs: WORKER_REPORT_INTERVAL_MS, heartbeatIntervalMs: 1000, masterTimeoutMs: 60_000, ...options };
+    this.#opts = { reportIntervalMs: WORKER_REPORT_INTERVAL_MS, heartbeatIntervalMs: 1000, masterTimeoutMs: 60_000, logIntervalMs: WORKER_LOG_INTERVAL_MS, ...options };
+    this.#logs.onDisabled = () => environment.logger.warn('The worker attempted to send more than 70 log lines in one interval. Further log sending was disabled for this worker.');
     this.#pool = new UserPool(environment);
     this.#pool.onStopTest = (reason) => this.onStopTest?.(reason);
     this.#recorder = new EventRecorder(environment, stats, exceptions);
@@ -104,6 +110,7 @@ export class WorkerRunner implements Runner {
     this.#timers.push(
       setInterval(() => this.#heartbeat(), this.#opts.heartbeatIntervalMs),
       setInterval(() => this.#report(), this.#opts.reportIntervalMs),
+      setInterval(() => this.#sendLogs(), this.#opts.logIntervalMs),
     );
     this.#connect();
     return this.#done;
@@ -187,11 +194,13 @@ export class WorkerRunner implements Runner {
         return;
       case 'stop':
         await this.#stopTest(false);
+        this.#sendLogs();
         this.#send({ type: 'client_stopped', data: null });
         return;
       case 'quit':
         this.environment.logger.info('The master asked this worker to quit');
         await this.#stopTest(false);
+        this.#sendLogs();
         this.#send({ type: 'quit', data: null });
         this.#finish(0);
         return;
@@ -290,6 +299,18 @@ export class WorkerRunner implements Runner {
       return;
     }
     this.#send({ type: 'heartbeat', data: { state: this.#state, cpu: this.#monitor.cpuUsage, memory: process.memoryUsage.rss() } });
+  }
+
+  /** A log line of this process, for the master's `/logs`. */
+  recordLog(line: string): void {
+    this.#logs.push(line);
+  }
+
+  /** Sends the log lines when new ones came (every interval, and before a stop or quit is acknowledged). */
+  #sendLogs(): void {
+    if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
+    const lines = this.#logs.take();
+    if (lines) this.#send({ type: 'logs', data: { lines } });
   }
 
   /** Sends the statistics gathered since the last report, then starts a new interval. */

@@ -46,11 +46,12 @@ export function csvTable<TRow>(columns: readonly CsvColumn<TRow>[], rows: Iterab
 
 const headersOf = <TRow>(columns: readonly CsvColumn<TRow>[]): readonly string[] => Object.freeze(columns.map((c) => c.header));
 
-// `min_response_time or 0`: None and 0.0 both become the int 0.
-const minField = (e: StatsEntry): string =>
-  e.minResponseTime === null || e.minResponseTime === 0 ? '0' : pyFloat(e.minResponseTime);
-// max starts as the int 0 and only becomes a float once a larger time is logged.
-const maxField = (e: StatsEntry): string => (e.maxResponseTime === 0 ? '0' : pyFloat(e.maxResponseTime));
+// Locust keeps min and max as they were logged: a time given as a whole number (a user's
+// `responseTime: 35`) is a Python int and prints `35`, a measured one a float (`35.2`).
+// `min_response_time or 0`: None becomes the int 0.
+const timeField = (ms: number | null): string => (ms === null || Number.isInteger(ms) ? String(ms ?? 0) : pyFloat(ms));
+const minField = (e: StatsEntry): string => timeField(e.minResponseTime);
+const maxField = (e: StatsEntry): string => timeField(e.maxResponseTime);
 // total_content_length / num_requests is a float; with no requests it is the int 0.
 const contentField = (e: StatsEntry): string => (e.numRequests === 0 ? '0' : pyFloat(e.avgContentLength));
 
@@ -59,6 +60,7 @@ function percentileFields(e: StatsEntry, current: boolean): string[] {
   const values = current
     ? (e.currentResponseTimePercentiles(PERCENTILES_TO_REPORT) ?? LABELS.map(() => 0))
     : e.responseTimePercentiles(PERCENTILES_TO_REPORT);
+  // Locust's percentiles are its bucket keys: a time below 100 ms is rounded to a whole ms.
   return values.map((v) => String(Math.round(v)));
 }
 

@@ -184,8 +184,8 @@ describe('CSV', () => {
     expect(statsCsv(stats).split('\r\n')).toEqual([
       STATS_CSV_HEADER.join(','),
       'POST,/only-failed,0,1,0,0.0,0,0,0,0.0,0.25,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A',
-      `GET,"${weird.replaceAll('"', '""')}",2,0,1,50.42878050010131,0.8575610002026224,100.0,23455.0,0.5,0.0,1,100,100,100,100,100,100,100,100,100,100`,
-      ',Aggregated,2,1,1,50.42878050010131,0.8575610002026224,100.0,23455.0,0.5,0.25,1,100,100,100,100,100,100,100,100,100,100',
+      `GET,"${weird.replaceAll('"', '""')}",2,0,1,50.42878050010131,0.8575610002026224,100,23455.0,0.5,0.0,1,100,100,100,100,100,100,100,100,100,100`,
+      ',Aggregated,2,1,1,50.42878050010131,0.8575610002026224,100,23455.0,0.5,0.25,1,100,100,100,100,100,100,100,100,100,100',
       '',
     ]);
   });
@@ -219,7 +219,7 @@ describe('CSV', () => {
     c.set(T + 11.5);
     const row = historyCsvRows(stats, { userCount: 5, fullHistory: false, timestamp: T + 11 });
     expect(row.split('\r\n')).toHaveLength(2);
-    expect(row).toBe(`${T + 11},5,,Aggregated,0.000000,0.000000,100,100,100,100,100,100,100,100,100,100,100,10,0,100,100.0,100.0,100.0,0.0\r\n`);
+    expect(row).toBe(`${T + 11},5,,Aggregated,0.000000,0.000000,100,100,100,100,100,100,100,100,100,100,100,10,0,100,100.0,100,100,0.0\r\n`);
   });
 
   it('full history: a row per entry then Aggregated, with window percentiles (test_csv_stats_writer_full_history)', () => {
@@ -240,7 +240,7 @@ describe('CSV', () => {
     // the percentile columns are the window's, the Total columns cumulative (Locust #1430/#2377)
     expect(later[0]?.split(',')[6]).toBe('10');
     expect(later[0]?.split(',')[16]).toBe('10');
-    expect(later[0]?.split(',').slice(18, 24)).toEqual(['0', '10', '55.0', '10.0', '100.0', '0.0']);
+    expect(later[0]?.split(',').slice(18, 24)).toEqual(['0', '10', '55.0', '10', '100', '0.0']);
   });
 });
 
@@ -273,5 +273,19 @@ describe('--json', () => {
     expect(text).toContain('"total_response_time": 0,');
     expect(text).toContain('"num_reqs_per_sec": {},');
     expect(JSON.parse(text)).toEqual(json);
+  });
+});
+
+describe('min and max as Locust writes them', () => {
+  it('a time logged as a whole number is an int (35), a measured one a float (35.5)', () => {
+    const stats = new RequestStats({ clock: clockAt(T).clock });
+    stats.logRequest('GET', '/int', 35, 0);
+    stats.logRequest('GET', '/int', 40, 0);
+    stats.logRequest('GET', '/float', 35.5, 0);
+    stats.logRequest('GET', '/float', 40.25, 0);
+    const rows = statsCsv(stats).split('\r\n');
+    const fields = (name: string) => rows.find((r) => r.split(',')[1] === name)?.split(',') ?? [];
+    expect(fields('/int').slice(6, 8)).toEqual(['35', '40']);
+    expect(fields('/float').slice(6, 8)).toEqual(['35.5', '40.25']);
   });
 });

@@ -10,6 +10,7 @@ export interface FormDefaults {
   users?: number;
   spawnRate?: number;
   host?: string;
+  profile?: string;
   runTime?: string;
   custom: Record<string, unknown>;
 }
@@ -48,9 +49,10 @@ export class RunControl {
     if (form.runTime) this.#setRunTimer(form.runTime);
     Object.assign(this.defaults, { users: form.users, spawnRate: form.spawnRate });
     if (form.host !== undefined) this.defaults.host = form.host;
+    if (form.profile !== undefined) this.defaults.profile = form.profile;
     if (form.runTimeText !== undefined || newTest) this.defaults.runTime = form.runTimeText ?? '';
     Object.assign(this.defaults.custom, form.custom);
-    const started = this.#runner.start(form.users, form.spawnRate, { host: form.host, runTime: form.runTime, custom: form.custom });
+    const started = this.#runner.start(form.users, form.spawnRate, { host: form.host, profile: form.profile, runTime: form.runTime, custom: form.custom });
     started.catch((err: unknown) => this.#logger.error(`Starting the test failed: ${describeError(err)}`));
   }
 

@@ -17,6 +17,10 @@ export function applyStartOptions(env: Environment, users: number, spawnRate: nu
   parsed['spawnRate'] = spawnRate;
   parsed['spawn-rate'] = spawnRate;
   if (options.host !== undefined) parsed['host'] = options.host;
+  if (options.profile !== undefined) {
+    env.profile = options.profile === '' ? undefined : options.profile;
+    parsed['profile'] = env.profile;
+  }
   // The cool-down counts back from the run time of the form, which may not be -t's.
   if (options.runTime !== undefined) env.measurement.runTime = options.runTime > 0 ? options.runTime : undefined;
   for (const [name, value] of Object.entries(options.custom)) {

@@ -5,6 +5,8 @@ import type { ExceptionStats, RequestStats } from '@locusta/stats';
 export interface WebStartOptions {
   /** The form's host with `<` and `>` removed; '' clears an earlier override; undefined leaves it. */
   host?: string;
+  /** `profile` of the form (Locust's): the run's name; '' clears it; undefined leaves it. */
+  profile?: string;
   /** Seconds. The WebServer enforces it (it stops the runner when it elapses); this is for the record. */
   runTime?: number;
   /** Values of the user file's custom options posted with the form, keyed by option name, typed. */

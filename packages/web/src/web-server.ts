@@ -48,7 +48,7 @@ export interface WebServerOptions {
   /** The user file's custom options, for the start form and `/swarm`. */
   customOptions?: readonly WebCustomOption[];
   /** The start form's initial values (`-u`, `-r`, `-t`; the host defaults to the runner's). */
-  defaults?: { users?: number; spawnRate?: number; runTime?: string; host?: string };
+  defaults?: { users?: number; spawnRate?: number; runTime?: string; host?: string; profile?: string };
   /** Shown in the title and used in download file names (Locust uses the locustfile's name). */
   userFile?: string;
   version?: string;
@@ -119,6 +119,7 @@ export class WebServer {
       spawnRate: d.spawnRate,
       runTime: d.runTime,
       host: d.host,
+      profile: d.profile,
       custom,
     });
     this.#downloads = {
@@ -264,6 +265,7 @@ export class WebServer {
       users: defaults.users ?? null,
       spawnRate: defaults.spawnRate ?? null,
       runTime: defaults.runTime ?? '',
+      profile: defaults.profile ?? '',
       customOptions: (this.#opts.customOptions ?? []).map(({ default: _, ...o }) => ({ ...o, value: defaults.custom[o.name] ?? null })),
       isDistributed: this.#runner.workers !== undefined,
       canQuit: this.#opts.onQuitRequested !== undefined,

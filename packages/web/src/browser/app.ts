@@ -35,6 +35,13 @@ let currentHost = cfg.host;
 $('user-file').textContent = cfg.userFile || '';
 $('m-host').textContent = currentHost || '-';
 $('m-host').title = currentHost || '';
+showProfile(cfg.profile);
+
+/** The run's name in the header, shown only when there is one. */
+function showProfile(profile: string): void {
+  $('m-profile').textContent = profile;
+  $('m-profile-item').hidden = profile === '';
+}
 if (cfg.isDistributed) {
   $('m-workers-box').hidden = false;
   $('tab-button-workers').hidden = false;
@@ -71,7 +78,8 @@ function fillStartForm(): void {
   $<HTMLInputElement>('start-rate').value = String(cfg.spawnRate === null || cfg.spawnRate === undefined ? 1 : cfg.spawnRate);
   $<HTMLInputElement>('start-host').value = currentHost || '';
   $<HTMLInputElement>('start-runtime').value = cfg.runTime || '';
-  if (cfg.runTime) $<HTMLDetailsElement>('advanced').open = true;
+  $<HTMLInputElement>('start-profile').value = cfg.profile;
+  if (cfg.runTime || cfg.profile) $<HTMLDetailsElement>('advanced').open = true;
 }
 
 function swarm(form: HTMLFormElement, errorBox: HTMLElement, button: HTMLButtonElement, done: () => void): void {
@@ -94,6 +102,7 @@ function swarm(form: HTMLFormElement, errorBox: HTMLElement, button: HTMLButtonE
       cfg.users = Number(body.get('user_count'));
       cfg.spawnRate = lastSpawnRate = Number(body.get('spawn_rate'));
       if (body.has('run_time')) cfg.runTime = body.get('run_time')!;
+      if (body.has('profile')) showProfile((cfg.profile = body.get('profile')!.replace(/[<>]/g, '').trim()));
       done();
       refreshSoon();
     })

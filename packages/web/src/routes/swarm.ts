@@ -14,6 +14,8 @@ export interface SwarmForm {
   spawnRate: number;
   /** The posted host with `<` and `>` removed (Locust's guard against markup in it). */
   host?: string;
+  /** The run's name (`--profile`), markup characters removed; '' clears it. */
+  profile?: string;
   /** Seconds; undefined when not posted or empty. */
   runTime?: number;
   /** The run time as posted, for the form's next default. */
@@ -71,6 +73,9 @@ export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCu
         if (problem) return { status: 400, message: problem };
         break;
       }
+      case 'profile':
+        form.profile = value.replace(/[<>]/g, '').trim();
+        break;
       case 'run_time':
         if (value.trim() === '') break;
         try {

@@ -11,6 +11,8 @@ export interface PageConfig {
   users: number | null;
   spawnRate: number | null;
   runTime: string;
+  /** The run's name (`--profile`), '' for none. */
+  profile: string;
   customOptions: Array<Omit<WebCustomOption, 'default'> & { value: unknown }>;
   isDistributed: boolean;
   canQuit: boolean;

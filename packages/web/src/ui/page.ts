@@ -37,6 +37,7 @@ export function renderPage(config: PageConfig): string {
   <div class="brand">Locusta<span class="file" id="user-file"></span></div>
   <dl class="monitor">
     <div><dt>Host</dt><dd id="m-host">-</dd></div>
+    <div id="m-profile-item" hidden><dt>Profile</dt><dd id="m-profile">-</dd></div>
     <div><dt>Status</dt><dd id="m-state">-</dd></div>
     <div><dt>Users</dt><dd id="m-users">0</dd></div>
     <div id="m-workers-box" hidden><dt>Workers</dt><dd id="m-workers">0</dd></div>
@@ -61,6 +62,7 @@ export function renderPage(config: PageConfig): string {
       <label>Host<input name="host" id="start-host" type="text" placeholder="https://example.com" autocomplete="off"></label>
       <details id="advanced"><summary>Advanced options</summary>
         <label>Run time (e.g. 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.)<input name="run_time" id="start-runtime" type="text" autocomplete="off"></label>
+        <label>Profile (a name grouping runs)<input name="profile" id="start-profile" type="text" autocomplete="off"></label>
       </details>
       <fieldset id="custom-options" hidden><legend>Custom parameters</legend></fieldset>
       <p class="form-error" id="start-error" role="alert"></p>

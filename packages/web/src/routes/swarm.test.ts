@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { isRefusal, parseSwarmForm } from './swarm.ts';
+
+function form(fields: Record<string, string>): ReturnType<typeof parseSwarmForm> {
+  return parseSwarmForm(new Map(Object.entries(fields).map(([k, v]) => [k, [v]])), []);
+}
+
+describe('parseSwarmForm: profile', () => {
+  it("reads Locust's profile field, without markup characters", () => {
+    const parsed = form({ user_count: '2', spawn_rate: '1', profile: ' nightly <8b> ' });
+    expect(isRefusal(parsed)).toBe(false);
+    expect(parsed).toMatchObject({ users: 2, spawnRate: 1, profile: 'nightly 8b' });
+  });
+
+  it('leaves the profile alone when the field is not posted, and clears it when posted empty', () => {
+    expect(form({ user_count: '2', spawn_rate: '1' })).not.toHaveProperty('profile');
+    expect(form({ user_count: '2', spawn_rate: '1', profile: '' })).toMatchObject({ profile: '' });
+  });
+});
