@@ -109,8 +109,9 @@ const OPTION_TABLE = [
   { name: 'stop-timeout', alias: 's', type: 'string', default: '0', env: 'LOCUST_STOP_TIMEOUT', group: STEP, describe: 'Time span running users get to finish their task when the test stops' },
   { name: 'arrival-rate', type: 'number', group: WORKLOAD, describe: 'Start this many iterations (task runs) per second, whatever the response times, with up to -u users; arrivals with no free user are dropped and counted' },
   { name: 'arrival-stages', type: 'string', group: WORKLOAD, describe: 'Ramp the arrival rate: DURATION:RATE pairs, each linear from the previous rate, e.g. 30s:10,1m:50 (the last rate holds until the run ends)' },
-  { name: 'arrival-spacing', type: 'string', default: 'even', group: WORKLOAD, describe: 'even (evenly spaced arrivals) or poisson (a Poisson process of the same rate)' },
-  { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson arrivals, to repeat a schedule (default: random, logged)' },
+  { name: 'arrival-spacing', type: 'string', group: WORKLOAD, describe: 'even (evenly spaced arrivals, the default) or poisson (a Poisson process of the same rate)' },
+  { name: 'burstiness', type: 'number', group: WORKLOAD, describe: 'Bursty arrivals: gaps drawn from a gamma distribution of this shape (> 0) and mean 1/rate; below 1 burstier than Poisson, 1 is Poisson, above 1 more regular (replaces --arrival-spacing)' },
+  { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson or gamma arrivals, to repeat a schedule (default: random, logged)' },
   { name: 'slo', type: 'array', oneValue: true, group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
   { name: 'goodput', type: 'array', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
   { name: 'slo-abort', type: 'boolean', default: false, group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
@@ -119,6 +120,9 @@ const OPTION_TABLE = [
   { name: 'step-time', type: 'string', group: SLO, describe: 'Saturation search: the length of each step (time span)' },
   { name: 'step-settle', type: 'string', group: SLO, describe: 'Saturation search: time at the start of each step left out of its window (default: a quarter of --step-time)' },
   { name: 'step-continue', type: 'boolean', default: false, group: SLO, describe: 'Saturation search: keep stepping after the first failed step' },
+  { name: 'sweep', type: 'number', group: SLO, describe: 'Rate sweep: a synchronous point (1 user), a throughput point (-u users), then this many arrival rates evenly spaced up to the throughput, each judged on its own window; the knee is reported' },
+  { name: 'sweep-time', type: 'string', default: '30s', group: SLO, describe: 'Rate sweep: how long each point sends (time span)' },
+  { name: 'sweep-drain', type: 'string', group: SLO, describe: 'Rate sweep: pause after each point for its last requests to end before it is judged (default 5s; on a master at least 4s, for the workers to report)' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
 ] as const satisfies readonly OptionSpec[];
 

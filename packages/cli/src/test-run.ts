@@ -263,7 +263,7 @@ export class TestRun {
         return;
       }
       if (settings.arrivals) {
-        if (settings.arrivals.spacing === 'poisson') logger.info(`Poisson arrivals with --seed ${settings.arrivals.seed}`);
+        if (settings.arrivals.spacing !== 'even') logger.info(`${settings.arrivals.spacing === 'poisson' ? 'Poisson' : 'Gamma'} arrivals with --seed ${settings.arrivals.seed}`);
         await this.runner.startArrivals(settings.arrivals, settings.users);
         return;
       }
