@@ -30,6 +30,11 @@ export interface SweepPoint {
   p90: number;
   p99: number;
   failRatio: number;
+  /**
+   * How far below the offered rate the achieved one may fall and the point still keep up: 5 %,
+   * or more for random arrivals, whose count in a short point varies by itself (see sweepShortfall).
+   */
+  shortfall: number;
   /** Figures of other families over the point, keyed `family.figure` (e.g. `llm.e2e_p99`). */
   figures: Record<string, number | null>;
 }
@@ -38,6 +43,17 @@ export interface SweepPoint {
 export const KNEE_RATE_SHORTFALL = 0.05;
 export const KNEE_LATENCY_FACTOR = 3;
 export const KNEE_FAIL_RATIO = 0.01;
+
+/**
+ * The shortfall a rate point may show and still keep up: 5 %, or three standard deviations of
+ * its count of arrivals when they are random (about cv·√n of n arrivals, cv = 1 for Poisson,
+ * 1/√B for gamma of burstiness B, 0 for even spacing), whichever is larger. Without it a short
+ * Poisson point would miss 5 % by chance alone.
+ */
+export function sweepShortfall(cv: number, offered: number, seconds: number): number {
+  const n = offered * seconds;
+  return n > 0 ? Math.max(KNEE_RATE_SHORTFALL, (3 * cv) / Math.sqrt(n)) : KNEE_RATE_SHORTFALL;
+}
 
 /**
  * The rates a sweep offers after its synchronous and throughput points: `count` rates evenly
@@ -59,7 +75,7 @@ export function kneeLatency(p: SweepPoint): { label: string; p50: number; p99: n
 /** Why a rate point is past the knee, or undefined if it kept up (against the synchronous point). */
 export function pastKnee(p: SweepPoint, synchronous: SweepPoint): string | undefined {
   if (p.requests === 0) return 'no requests';
-  if (p.offered !== null && p.achieved < p.offered * (1 - KNEE_RATE_SHORTFALL)) return 'rate not achieved';
+  if (p.offered !== null && p.achieved < p.offered * (1 - p.shortfall)) return 'rate not achieved';
   if (p.failRatio > KNEE_FAIL_RATIO) return 'failures';
   // The median of the synchronous point is the unloaded latency: its p99 rests on a few
   // samples (and the first connection), too noisy to be the yardstick.
@@ -77,7 +93,8 @@ export interface Knee {
 
 /**
  * The knee: the highest offered rate below the first rate point that did not keep up, where
- * keeping up means an achieved rate within 5 % of the offered one, at most 1 % failed, and a
+ * keeping up means an achieved rate within 5 % of the offered one (more for random arrivals:
+ * sweepShortfall), at most 1 % failed, and a
  * p99 latency at most 3× the synchronous point's median (the unloaded latency).
  */
 export function findKnee(points: readonly SweepPoint[]): Knee {

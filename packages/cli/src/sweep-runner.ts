@@ -5,7 +5,7 @@ import type { ArrivalPlan } from '@locusta/runner';
 import type { RequestStats } from '@locusta/stats';
 import { takeMark, windowSince } from '@locusta/stats';
 import type { SweepPoint, SweepPointKind } from './sweep-points.ts';
-import { findKnee, sweepRates } from './sweep-points.ts';
+import { KNEE_RATE_SHORTFALL, findKnee, sweepRates, sweepShortfall } from './sweep-points.ts';
 
 /** What a sweep drives: a local runner or a master. */
 export interface SweepTarget {
@@ -108,7 +108,8 @@ export class SweepRunner {
     }
     const point: SweepPoint = {
       index, kind, offered, users, start: window.start, end: window.end, seconds: o.time, requests: t.numRequests, failures: t.numFailures,
-      achieved: t.numRequests / o.time, p50, p90, p99, failRatio: t.failRatio, figures,
+      achieved: t.numRequests / o.time, p50, p90, p99, failRatio: t.failRatio,
+      shortfall: offered === null ? KNEE_RATE_SHORTFALL : sweepShortfall(this.#cv, offered, o.time), figures,
     };
     this.points.push(point);
     o.logger.info(
@@ -117,6 +118,12 @@ export class SweepRunner {
     );
     for (const hook of this.onPoint) hook(point);
     return point;
+  }
+
+  /** The coefficient of variation of the gaps between arrivals. */
+  get #cv(): number {
+    const s = this.#o.spacing;
+    return s.spacing === 'even' ? 0 : s.spacing === 'poisson' ? 1 : 1 / Math.sqrt(s.burstiness ?? 1);
   }
 
   /** Stops the sweep (the run ends for another reason); an unfinished point is not judged. */
