@@ -127,7 +127,7 @@ export function figureKeys(points: readonly SweepPoint[]): string[] {
 }
 
 const pointName = (p: SweepPoint): string => (p.kind === 'rate' ? 'rate' : p.kind);
-const figure = (v: number | null | undefined): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : pyFixed(v, 2)) : '');
+const figure = (v: number | null | undefined): string => (typeof v === 'number' ? pyFixed(v, 2) : '');
 
 /** The sweep table for the console, ending with a blank line as Locust's tables; the knee line after it. */
 export function formatSweepTable(points: readonly SweepPoint[]): string {
