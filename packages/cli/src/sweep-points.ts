@@ -41,8 +41,8 @@ export interface SweepPoint {
 
 /** The knee rule's bounds, documented in the README ("Rate sweep"). */
 export const KNEE_RATE_SHORTFALL = 0.05;
-export const KNEE_LATENCY_FACTOR = 3;
-export const KNEE_FAIL_RATIO = 0.01;
+const KNEE_LATENCY_FACTOR = 3;
+const KNEE_FAIL_RATIO = 0.01;
 
 /**
  * The shortfall a rate point may show and still keep up: 5 %, or three standard deviations of
@@ -66,14 +66,14 @@ export function sweepRates(synchronous: number, throughput: number, count: numbe
 }
 
 /** The latency the knee is judged on: end-to-end of LLM generations when there are any, else of requests. */
-export function kneeLatency(p: SweepPoint): { label: string; p50: number; p99: number } {
+function kneeLatency(p: SweepPoint): { label: string; p50: number; p99: number } {
   const e2e = p.figures['llm.e2e_p99'];
   const e2e50 = p.figures['llm.e2e_p50'];
   return typeof e2e === 'number' ? { label: 'p99 e2e', p50: typeof e2e50 === 'number' ? e2e50 : e2e, p99: e2e } : { label: 'p99 response time', p50: p.p50, p99: p.p99 };
 }
 
 /** Why a rate point is past the knee, or undefined if it kept up (against the synchronous point). */
-export function pastKnee(p: SweepPoint, synchronous: SweepPoint): string | undefined {
+function pastKnee(p: SweepPoint, synchronous: SweepPoint): string | undefined {
   if (p.requests === 0) return 'no requests';
   if (p.offered !== null && p.achieved < p.offered * (1 - p.shortfall)) return 'rate not achieved';
   if (p.failRatio > KNEE_FAIL_RATIO) return 'failures';

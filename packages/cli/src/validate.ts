@@ -6,7 +6,7 @@ import { parseRateStages } from '@locusta/runner';
 import { usageError } from './errors.ts';
 import type { LocustaOptions } from './options.ts';
 
-export interface SweepSettings {
+interface SweepSettings {
   rates: number;
   time: number;
   /** Undefined: the default, which depends on the mode (see SweepRunner). */
@@ -147,7 +147,7 @@ function arrivalPlan(o: LocustaOptions): ArrivalPlan | undefined {
 }
 
 /** `--arrival-spacing`, `--burstiness` and `--seed`: how arrivals are spaced, for a plan or a sweep. */
-export function arrivalSpacing(o: LocustaOptions): Pick<ArrivalPlan, 'spacing' | 'burstiness' | 'seed'> {
+function arrivalSpacing(o: LocustaOptions): Pick<ArrivalPlan, 'spacing' | 'burstiness' | 'seed'> {
   const given = o.arrivalSpacing === undefined ? undefined : String(o.arrivalSpacing);
   if (given !== undefined && given !== 'even' && given !== 'poisson') {
     throw usageError(`argument --arrival-spacing: invalid choice '${given}' (choose from even, poisson)`);
