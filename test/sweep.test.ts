@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { createMockServer } from '@locusta/mock-openai';
 import { startServer, tempDir } from '@locusta/test-support';
-import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, readCsv, runLocusta, startLocusta } from './helpers.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FIXTURES, ROOT, finalSummary, readCsv, runLocusta, startLocusta } from './helpers.ts';
 
 const SLOTS = 4;
 const SERVICE_MS = 50;
@@ -95,6 +96,34 @@ describe('the rate sweep (--sweep)', () => {
     expect(html).toContain('Rate sweep');
     expect(html).toContain('aria-label="Response time"');
     expect(html).toContain('aria-label="Achieved rate"');
+  });
+
+  it('adds the LLM figures of each point for streamed generations (examples/sweep against the mock server)', async () => {
+    const server = await createMockServer({ port: 0, speed: 20, capacity: 64, seed: 5, jitter: 0, tokenBudget: 1500 });
+    onTestFinished(() => server.close());
+    const dir = tempDir();
+    const r = await startLocusta([
+      '-f', join(ROOT, 'examples/sweep/locustfile.ts'), '-H', server.url, '--headless', '-u', '8', '--sweep', '2', '--sweep-time', '2s',
+      '--sweep-drain', '1s', '--goodput', 'e2e:60000', '--csv', join(dir, 'run'), '--html', join(dir, 'report.html'), '--only-summary',
+    ]).done;
+    expect(r.code, r.stderr).toBe(0);
+    const csv = readCsv(join(dir, 'run_sweep.csv'));
+    const col = (name: string) => csv[0]!.indexOf(name);
+    for (const name of ['llm.requests', 'llm.ttft_p99', 'llm.itl_p99', 'llm.e2e_p50', 'llm.e2e_p99', 'llm.goodput_rps']) expect(col(name), name).toBeGreaterThan(0);
+    const rows = csv.slice(1);
+    expect(rows).toHaveLength(4);
+    let generations = 0;
+    for (const row of rows) {
+      // One generation per request; every one met the generous goodput bound.
+      expect(Number(row[col('llm.requests')])).toBe(Number(row[col('Requests')]));
+      expect(Number(row[col('llm.goodput_rps')])).toBeCloseTo(Number(row[col('Requests')]) / 2, 1);
+      expect(Number(row[col('llm.ttft_p99')])).toBeLessThanOrEqual(Number(row[col('llm.e2e_p99')]));
+      generations += Number(row[col('llm.requests')]);
+    }
+    expect(generations).toBe(server.counters().requests);
+    expect(r.stderr).toMatch(/Knee: (~[\d.]+ req\/s: above it p99 e2e rises|not reached)/);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    for (const chart of ['Time to first token', 'Inter-token latency', 'End-to-end latency', 'Achieved rate']) expect(html).toContain(`aria-label="${chart}"`);
   });
 
   it.each([
