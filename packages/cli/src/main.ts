@@ -27,6 +27,7 @@ import { prepareOutputs } from './output-paths.ts';
 import { RequestLog } from './request-log.ts';
 import { RequestLogWriter } from './request-log-writer.ts';
 import { StepsOutput } from './steps-output.ts';
+import { SweepOutput } from './sweep-output.ts';
 import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
@@ -176,7 +177,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   // throws or a name used twice is a user-file error before anything starts.
   const steps = new StepsOutput();
   addOutput(environment, llmOutput(llmStatsOf(environment)));
+  const sweep = new SweepOutput();
   if (!isWorker) addOutput(environment, steps);
+  if (!isWorker && runSettings.sweep) addOutput(environment, sweep);
   // The requests log: a worker sends its lines to the master, which (or a local run) writes them.
   const requestLog = isWorker ? new RequestLog(environment, undefined) : requestLogOf(environment, paths.requestsLog);
   if (requestLog) addOutput(environment, requestLog);
@@ -248,8 +251,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ], mainLog, options.masterToken ? { ...process.env, LOCUSTA_MASTER_TOKEN: options.masterToken } : process.env);
     }
     const ShapeClass = loaded.shapeClasses[0];
-    if (ShapeClass && (runSettings.arrivals || runSettings.steps)) {
-      throw usageError(`${ShapeClass.name} sets the load: it cannot be combined with --arrival-rate or --step-users`);
+    if (ShapeClass && (runSettings.arrivals || runSettings.steps || runSettings.sweep)) {
+      throw usageError(`${ShapeClass.name} sets the load: it cannot be combined with --arrival-rate, --step-users or --sweep`);
     }
     if (ShapeClass) {
       mainLog.info(`Using the load shape ${ShapeClass.name}`);
@@ -275,6 +278,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       options,
       paths,
       steps,
+      sweep,
       requestLog,
       logger: mainLog,
       hadUnhandledError: () => unhandled,
@@ -291,7 +295,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
           options,
           settings: runSettings,
           custom: custom.options,
-          configured: Boolean(ShapeClass || runSettings.arrivals || runSettings.steps),
+          configured: Boolean(ShapeClass || runSettings.arrivals || runSettings.steps || runSettings.sweep),
           userFiles: loaded.files,
           version: ctx.version,
           log,

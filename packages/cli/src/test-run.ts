@@ -27,12 +27,18 @@ import { NamesWatch } from './names-watch.ts';
 import { RunHistory } from './run-history.ts';
 import { SLO_EXIT_CODE, SloMonitor } from './slo-monitor.ts';
 import { StepSearch } from './step-search.ts';
+import type { SweepOutput } from './sweep-output.ts';
+import { SweepRunner } from './sweep-runner.ts';
 import type { LocustaOptions } from './options.ts';
 import type { RunSettings } from './validate.ts';
 import type { Watchdog } from './watchdog.ts';
 
 /** The exit code of a run some output file of which could not be written (see README). */
 const OUTPUT_EXIT_CODE = 4;
+
+/** Seconds a sweep waits after each point by default, and at least on a master (see README, "Rate sweep"). */
+const DEFAULT_DRAIN = 5;
+const MASTER_MIN_DRAIN = 4;
 
 /** Locust's CONSOLE_STATS_INTERVAL_SEC. */
 const CONSOLE_INTERVAL_MS = 2000;
@@ -77,6 +83,8 @@ export interface TestRunOptions {
   paths: OutputPaths;
   /** The steps' output family, among the environment's: it shows the search this run makes. */
   steps: StepsOutput;
+  /** The rate sweep's output family (`--sweep`), among the environment's. */
+  sweep?: SweepOutput;
   /** `--requests-log`: closed (its last lines written) on every way the run ends, before the summary. */
   requestLog?: RequestLog;
   /** Set when an error escaped user code (uncaught exception, unhandled rejection): a task error. */
@@ -116,6 +124,7 @@ export class TestRun {
   readonly #slo: SloMonitor | undefined;
   #sloResults: SloResult[] | undefined;
   #steps: StepSearch | undefined;
+  #sweep: SweepRunner | undefined;
   #watchdogTimer: NodeJS.Timeout | undefined;
   readonly #hdrLog: HdrLogWriter | undefined;
   #hdrTimer: NodeJS.Timeout | undefined;
@@ -262,8 +271,12 @@ export class TestRun {
         await this.#steps.run();
         return;
       }
+      if (settings.sweep && this.#o.sweep) {
+        await this.#runSweep(settings.sweep, this.#o.sweep);
+        return;
+      }
       if (settings.arrivals) {
-        if (settings.arrivals.spacing === 'poisson') logger.info(`Poisson arrivals with --seed ${settings.arrivals.seed}`);
+        if (settings.arrivals.spacing !== 'even') logger.info(`${settings.arrivals.spacing === 'poisson' ? 'Poisson' : 'Gamma'} arrivals with --seed ${settings.arrivals.seed}`);
         await this.runner.startArrivals(settings.arrivals, settings.users);
         return;
       }
@@ -276,6 +289,31 @@ export class TestRun {
 
   #failed = false;
   #driver: ShapeDriver | undefined;
+
+  /** The rate sweep: its points are judged here, on the (merged) statistics. */
+  async #runSweep(sweep: NonNullable<RunSettings['sweep']>, output: SweepOutput): Promise<void> {
+    const { settings, logger, options } = this.#o;
+    // A master's windows close on its workers' reports (every 3 s): the drain must outlast one.
+    const minimum = options.master || options.processes !== undefined ? MASTER_MIN_DRAIN : 0;
+    const drain = Math.max(sweep.drain ?? DEFAULT_DRAIN, minimum);
+    if (sweep.drain !== undefined && drain > sweep.drain) logger.warn(`--sweep-drain ${sweep.drain} s raised to ${drain} s: a master hears from its workers every 3 s`);
+    // Closed users stop between points: they finish the request they are in, so that it is
+    // counted in its point (the workers get the stop timeout with every spawn message).
+    this.#env.stopTimeout = Math.max(this.#env.stopTimeout, drain);
+    if (sweep.spacing.spacing !== 'even') logger.info(`${sweep.spacing.spacing === 'poisson' ? 'Poisson' : 'Gamma'} arrivals with --seed ${sweep.spacing.seed}`);
+    this.#sweep = new SweepRunner(this.runner, this.#stats, {
+      rates: sweep.rates,
+      maxUsers: settings.users,
+      time: sweep.time,
+      drain,
+      spacing: sweep.spacing,
+      extensions: () => outputsOf(this.#env),
+      logger,
+      onEnd: (reason) => void this.shutdown(reason),
+    });
+    output.sweep = this.#sweep;
+    await this.#sweep.run();
+  }
 
   #reportInputs(slos: SloResult[]): ReportInputs {
     // The report covers what the statistics cover, as Locust's (stats.start_time): from the start
@@ -327,6 +365,7 @@ export class TestRun {
     this.#o.logger.info(reason);
     this.#driver?.stop();
     this.#steps?.stop();
+    this.#sweep?.stop();
     await this.runner.stop();
   }
 
@@ -353,6 +392,7 @@ export class TestRun {
       if (this.#runTimer) clearTimeout(this.#runTimer);
       this.#driver?.stop();
       this.#steps?.stop();
+      this.#sweep?.stop();
       await this.runner.quit();
       if (this.#printer) clearInterval(this.#printer);
       await this.#env.events.quitting.fireAsync({ environment: this.#env }, { reverse: true });

@@ -172,6 +172,41 @@ describe('validateOptions: arrival rate', () => {
   });
 });
 
+describe('validateOptions: burstiness', () => {
+  it('makes the spacing gamma of that shape', () => {
+    expect(settings({ arrivalRate: 5, burstiness: 0.5, seed: 3 }).arrivals).toEqual({ rate: 5, stages: [], spacing: 'gamma', burstiness: 0.5, seed: 3 });
+    expect(settings({ sweep: 3, users: 8, burstiness: 2, seed: 3 }).sweep!.spacing).toEqual({ spacing: 'gamma', burstiness: 2, seed: 3 });
+  });
+
+  it('refuses a shape that is not > 0, a second spacing, and a run without arrivals', () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(usageError({ arrivalRate: 5, burstiness: bad })).toBe(`argument --burstiness: invalid value '${bad}': must be a number > 0 (1 is Poisson)`);
+    }
+    expect(usageError({ arrivalRate: 5, burstiness: 2, arrivalSpacing: 'poisson' })).toMatch(/^argument --burstiness: cannot be combined with --arrival-spacing poisson/);
+    expect(usageError({ burstiness: 2 })).toMatch(/^argument --burstiness: needs --arrival-rate, --arrival-stages or --sweep/);
+  });
+});
+
+describe('validateOptions: rate sweep', () => {
+  it('reads the rates, the time per point and the drain', () => {
+    expect(settings({ sweep: 4, users: 16, sweepTime: '10s', seed: 1 }).sweep).toEqual({ rates: 4, time: 10, drain: undefined, spacing: { spacing: 'even', seed: 1 } });
+    expect(settings({ sweep: 1, users: 2, sweepDrain: '2s', arrivalSpacing: 'poisson', seed: 1 }).sweep).toMatchObject({ drain: 2, spacing: { spacing: 'poisson' } });
+  });
+
+  it('refuses bad counts, times, a missing -u and other searches, naming the option', () => {
+    expect(usageError({ sweep: 0, users: 4 })).toMatch(/^argument --sweep: invalid value '0': must be a whole number from 1 to 100/);
+    expect(usageError({ sweep: 2.5, users: 4 })).toMatch(/^argument --sweep: invalid value '2.5'/);
+    expect(usageError({ sweep: 3, users: 4, sweepTime: '0' })).toBe("argument --sweep-time: invalid value '0': must be longer than 0 s");
+    expect(usageError({ sweep: 3, users: 4, sweepTime: 'soon' })).toMatch(/^argument --sweep-time: /);
+    expect(usageError({ sweep: 3, users: 4, sweepDrain: 'x' })).toMatch(/^argument --sweep-drain: /);
+    expect(usageError({ sweepDrain: '1s' })).toMatch(/^--sweep-drain needs --sweep/);
+    expect(usageError({ sweep: 3 })).toMatch(/^--sweep needs -u of at least 2/);
+    expect(usageError({ sweep: 3, users: 1 })).toMatch(/^--sweep needs -u of at least 2/);
+    expect(usageError({ sweep: 3, users: 4, arrivalRate: 5 })).toMatch(/^--sweep cannot be combined with --arrival-rate/);
+    expect(usageError({ sweep: 3, users: 4, stepUsers: 2, stepTime: '5s', slo: ['p99<100'] })).toMatch(/^--sweep cannot be combined with --step-users/);
+  });
+});
+
 describe('validateOptions: saturation search', () => {
   const search = { users: 20, stepUsers: 5, stepTime: '40s', slo: ['p99<1000'] };
 

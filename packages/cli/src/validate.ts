@@ -6,6 +6,14 @@ import { parseRateStages } from '@locusta/runner';
 import { usageError } from './errors.ts';
 import type { LocustaOptions } from './options.ts';
 
+interface SweepSettings {
+  rates: number;
+  time: number;
+  /** Undefined: the default, which depends on the mode (see SweepRunner). */
+  drain: number | undefined;
+  spacing: Pick<ArrivalPlan, 'spacing' | 'burstiness' | 'seed'>;
+}
+
 /** The run settings, checked; each bad value is a one-line usage error. */
 export interface RunSettings {
   users: number;
@@ -17,6 +25,8 @@ export interface RunSettings {
   arrivals?: ArrivalPlan;
   /** Saturation search (`--step-users`, `--step-time`). */
   steps?: { users: number; time: number; settle: number; continueAfterFail: boolean };
+  /** Rate sweep (`--sweep`): interior rates, seconds per point, drain after each, and the arrivals' spacing. */
+  sweep?: SweepSettings;
   /** `--warmup` and `--cooldown` in seconds; unset or 0 for none. */
   warmup?: number;
   cooldown?: number;
@@ -70,7 +80,13 @@ export function validateOptions(o: LocustaOptions): RunSettings {
   const sloGrace = timespan(o.sloGrace, '--slo-grace');
   const arrivals = arrivalPlan(o);
   const steps = stepPlan(o, users);
+  if (!arrivals && o.burstiness !== undefined && o.sweep === undefined) {
+    throw usageError('argument --burstiness: needs --arrival-rate, --arrival-stages or --sweep: it spaces the arrivals of an open workload');
+  }
   if (arrivals && steps) throw usageError('--arrival-rate and --step-users cannot be combined: steps add users, arrivals set a rate');
+  const sweep = sweepPlan(o, users);
+  if (sweep && arrivals) throw usageError('--sweep cannot be combined with --arrival-rate or --arrival-stages: the sweep sets the rates');
+  if (sweep && steps) throw usageError('--sweep cannot be combined with --step-users: one search per run');
   return {
     users: arrivals && o.users === undefined ? defaultArrivalUsers(arrivals) : users,
     spawnRate,
@@ -79,6 +95,7 @@ export function validateOptions(o: LocustaOptions): RunSettings {
     host,
     arrivals,
     steps,
+    sweep,
     slos,
     sloGrace,
     warmup,
@@ -125,14 +142,26 @@ function arrivalPlan(o: LocustaOptions): ArrivalPlan | undefined {
       throw usageError(`argument --arrival-stages: ${messageOf(err)}`);
     }
   }
-  const spacing = String(o.arrivalSpacing);
-  if (spacing !== 'even' && spacing !== 'poisson') {
-    throw usageError(`argument --arrival-spacing: invalid choice '${spacing}' (choose from even, poisson)`);
+  if (rate === 0 && stages.every((st) => st.rate === 0)) throw usageError('argument --arrival-rate: the rate must be > 0 at some point');
+  return { rate, stages, ...arrivalSpacing(o) };
+}
+
+/** `--arrival-spacing`, `--burstiness` and `--seed`: how arrivals are spaced, for a plan or a sweep. */
+function arrivalSpacing(o: LocustaOptions): Pick<ArrivalPlan, 'spacing' | 'burstiness' | 'seed'> {
+  const given = o.arrivalSpacing === undefined ? undefined : String(o.arrivalSpacing);
+  if (given !== undefined && given !== 'even' && given !== 'poisson') {
+    throw usageError(`argument --arrival-spacing: invalid choice '${given}' (choose from even, poisson)`);
   }
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(seed)) throw usageError(`argument --seed: invalid value '${String(o.seed)}': must be a whole number`);
-  if (rate === 0 && stages.every((st) => st.rate === 0)) throw usageError('argument --arrival-rate: the rate must be > 0 at some point');
-  return { rate, stages, spacing, seed };
+  if (o.burstiness === undefined) return { spacing: given ?? 'even', seed };
+  const burstiness = o.burstiness;
+  if (!(burstiness > 0) || !Number.isFinite(burstiness)) {
+    throw usageError(`argument --burstiness: invalid value '${String(o.burstiness)}': must be a number > 0 (1 is Poisson)`);
+  }
+  // One knob for one thing: --burstiness is the spacing (gamma); a second spacing would contradict it.
+  if (given !== undefined) throw usageError(`argument --burstiness: cannot be combined with --arrival-spacing ${given}: --burstiness sets gamma spacing (--burstiness 1 is Poisson)`);
+  return { spacing: 'gamma', burstiness, seed };
 }
 
 /** Without -u, arrivals may use enough users for tasks of up to 10 s at the peak rate. */
@@ -156,4 +185,22 @@ function stepPlan(o: LocustaOptions, users: number): RunSettings['steps'] {
   if (o.users === undefined || users < stepUsers) throw usageError('--step-users needs -u, the most users to step up to (at least one step)');
   if (!o.slo || o.slo.length === 0) throw usageError('--step-users needs --slo to judge each step, e.g. --slo p99<1000');
   return { users: stepUsers, time, settle, continueAfterFail: o.stepContinue };
+}
+
+function sweepPlan(o: LocustaOptions, users: number): SweepSettings | undefined {
+  if (o.sweep === undefined) {
+    if (o.sweepDrain !== undefined) throw usageError('--sweep-drain needs --sweep, the number of rates to sweep (e.g. 4)');
+    return undefined;
+  }
+  const rates = Number(o.sweep);
+  if (!Number.isInteger(rates) || rates < 1 || rates > 100) {
+    throw usageError(`argument --sweep: invalid value '${String(o.sweep)}': must be a whole number from 1 to 100 (the rates between the synchronous and the throughput point)`);
+  }
+  const time = timespan(o.sweepTime, '--sweep-time');
+  if (!(time > 0)) throw usageError(`argument --sweep-time: invalid value '${String(o.sweepTime)}': must be longer than 0 s`);
+  const drain = o.sweepDrain === undefined ? undefined : timespan(o.sweepDrain, '--sweep-drain');
+  if (o.users === undefined || users < 2) {
+    throw usageError('--sweep needs -u of at least 2: the concurrency of the throughput point, and the most users of each rate point');
+  }
+  return { rates, time, drain, spacing: arrivalSpacing(o) };
 }

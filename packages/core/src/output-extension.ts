@@ -98,4 +98,12 @@ export interface OutputExtension {
   merge?(value: unknown): void;
   /** Zeroes the family: when a test starts, and when the request statistics are reset. */
   reset?(): void;
+  /**
+   * Figures over a part of the run (a point of a rate sweep), on the master or a single process:
+   * `windowMark` when the part starts, then `windowFigures` with that mark and its length in
+   * seconds when it ends, e.g. `{ e2e_p99: 812 }` (null: no value). The rate sweep shows them
+   * as `<name>.<figure>` beside its own.
+   */
+  windowMark?(): unknown;
+  windowFigures?(mark: unknown, seconds: number): Record<string, number | null>;
 }

@@ -7,6 +7,7 @@ import { llmPrometheus } from './llm-prometheus.ts';
 import { checkLlmReport } from './llm-report-check.ts';
 import { llmReportSection } from './llm-report-section.ts';
 import type { LlmStats, LlmStatsData } from './llm-stats.ts';
+import { llmWindowFigures, llmWindowMark } from './llm-window.ts';
 import { llmTableData } from './llm-table-data.ts';
 import { formatLlmTable } from './llm-table.ts';
 
@@ -57,6 +58,8 @@ function makeLlmOutput(stats: LlmStats): OutputExtension {
       if (isObject(value) && Array.isArray(value['entries']) && isObject(value['total'])) stats.merge(value as unknown as LlmStatsData);
     },
     reset: () => stats.reset(),
+    windowMark: () => llmWindowMark(stats),
+    windowFigures: (mark, seconds) => llmWindowFigures(stats, mark, seconds),
   };
 }
 

@@ -4,6 +4,8 @@ export { browserScript, writeBrowserBundle } from './browser-script.ts';
 export { escapeHtml, jsonForScript } from './escape.ts';
 export { DEFAULT_TITLE, renderHtmlReport } from './render.ts';
 export { stepsTable } from './sections.ts';
+export { sweepChartSvg, sweepSection } from './sweep-section.ts';
+export type { ReportSweep, SweepChart, SweepSeries } from './sweep-section.ts';
 export type {
   ReportCorrected,
   ReportData,

@@ -38,7 +38,8 @@ describe('ArrivalSchedule', () => {
   });
 
   it('splits the arrivals across workers exactly, whatever the count', () => {
-    for (const plan of [even(37, [{ duration: 3, rate: 91 }]), { ...even(50), spacing: 'poisson' as const, seed: 7 }]) {
+    const gamma: ArrivalPlan = { ...even(50), spacing: 'gamma', burstiness: 0.3, seed: 9 };
+    for (const plan of [even(37, [{ duration: 3, rate: 91 }]), { ...even(50), spacing: 'poisson' as const, seed: 7 }, gamma]) {
       const whole = timesUntil(new ArrivalSchedule(plan), 5);
       for (const n of [2, 3, 7]) {
         const parts = Array.from({ length: n }, (_, k) => timesUntil(new ArrivalSchedule(plan, k, n), 5));
@@ -65,6 +66,45 @@ describe('ArrivalSchedule', () => {
     const longer = gaps.filter((g) => g > mean).length / gaps.length;
     expect(longer).toBeGreaterThan(0.34);
     expect(longer).toBeLessThan(0.40);
+  });
+});
+
+describe('gamma arrivals (--burstiness)', () => {
+  const gapsOf = (burstiness: number, seed: number) => {
+    const plan: ArrivalPlan = { rate: 100, stages: [], spacing: 'gamma', burstiness, seed };
+    const a = timesUntil(new ArrivalSchedule(plan), 400);
+    return { count: a.length, gaps: a.slice(1).map((x, i) => x.time - a[i]!.time) };
+  };
+
+  // Seeded, so each figure is fixed; the bounds are still those a fair sample of ~40,000 gaps
+  // meets (about 5 standard errors), so they hold for any seed, not just this one.
+  it.each([[0.25], [0.5], [2], [4]])('burstiness %s: mean rate as asked, coefficient of variation 1/sqrt(B)', (b) => {
+    const { count, gaps } = gapsOf(b, 11);
+    const cv = 1 / Math.sqrt(b);
+    // The count of a renewal process over 400 s at 100/s: sd ≈ cv·√40000 = 200·cv.
+    expect(Math.abs(count - 40_000)).toBeLessThan(1000 * cv);
+    const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
+    expect(Math.abs(mean * 100 - 1)).toBeLessThan(0.05);
+    const sd = Math.sqrt(gaps.reduce((s, g) => s + (g - mean) ** 2, 0) / (gaps.length - 1));
+    expect(Math.abs(sd / mean / cv - 1)).toBeLessThan(0.08);
+    expect(gaps.every((g) => g >= 0)).toBe(true);
+  });
+
+  it('repeats with the same seed, and burstiness 1 is the Poisson schedule of that seed', () => {
+    expect(gapsOf(0.5, 3)).toEqual(gapsOf(0.5, 3));
+    expect(gapsOf(0.5, 4).gaps).not.toEqual(gapsOf(0.5, 3).gaps);
+    const poisson = timesUntil(new ArrivalSchedule({ rate: 100, stages: [], spacing: 'poisson', seed: 5 }), 20);
+    expect(timesUntil(new ArrivalSchedule({ rate: 100, stages: [], spacing: 'gamma', burstiness: 1, seed: 5 }), 20)).toEqual(poisson);
+  });
+
+  it('bursts below 1: more of the gaps are short than for Poisson arrivals', () => {
+    const short = (b: number) => {
+      const { gaps } = gapsOf(b, 8);
+      return gaps.filter((g) => g < 0.001).length / gaps.length;
+    };
+    // P(gap < a tenth of the mean): 0.095 for exponential gaps, about 0.45 for shape 0.25.
+    expect(short(1)).toBeLessThan(0.12);
+    expect(short(0.25)).toBeGreaterThan(0.35);
   });
 });
 

@@ -1,4 +1,5 @@
 import { parseTimespan, seededRandom } from '@locusta/core';
+import { gammaSampler } from './gamma.ts';
 
 /** A ramp of the arrival rate: from the previous rate to `rate` over `duration` seconds. */
 export interface RateStage {
@@ -11,8 +12,13 @@ export interface ArrivalPlan {
   /** The rate at the start; stages ramp it linearly, and the last rate holds until the run ends. */
   rate: number;
   stages: RateStage[];
-  /** `even`: evenly spaced; `poisson`: a Poisson process of the same rate. */
-  spacing: 'even' | 'poisson';
+  /**
+   * `even`: evenly spaced; `poisson`: a Poisson process of the same rate; `gamma`: gaps drawn
+   * from a gamma distribution of shape `burstiness` (bursty below 1, regular above; 1 is Poisson).
+   */
+  spacing: 'even' | 'poisson' | 'gamma';
+  /** The gamma shape of `gamma` spacing (> 0); ignored by the others. */
+  burstiness?: number;
   seed: number;
 }
 
@@ -47,13 +53,15 @@ function segmentsOf(plan: ArrivalPlan): Segment[] {
  * Arrivals are the times at which the cumulative rate Λ(t) = ∫rate reaches u₀, u₁, u₂...: with
  * u_j = j the arrivals are evenly spaced at the instantaneous rate; with u_j a sum of j
  * exponential(1) draws they form a Poisson process of that (possibly ramping) rate (the time
- * rescaling of a unit Poisson process). Worker k of n takes the arrivals j ≡ k (mod n) of the
+ * rescaling of a unit Poisson process); with gamma draws of mean 1 and shape B, a renewal
+ * process of the same mean rate whose gaps vary by 1/√B (vLLM's `--burstiness`). Worker k of n takes the arrivals j ≡ k (mod n) of the
  * same global sequence (every worker draws it from the same seed), so the shares add up to the
  * plan exactly, with no arrival lost or doubled, however the rate ramps.
  */
 export class ArrivalSchedule {
   readonly #segments: Segment[];
-  readonly #random: (() => number) | undefined;
+  /** The next gap in units of Λ (mean 1); undefined for even spacing. */
+  readonly #gap: (() => number) | undefined;
   #seg = 0;
   #u = 0;
   #j = 0;
@@ -63,15 +71,11 @@ export class ArrivalSchedule {
   constructor(plan: ArrivalPlan, index = 0, count = 1) {
     if (!(count >= 1) || !(index >= 0 && index < count)) throw new RangeError(`bad share ${index} of ${count}`);
     this.#segments = segmentsOf(plan);
-    this.#random = plan.spacing === 'poisson' ? seededRandom(plan.seed) : undefined;
+    this.#gap = gapsOf(plan);
     this.#index = index;
     this.#count = count;
-    // The first arrival of a Poisson process comes after one draw; evenly spaced ones start at 0.
-    if (this.#random) this.#u = this.#draw();
-  }
-
-  #draw(): number {
-    return -Math.log(1 - this.#random!());
+    // The first arrival of a random process comes after one draw; evenly spaced ones start at 0.
+    if (this.#gap) this.#u = this.#gap();
   }
 
   /**
@@ -84,7 +88,7 @@ export class ArrivalSchedule {
       const time = this.#timeAt(this.#u);
       if (time === null) return null;
       this.#j++;
-      this.#u += this.#random ? this.#draw() : 1;
+      this.#u += this.#gap ? this.#gap() : 1;
       if (j % this.#count === this.#index) return { seq: j, time };
     }
   }
@@ -102,6 +106,16 @@ export class ArrivalSchedule {
       this.#seg++;
     }
   }
+}
+
+/** The gaps of a plan's random spacing, from its seed (the same on every worker). */
+function gapsOf(plan: ArrivalPlan): (() => number) | undefined {
+  if (plan.spacing === 'even') return undefined;
+  const random = seededRandom(plan.seed);
+  // Shape 1 keeps the exponential draw, so `--burstiness 1` repeats `poisson` with the same seed.
+  const shape = plan.spacing === 'gamma' ? (plan.burstiness ?? 1) : 1;
+  if (shape === 1) return () => -Math.log(1 - random());
+  return gammaSampler(shape, random);
 }
 
 /** The time x ≥ 0 at which ∫₀ˣ (r0 + a·t) dt = need, for a rate that stays ≥ 0 over the piece. */

@@ -145,6 +145,10 @@ describe('master frames', () => {
     const arrivals = { plan: { rate: 5, stages: [{ duration: 10, rate: 20 }], spacing: 'even' as const, seed: 3 }, index: 0, count: 2, maxUsers: 4, elapsed: 0 };
     expect(decode({ type: 'spawn', data: { ...spawn, userClassesCount: {}, arrivals } })).toBe('accepted');
     expect(decode({ type: 'spawn', data: { ...spawn, arrivals: { ...arrivals, index: 2 } } })).toMatch(/index 2 is not below count 2/);
+    const gamma = { ...arrivals, plan: { ...arrivals.plan, spacing: 'gamma' as const, burstiness: 0.5 } };
+    expect(decode({ type: 'spawn', data: { ...spawn, userClassesCount: {}, arrivals: gamma } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, arrivals: { ...gamma, plan: { ...gamma.plan, burstiness: 0 } } } })).toMatch(/burstiness/);
+    expect(decode({ type: 'spawn', data: { ...spawn, arrivals: { ...gamma, plan: { ...gamma.plan, spacing: 'bursty' } } } as never })).toMatch(/spacing/);
     expect(decode({ type: 'spawn', data: { ...spawn, userClassesCount: { A: -1 } } })).toMatch(/userClassesCount/);
     expect(decode({ type: 'spawn', data: { ...spawn, stopTimeout: Number.NaN } })).toMatch(/stopTimeout/);
     expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: 12.5, cooldownStart: null } } })).toBe('accepted');

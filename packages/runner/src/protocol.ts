@@ -13,7 +13,7 @@ import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
 import type { RunnerState } from './runner.ts';
 import { RUNNER_STATES } from './runner.ts';
 import type { Check } from './wire-schema.ts';
-import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, reason, record, str } from './wire-schema.ts';
+import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, optional, reason, record, str } from './wire-schema.ts';
 import { MAX_LOG_LINE } from './worker-logs.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at connect. */
@@ -128,7 +128,7 @@ const WORKER_SCHEMAS: Record<WorkerMessage['type'], Check> = {
 const rateStage = object({ duration: num(0), rate: num(0) });
 const arrivalShare = object<{ index: number; count: number }>(
   {
-    plan: object({ rate: num(0), stages: arrayOf(rateStage, 10_000), spacing: oneOf('even', 'poisson'), seed: num(-Number.MAX_VALUE) }),
+    plan: object({ rate: num(0), stages: arrayOf(rateStage, 10_000), spacing: oneOf('even', 'poisson', 'gamma'), burstiness: optional(num(Number.MIN_VALUE)), seed: num(-Number.MAX_VALUE) }),
     index: int(0),
     count: int(1),
     maxUsers: int(0, REPORT_LIMITS.users),
