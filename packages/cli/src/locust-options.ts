@@ -5,7 +5,6 @@
  */
 export const LOCUST_ONLY_OPTIONS: ReadonlySet<string> = new Set([
   'build-path',
-  'class-picker',
   'headful',
   'legacy-ui',
   'otel',

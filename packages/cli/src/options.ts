@@ -67,6 +67,7 @@ const OPTION_TABLE = [
   { name: 'headless', type: 'boolean', default: false, env: 'LOCUST_HEADLESS', group: WEB, describe: 'Run without the web UI and start the test at once' },
   { name: 'autostart', type: 'boolean', default: false, env: 'LOCUST_AUTOSTART', group: WEB, describe: 'Start the test at once, like --headless, but keep the UI' },
   { name: 'autoquit', type: 'number', default: -1, env: 'LOCUST_AUTOQUIT', group: WEB, describe: 'Quit this many seconds after the run ends (with --autostart)' },
+  { name: 'class-picker', type: 'boolean', default: false, env: 'LOCUST_USERCLASS_PICKER', group: WEB, describe: "Let the web UI's start form choose which User classes run" },
   { name: 'web-base-path', type: 'string', default: '', env: 'LOCUST_WEB_BASE_PATH', group: WEB, describe: 'Base path of the web UI (behind a reverse proxy), e.g. /locusta' },
   { name: 'web-auth', type: 'string', group: WEB, describe: 'user:password: HTTP basic authentication on the web UI and its API' },
   { name: 'tls-cert', type: 'string', default: '', env: 'LOCUST_TLS_CERT', group: MASTER, describe: 'TLS certificate (PEM): the web UI serves HTTPS, and a master serves wss:// to its workers' },

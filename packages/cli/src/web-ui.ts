@@ -101,6 +101,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     logger,
     logs,
     workerLogs: workerLogsOf(o.runner),
+    classPicker: options.classPicker ? env.userClasses.map((c) => c.name) : undefined,
     htmlReport: () => run.htmlReport(),
     // Read before any start from the UI has changed them: the values of this run's command line.
     customOptions: customFields(o.custom, env.parsedOptions),

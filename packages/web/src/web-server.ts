@@ -47,6 +47,8 @@ export interface WebServerOptions {
   csv?: Partial<CsvSources>;
   /** The user file's custom options, for the start form and `/swarm`. */
   customOptions?: readonly WebCustomOption[];
+  /** `--class-picker`: the user classes the start form lets users choose from. */
+  classPicker?: readonly string[];
   /** The start form's initial values (`-u`, `-r`, `-t`; the host defaults to the runner's). */
   defaults?: { users?: number; spawnRate?: number; runTime?: string; host?: string; profile?: string };
   /** Shown in the title and used in download file names (Locust uses the locustfile's name). */
@@ -267,6 +269,7 @@ export class WebServer {
       runTime: defaults.runTime ?? '',
       profile: defaults.profile ?? '',
       customOptions: (this.#opts.customOptions ?? []).map(({ default: _, ...o }) => ({ ...o, value: defaults.custom[o.name] ?? null })),
+      ...(this.#opts.classPicker ? { classPicker: { classes: [...this.#opts.classPicker], selected: defaults.userClasses ?? [...this.#opts.classPicker] } } : {}),
       isDistributed: this.#runner.workers !== undefined,
       canQuit: this.#opts.onQuitRequested !== undefined,
       hasReport: this.#opts.htmlReport !== undefined,
@@ -283,7 +286,7 @@ export class WebServer {
 
   async #swarm(req: IncomingMessage): Promise<Reply> {
     const fields = parseFormBody(await readBody(req, MAX_BODY), req.headers['content-type']);
-    const form = parseSwarmForm(fields, this.#opts.customOptions ?? []);
+    const form = parseSwarmForm(fields, this.#opts.customOptions ?? [], this.#opts.classPicker);
     const currentHost = () => this.#runner.host() || null;
     if (isRefusal(form)) {
       if (form.status === 200) this.#logger.error(form.message);
