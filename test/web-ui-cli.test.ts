@@ -30,7 +30,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the web UI of the real CLI, in Chromium (needs $
     await page.goto(`${url}/`);
     await page.locator('#start-panel').waitFor({ state: 'visible' });
     // Both classes offered, both ticked; untick WriteUser.
-    expect(await page.locator('#class-picker input[name="user_classes"]').evaluateAll((els) => els.map((e) => [e.value, e.checked]))).toEqual([
+    expect(await page.locator('#class-picker input[name="user_classes"]').evaluateAll((els) => els.map((e) => { const box = e as unknown as { value: string; checked: boolean }; return [box.value, box.checked]; }))).toEqual([
       ['ReadUser', true],
       ['WriteUser', true],
     ]);

@@ -9,7 +9,6 @@ export const LOCUST_ONLY_OPTIONS: ReadonlySet<string> = new Set([
   'legacy-ui',
   'otel',
   'web-host-display-name',
-  'web-login',
   // removed from Locust, which refuses them with an error of its own
   'expect-slaves',
   'slave',

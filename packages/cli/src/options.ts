@@ -70,6 +70,7 @@ const OPTION_TABLE = [
   { name: 'class-picker', type: 'boolean', default: false, env: 'LOCUST_USERCLASS_PICKER', group: WEB, describe: "Let the web UI's start form choose which User classes run" },
   { name: 'web-base-path', type: 'string', default: '', env: 'LOCUST_WEB_BASE_PATH', group: WEB, describe: 'Base path of the web UI (behind a reverse proxy), e.g. /locusta' },
   { name: 'web-auth', type: 'string', group: WEB, describe: 'user:password: HTTP basic authentication on the web UI and its API' },
+  { name: 'web-login', type: 'boolean', default: false, env: 'LOCUST_WEB_LOGIN', group: WEB, describe: "A login page (and a session cookie) for browsers instead of basic auth's prompt; it checks --web-auth's user and password, which scripts can still send as basic auth" },
   { name: 'tls-cert', type: 'string', default: '', env: 'LOCUST_TLS_CERT', group: MASTER, describe: 'TLS certificate (PEM): the web UI serves HTTPS, and a master serves wss:// to its workers' },
   { name: 'tls-key', type: 'string', default: '', env: 'LOCUST_TLS_KEY', group: MASTER, describe: 'TLS private key (PEM) for --tls-cert' },
   { name: 'master', type: 'boolean', default: false, env: 'LOCUST_MODE_MASTER', group: MASTER, describe: 'Run as the master of a distributed run: workers connect to it' },

@@ -55,6 +55,7 @@ function tlsOf(options: LocustaOptions): { cert: Buffer; key: Buffer } | undefin
 export function checkWebOptions(options: LocustaOptions): void {
   const auth = options.webAuth;
   if (auth !== undefined && !/^[^:]+:.+$/.test(String(auth))) throw usageError("argument --web-auth: expected 'user:password'");
+  if (options.webLogin && auth === undefined) throw usageError('--web-login needs --web-auth user:password: the credentials its login page checks');
   try {
     normalizeBasePath(options.webBasePath);
   } catch (err) {
@@ -97,6 +98,7 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     port: options.webPort,
     basePath: normalizeBasePath(options.webBasePath),
     auth: options.webAuth,
+    login: options.webLogin,
     tls: tlsOf(options),
     logger,
     logs,
