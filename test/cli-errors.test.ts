@@ -25,6 +25,7 @@ describe('bad input', () => {
     ['an invalid host', ['-f', simple, '-H', 'not a url'], 2, /Invalid host 'not a url'/],
     ['a host with another scheme', ['-f', simple, '-H', 'ftp://x'], 2, /scheme must be http or https/],
     ['an HttpUser without host', ['-f', join(FIXTURES, 'no-host.ts'), '--headless'], 2, /HostlessUser: You must specify the base host/],
+    ['--web-login without --web-auth', ['-f', simple, '--web-login'], 2, /^locusta: error: --web-login needs --web-auth user:password: the credentials its login page checks$/m],
     ['an unknown option', ['-f', simple, '--userz', '3'], 2, /unrecognized arguments: --userz\. Did you mean '--users'\?/],
     ['a bad log level', ['-f', simple, '-L', 'LOUD'], 2, /--loglevel: invalid choice 'LOUD'/],
     ['a User class with no task', ['-f', join(FIXTURES, 'no-tasks.ts'), ...headless], 1, /^locusta: error: No tasks defined on U\. Use the @task decorator/],

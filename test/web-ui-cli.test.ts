@@ -17,6 +17,42 @@ describe.skipIf(!HAS_CHROMIUM)(`the web UI of the real CLI, in Chromium (needs $
     await browser?.close();
   });
 
+  it.each([['local'], ['distributed']])('--class-picker: only the ticked User classes run (%s)', async (mode) => {
+    const target = await startServer();
+    const common = ['-f', join(FIXTURES, 'two-classes.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '-s', '3', '--class-picker'];
+    const run = startLocusta(mode === 'local' ? common : [...common, '--processes', '2', '--master-bind-port', '0']);
+    await run.waitFor(/Starting web interface at \S+/);
+    const url = /Starting web interface at (\S+)/.exec(run.output().stderr)![1]!.replace(/\/$/, '');
+    if (mode === 'distributed') await run.waitFor(/2 workers connected/);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}/`);
+    await page.locator('#start-panel').waitFor({ state: 'visible' });
+    // Both classes offered, both ticked; untick WriteUser.
+    expect(await page.locator('#class-picker input[name="user_classes"]').evaluateAll((els) => els.map((e) => { const box = e as unknown as { value: string; checked: boolean }; return [box.value, box.checked]; }))).toEqual([
+      ['ReadUser', true],
+      ['WriteUser', true],
+    ]);
+    await page.uncheck('#class-picker input[value="WriteUser"]');
+    await page.fill('#start-users', '4');
+    await page.fill('#start-rate', '20');
+    await page.click('#start-button');
+    await page.waitForFunction(() => document.getElementById('m-state')!.textContent === 'RUNNING');
+    await expect.poll(() => target.counts.get('GET /read') ?? 0, { timeout: 20_000 }).toBeGreaterThan(20);
+    await page.click('#btn-stop');
+    await page.waitForFunction(() => document.getElementById('m-state')!.textContent === 'STOPPED');
+    expect(errors).toEqual([]);
+    await page.close();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('All users spawned: {"ReadUser": 4, "WriteUser": 0} (4 total users)');
+    expect(target.counts.get('POST /write') ?? 0).toBe(0);
+    expect(finalSummary(r.stderr).has('POST /write')).toBe(false);
+    expect(finalSummary(r.stderr).get('Aggregated')!.requests).toBe(target.total());
+  });
+
   it.each([['local'], ['distributed']])('runs a test against a loopback server from the UI (%s)', async (mode) => {
     const target = await startServer();
     const common = ['-f', join(FIXTURES, 'simple.ts'), '-H', target.url, '--web-host', '127.0.0.1', '--web-port', '0', '-s', '3'];

@@ -5,12 +5,10 @@
  */
 export const LOCUST_ONLY_OPTIONS: ReadonlySet<string> = new Set([
   'build-path',
-  'class-picker',
   'headful',
   'legacy-ui',
   'otel',
   'web-host-display-name',
-  'web-login',
   // removed from Locust, which refuses them with an error of its own
   'expect-slaves',
   'slave',

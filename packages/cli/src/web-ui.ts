@@ -55,6 +55,7 @@ function tlsOf(options: LocustaOptions): { cert: Buffer; key: Buffer } | undefin
 export function checkWebOptions(options: LocustaOptions): void {
   const auth = options.webAuth;
   if (auth !== undefined && !/^[^:]+:.+$/.test(String(auth))) throw usageError("argument --web-auth: expected 'user:password'");
+  if (options.webLogin && auth === undefined) throw usageError('--web-login needs --web-auth user:password: the credentials its login page checks');
   try {
     normalizeBasePath(options.webBasePath);
   } catch (err) {
@@ -97,10 +98,12 @@ export async function startWebUi(o: WebUiOptions): Promise<WebServer> {
     port: options.webPort,
     basePath: normalizeBasePath(options.webBasePath),
     auth: options.webAuth,
+    login: options.webLogin,
     tls: tlsOf(options),
     logger,
     logs,
     workerLogs: workerLogsOf(o.runner),
+    classPicker: options.classPicker ? env.userClasses.map((c) => c.name) : undefined,
     htmlReport: () => run.htmlReport(),
     // Read before any start from the UI has changed them: the values of this run's command line.
     customOptions: customFields(o.custom, env.parsedOptions),

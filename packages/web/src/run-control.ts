@@ -11,6 +11,7 @@ export interface FormDefaults {
   spawnRate?: number;
   host?: string;
   profile?: string;
+  userClasses?: string[];
   runTime?: string;
   custom: Record<string, unknown>;
 }
@@ -50,9 +51,10 @@ export class RunControl {
     Object.assign(this.defaults, { users: form.users, spawnRate: form.spawnRate });
     if (form.host !== undefined) this.defaults.host = form.host;
     if (form.profile !== undefined) this.defaults.profile = form.profile;
+    if (form.userClasses !== undefined && form.userClasses.length > 0) this.defaults.userClasses = form.userClasses;
     if (form.runTimeText !== undefined || newTest) this.defaults.runTime = form.runTimeText ?? '';
     Object.assign(this.defaults.custom, form.custom);
-    const started = this.#runner.start(form.users, form.spawnRate, { host: form.host, profile: form.profile, runTime: form.runTime, custom: form.custom });
+    const started = this.#runner.start(form.users, form.spawnRate, { host: form.host, profile: form.profile, userClasses: form.userClasses, runTime: form.runTime, custom: form.custom });
     started.catch((err: unknown) => this.#logger.error(`Starting the test failed: ${describeError(err)}`));
   }
 

@@ -1,4 +1,4 @@
-import type { Environment } from '@locusta/core';
+import type { Environment, UserClass } from '@locusta/core';
 import { camelCase } from '@locusta/core';
 import type { LocalRunner } from '@locusta/runner';
 import { MasterRunner } from '@locusta/runner';
@@ -29,6 +29,15 @@ export function applyStartOptions(env: Environment, users: number, spawnRate: nu
   }
 }
 
+/**
+ * The classes of a start with a class picker, as Locust picks them: those ticked; with none
+ * ticked, the running test's classes, or every class for a new test.
+ */
+export function pickedClasses(available: readonly UserClass[], names: readonly string[], current: readonly UserClass[], running: boolean): UserClass[] {
+  if (names.length > 0) return available.filter((c) => names.includes(c.name));
+  return running ? [...current] : [...available];
+}
+
 /** The host the start form offers: `--host`, or the host every class declares, or ''. */
 export function formHost(env: Environment): string {
   if (env.host) return env.host;
@@ -42,10 +51,13 @@ export function formHost(env: Environment): string {
  */
 export function adaptRunner(runner: LocalRunner | MasterRunner): WebRunner {
   const env = runner.environment;
+  // Every class the run may use: a class picker narrows env.userClasses to the ticked ones.
+  const available = [...env.userClasses];
   const adapter: WebRunner = {
     state: () => runner.state,
     userCount: () => runner.userCount,
     async start(users, spawnRate, options) {
+      if (options.userClasses !== undefined) env.userClasses = pickedClasses(available, options.userClasses, env.userClasses, runner.state === 'running');
       applyStartOptions(env, users, spawnRate, options);
       await runner.start(users, spawnRate);
     },

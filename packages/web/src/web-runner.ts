@@ -7,6 +7,8 @@ export interface WebStartOptions {
   host?: string;
   /** `profile` of the form (Locust's): the run's name; '' clears it; undefined leaves it. */
   profile?: string;
+  /** `--class-picker`: the user classes ticked; undefined leaves the classes as they are. */
+  userClasses?: string[];
   /** Seconds. The WebServer enforces it (it stops the runner when it elapses); this is for the record. */
   runTime?: number;
   /** Values of the user file's custom options posted with the form, keyed by option name, typed. */

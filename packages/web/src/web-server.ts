@@ -6,6 +6,8 @@ import type { Logger, OutputExtension } from '@locusta/core';
 import { describeError, silentLogger } from '@locusta/core';
 import { uiAssets } from './assets.ts';
 import { BASIC_CHALLENGE, BasicAuth } from './basic-auth.ts';
+import { LoginSessions, SESSION_COOKIE } from './login-sessions.ts';
+import { renderLoginPage } from './ui/login-page.ts';
 import type { WebCustomOption } from './web-custom-option.ts';
 import { parseFormBody } from './form-body.ts';
 import type { Reply } from './http-reply.ts';
@@ -34,6 +36,11 @@ export interface WebServerOptions {
   basePath?: string;
   /** `user:password`: HTTP basic auth on every route but the static assets. */
   auth?: string;
+  /**
+   * `--web-login`: browsers log in with `auth`'s credentials on a login page and keep a session
+   * cookie; basic auth still works for scripts. Needs `auth`.
+   */
+  login?: boolean;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   logger?: Logger;
@@ -47,6 +54,8 @@ export interface WebServerOptions {
   csv?: Partial<CsvSources>;
   /** The user file's custom options, for the start form and `/swarm`. */
   customOptions?: readonly WebCustomOption[];
+  /** `--class-picker`: the user classes the start form lets users choose from. */
+  classPicker?: readonly string[];
   /** The start form's initial values (`-u`, `-r`, `-t`; the host defaults to the runner's). */
   defaults?: { users?: number; spawnRate?: number; runTime?: string; host?: string; profile?: string };
   /** Shown in the title and used in download file names (Locust uses the locustfile's name). */
@@ -99,6 +108,7 @@ export class WebServer {
   readonly #logger: Logger;
   readonly #basePath: string;
   readonly #auth: BasicAuth | undefined;
+  readonly #login: LoginSessions | undefined;
   readonly #control: RunControl;
   readonly #downloads: DownloadContext;
   readonly #routes: Map<string, Route>;
@@ -111,6 +121,8 @@ export class WebServer {
     this.#logger = options.logger ?? silentLogger;
     this.#basePath = normalizeBasePath(options.basePath ?? '');
     this.#auth = options.auth ? new BasicAuth(options.auth) : undefined;
+    if (options.login && !this.#auth) throw new Error('A login page needs the credentials it checks (auth)');
+    this.#login = options.login && this.#auth ? new LoginSessions(this.#auth) : undefined;
     this.history = new StatsHistory(this.#runner, { intervalMs: options.historyIntervalMs });
     const d = options.defaults ?? {};
     const custom = Object.fromEntries((options.customOptions ?? []).map((o) => [o.name, o.default]));
@@ -231,9 +243,17 @@ export class WebServer {
     if (path.startsWith('/assets/')) return this.#asset(req, path.slice('/assets/'.length));
     // Asked for by browsers on their own; static like the assets, so served without authentication.
     if (path === '/favicon.ico') return this.#asset(req, 'favicon.svg');
+    if (this.#login && (path === '/login' || path === '/logout')) return this.#loginRoute(req, url, path, this.#login);
     const route = this.#routes.get(path);
     if (!route) throw new RouteError(404, 'Not Found');
-    if (this.#auth && !this.#auth.check(req.headers.authorization)) {
+    if (this.#login) {
+      if (!this.#login.check(req.headers.cookie) && !this.#auth!.check(req.headers.authorization)) {
+        // The page sends a browser to the login form; the API answers 401 without the challenge
+        // that would make the browser prompt for basic auth.
+        if (path === '/') return { status: 303, headers: { location: `${base}/login` }, body: '' };
+        throw new RouteError(401, 'Authentication required: log in at /login');
+      }
+    } else if (this.#auth && !this.#auth.check(req.headers.authorization)) {
       throw new RouteError(401, 'Authentication required', { 'www-authenticate': BASIC_CHALLENGE });
     }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -244,6 +264,29 @@ export class WebServer {
     }
     if (route.action && sentByAnotherSite(req)) throw new RouteError(403, 'Refused: this request was sent by another site');
     return handler(req, url);
+  }
+
+  /** `/login` (the form, and its post) and `/logout` of `--web-login`. */
+  async #loginRoute(req: IncomingMessage, url: URL, path: string, sessions: LoginSessions): Promise<Reply> {
+    const base = this.#basePath;
+    const cookie = (value: string, extra: string) => `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=${base || '/'}${this.#opts.tls ? '; Secure' : ''}${extra}`;
+    if (path === '/logout') {
+      sessions.logout(req.headers.cookie);
+      return { status: 303, headers: { location: `${base}/login`, 'set-cookie': cookie('', '; Max-Age=0') }, body: '' };
+    }
+    if (req.method === 'POST') {
+      if (sentByAnotherSite(req)) throw new RouteError(403, 'Refused: this request was sent by another site');
+      const fields = parseFormBody(await readBody(req, MAX_BODY), req.headers['content-type']);
+      const token = sessions.login(fields.get('username')?.at(-1) ?? '', fields.get('password')?.at(-1) ?? '');
+      if (!token) {
+        this.#logger.warn('A login to the web UI failed');
+        return { status: 303, headers: { location: `${base}/login?error=1` }, body: '' };
+      }
+      return { status: 303, headers: { location: `${base}/`, 'set-cookie': cookie(token, '') }, body: '' };
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new RouteError(405, 'Method Not Allowed', { allow: 'GET, HEAD, POST' });
+    const body = renderLoginPage(base, url.searchParams.has('error'));
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' }, body };
   }
 
   #asset(req: IncomingMessage, name: string): Reply {
@@ -267,6 +310,7 @@ export class WebServer {
       runTime: defaults.runTime ?? '',
       profile: defaults.profile ?? '',
       customOptions: (this.#opts.customOptions ?? []).map(({ default: _, ...o }) => ({ ...o, value: defaults.custom[o.name] ?? null })),
+      ...(this.#opts.classPicker ? { classPicker: { classes: [...this.#opts.classPicker], selected: defaults.userClasses ?? [...this.#opts.classPicker] } } : {}),
       isDistributed: this.#runner.workers !== undefined,
       canQuit: this.#opts.onQuitRequested !== undefined,
       hasReport: this.#opts.htmlReport !== undefined,
@@ -283,7 +327,7 @@ export class WebServer {
 
   async #swarm(req: IncomingMessage): Promise<Reply> {
     const fields = parseFormBody(await readBody(req, MAX_BODY), req.headers['content-type']);
-    const form = parseSwarmForm(fields, this.#opts.customOptions ?? []);
+    const form = parseSwarmForm(fields, this.#opts.customOptions ?? [], this.#opts.classPicker);
     const currentHost = () => this.#runner.host() || null;
     if (isRefusal(form)) {
       if (form.status === 200) this.#logger.error(form.message);

@@ -3,7 +3,7 @@ import type { ExceptionsReport, ExtraTable, HistoryPage, LogsReport, RunnerState
 import { $ } from './dom.ts';
 import type { ExtraTab } from './extra-tab.ts';
 import { makeExtraTab, renderExtra } from './extra-tab.ts';
-import { buildCustomOptions, formBody } from './form-fields.ts';
+import { buildClassPicker, buildCustomOptions, formBody } from './form-fields.ts';
 import { LiveCharts } from './live-charts.ts';
 import { StatsTable } from './stats-table.ts';
 import { ratioList, renderExceptions, renderFailures, renderWorkers } from './tables.ts';
@@ -400,6 +400,7 @@ function refreshSoon(): void {
 
 statsTable.renderHead();
 buildCustomOptions($('custom-options'), cfg.customOptions || []);
+buildClassPicker($('class-picker'), cfg.classPicker);
 fillStartForm();
 showTab((location.hash || '#stats').slice(1));
 poll();

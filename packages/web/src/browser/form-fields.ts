@@ -54,12 +54,36 @@ export function buildCustomOptions(box: HTMLElement, options: PageConfig['custom
   });
 }
 
+/** `--class-picker`: a box per user class in `box`, ticked for those of the last start. */
+export function buildClassPicker(box: HTMLElement, picker: PageConfig['classPicker']): void {
+  if (!picker) return;
+  box.hidden = false;
+  picker.classes.forEach((name) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const check = document.createElement('input');
+    check.type = 'checkbox';
+    check.name = 'user_classes';
+    check.value = name;
+    check.dataset.kind = 'class';
+    check.checked = picker.selected.includes(name);
+    const title = document.createElement('span');
+    title.textContent = name;
+    label.appendChild(check);
+    label.appendChild(title);
+    box.appendChild(label);
+  });
+}
+
 /** The form's named fields as a urlencoded body; a checkbox sends `true` or `false`. */
 export function formBody(form: HTMLFormElement): URLSearchParams {
   const body = new URLSearchParams();
   Array.prototype.forEach.call(form.elements, (el: HTMLInputElement) => {
     if (!el.name) return;
-    if (el.type === 'checkbox') body.append(el.name, el.checked ? 'true' : 'false');
+    // A class picker's box posts its class name when ticked (Locust's repeated user_classes).
+    if (el.type === 'checkbox' && el.dataset.kind === 'class') {
+      if (el.checked) body.append(el.name, el.value);
+    } else if (el.type === 'checkbox') body.append(el.name, el.checked ? 'true' : 'false');
     else body.append(el.name, el.value);
   });
   return body;

@@ -16,6 +16,8 @@ export interface SwarmForm {
   host?: string;
   /** The run's name (`--profile`), markup characters removed; '' clears it. */
   profile?: string;
+  /** `--class-picker`: the user classes ticked (Locust's repeated `user_classes`); [] for none. */
+  userClasses?: string[];
   /** Seconds; undefined when not posted or empty. */
   runTime?: number;
   /** The run time as posted, for the form's next default. */
@@ -44,7 +46,7 @@ function wholeNumber(text: string): number | undefined {
  * `user_count` and `spawn_rate` required (a spawn rate of 0 counts as missing, as in Locust);
  * an empty `run_time` ignored; any field naming a custom option sets it, typed.
  */
-export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCustomOption[]): SwarmForm | SwarmRefusal {
+export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCustomOption[], classPicker?: readonly string[]): SwarmForm | SwarmRefusal {
   const byField = new Map<string, WebCustomOption>();
   for (const option of customOptions) for (const f of fieldNames(option.name)) byField.set(f, option);
   let users: number | undefined;
@@ -71,6 +73,13 @@ export function parseSwarmForm(fields: FormFields, customOptions: readonly WebCu
         // Checked as on the command line: with a host that is no http(s) URL every user dies at its start.
         const problem = form.host.trim() === '' ? undefined : hostProblem(form.host);
         if (problem) return { status: 400, message: problem };
+        break;
+      }
+      case 'user_classes': {
+        if (!classPicker) break; // without --class-picker the classes are the command line's
+        const unknown = values.filter((v) => !classPicker.includes(v));
+        if (unknown.length > 0) return { status: 400, message: `Unknown User(s): ${unknown.join(', ')}` };
+        form.userClasses = values.filter((v) => v !== '');
         break;
       }
       case 'profile':

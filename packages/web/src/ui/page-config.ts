@@ -13,6 +13,8 @@ export interface PageConfig {
   runTime: string;
   /** The run's name (`--profile`), '' for none. */
   profile: string;
+  /** `--class-picker`: the user classes the form offers, and those ticked. */
+  classPicker?: { classes: string[]; selected: string[] };
   customOptions: Array<Omit<WebCustomOption, 'default'> & { value: unknown }>;
   isDistributed: boolean;
   canQuit: boolean;

@@ -64,6 +64,7 @@ export function renderPage(config: PageConfig): string {
         <label>Run time (e.g. 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.)<input name="run_time" id="start-runtime" type="text" autocomplete="off"></label>
         <label>Profile (a name grouping runs)<input name="profile" id="start-profile" type="text" autocomplete="off"></label>
       </details>
+      <fieldset id="class-picker" hidden><legend>User classes</legend></fieldset>
       <fieldset id="custom-options" hidden><legend>Custom parameters</legend></fieldset>
       <p class="form-error" id="start-error" role="alert"></p>
       <div class="form-buttons"><button type="submit" id="start-button">Start</button><button type="button" class="secondary" id="start-cancel" hidden>Cancel</button></div>
