@@ -515,7 +515,8 @@ export class MasterRunner implements Runner {
     const timestamp = this.#nextSpawnTimestamp();
     workers.forEach((worker, k) => {
       const maxUsers = Math.floor(arrivals.maxUsers / n) + (k < arrivals.maxUsers % n ? 1 : 0);
-      this.#send(worker, { type: 'spawn', data: { ...this.#spawnBase(timestamp, {}), arrivals: { plan: arrivals.plan, index: k, count: n, maxUsers, elapsed } } });
+      const base = this.#spawnBase(timestamp, {}, this.environment.measurement.shareOf(k, n));
+      this.#send(worker, { type: 'spawn', data: { ...base, arrivals: { plan: arrivals.plan, index: k, count: n, maxUsers, elapsed } } });
     });
   }
 
@@ -526,7 +527,8 @@ export class MasterRunner implements Runner {
     return timestamp;
   }
 
-  #spawnBase(timestamp: number, counts: Record<string, number>): SpawnData {
+  /** `warmupShare`: the worker's part of a counted warm-up, which it takes when its test starts. */
+  #spawnBase(timestamp: number, counts: Record<string, number>, warmupShare: number): SpawnData {
     const env = this.environment;
     return {
       timestamp,
@@ -534,16 +536,23 @@ export class MasterRunner implements Runner {
       host: env.host ?? null,
       stopTimeout: env.stopTimeout,
       parsedOptions: plainOptions(env.parsedOptions),
-      window: env.measurement.offsets(),
+      window: { ...env.measurement.offsets(), warmupRequests: warmupShare },
     };
   }
 
   #sendSpawns(distribution: Record<string, Record<string, number>>): void {
     const timestamp = this.#nextSpawnTimestamp();
+    // A counted warm-up is split over the workers that run users, in the order they joined.
+    const running = Object.entries(distribution)
+      .filter(([, counts]) => Object.values(counts).some((n) => n > 0))
+      .map(([id]) => this.workers.get(id)?.index ?? 0)
+      .sort((a, b) => a - b);
     for (const [id, counts] of Object.entries(distribution)) {
       const worker = this.workers.get(id);
       if (!worker || worker.state === 'missing') continue;
-      this.#send(worker, { type: 'spawn', data: this.#spawnBase(timestamp, counts) });
+      const k = running.indexOf(worker.index);
+      const share = k < 0 ? 0 : this.environment.measurement.shareOf(k, running.length);
+      this.#send(worker, { type: 'spawn', data: this.#spawnBase(timestamp, counts, share) });
     }
   }
 

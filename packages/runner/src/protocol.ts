@@ -143,7 +143,7 @@ const MASTER_SCHEMAS: Record<MasterMessage['type'], Check> = {
     stopTimeout: num(0),
     parsedOptions: record(any, 10_000),
     arrivals: nullable(arrivalShare),
-    window: nullable(object({ warmupEnd: nullable(num(-1e9, 1e9)), cooldownStart: nullable(num(-1e9, 1e9)) })),
+    window: nullable(object({ warmupEnd: nullable(num(-1e9, 1e9)), cooldownStart: nullable(num(-1e9, 1e9)), warmupRequests: nullable(int(0, 2 ** 31)) })),
   }),
   spawning_complete: object({ userCount: int(0) }),
   stop: nil,
