@@ -78,13 +78,13 @@ describe('--warmup and --cooldown judge requests by when they started', () => {
     checkRun(run);
   });
 
-  it('--reset-stats: a request in flight at the reset is not recorded when it ends', async () => {
+  it.each([['locally', []], ['with --processes 2', ['--processes', '2', '--master-bind-port', '0']]])('--reset-stats %s: a request in flight at the reset is not recorded when it ends', async (_mode, extra) => {
     // Four users at two a second: the reset (spawning complete, 1 s or more in) comes while the
     // held /first requests of the first two are in flight; the last ones may start on either side.
     const server = await phaseServer();
     const prefix = join(tempDir(), 'run');
     const r = await runLocusta([
-      '-f', join(FIXTURES, 'phases.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '2', '-t', '4s', '-s', '5', '--reset-stats', '--csv', prefix,
+      '-f', join(FIXTURES, 'phases.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '2', '-t', '4s', '-s', '5', '--reset-stats', '--csv', prefix, ...extra,
     ]);
     expect(server.counts.get('GET /first')).toBe(4);
     const stats = readCsv(`${prefix}_stats.csv`);

@@ -68,6 +68,8 @@ export class MasterRunner implements Runner {
   #spawnRate = 1;
   #rampToken = 0;
   #lastSpawnTs = 0;
+  /** Statistics resets sent to the workers so far. */
+  #resetSeq = 0;
   /** Arrival-rate mode: the plan, the users it may use, and when its schedule started. */
   #arrivals: { plan: ArrivalPlan; maxUsers: number; startedAt: number } | undefined;
   #nextIndex = 0;
@@ -87,6 +89,17 @@ export class MasterRunner implements Runner {
     environment.nodeId = 'master';
     this.registerReportCheck(UNAWAITED_KEY, checkUnawaited);
     this.registerReportCheck(EXCLUDED_KEY, checkExcluded);
+    // A reset (--reset-stats, the web UI) reaches the workers: they judge their requests in
+    // flight by it, and drop what they have not reported.
+    environment.events.resetStats.addListener(() => this.#resetWorkers());
+  }
+
+  #resetWorkers(): void {
+    const seq = ++this.#resetSeq;
+    for (const worker of this.activeWorkers()) {
+      worker.resetSent = seq;
+      this.#send(worker, { type: 'reset', data: { seq } });
+    }
   }
 
   get state(): RunnerState {
@@ -284,6 +297,12 @@ export class MasterRunner implements Runner {
       }
       case 'stats':
         if (!worker) return; // a report from a worker the master does not know is discarded, as Locust
+        if ((msg.data.reset ?? 0) < worker.resetSent) {
+          // Made before the worker applied the last reset: its figures are of before the reset.
+          worker.userCount = msg.data.userCount;
+          worker.userClassesCount = msg.data.userClassesCount;
+          return;
+        }
         this.stats.merge(msg.data.stats);
         this.exceptions.merge(msg.data.exceptions);
         if (msg.data.custom[UNAWAITED_KEY] !== undefined) this.environment.unawaitedRequests.merge(msg.data.custom[UNAWAITED_KEY] as UnawaitedDelta);
@@ -363,6 +382,8 @@ export class MasterRunner implements Runner {
       worker.ws = ws;
       worker.heartbeat = HEARTBEAT_LIVENESS;
       if (worker.state === 'missing') log.info(`Worker ${id} reconnected`);
+      // Another process may have taken the id: it has applied no reset yet.
+      worker.resetSent = 0;
     } else {
       worker = {
         id,
@@ -376,6 +397,7 @@ export class MasterRunner implements Runner {
         userClassesCount: {},
         cpuWarned: false,
         host: data.host,
+        resetSent: 0,
       };
       this.workers.set(id, worker);
       log.info(`Worker ${id} (index ${worker.index}) reported as ready. ${this.activeWorkers().length} workers connected.`);

@@ -67,6 +67,8 @@ export class WorkerRunner implements Runner {
   #state: RunnerState = 'ready';
   #index = -1;
   #lastSpawn = -Infinity;
+  /** The last statistics reset of the master applied here (0: none). */
+  #resetSeq = 0;
   #testRunning = false;
   #quitting = false;
   #lastHeard = Date.now();
@@ -189,6 +191,9 @@ export class WorkerRunner implements Runner {
         await this.#stopTest(false);
         this.#send({ type: 'client_stopped', data: null });
         return;
+      case 'reset':
+        this.#reset(msg.data.seq);
+        return;
       case 'quit':
         this.environment.logger.info('The master asked this worker to quit');
         await this.#stopTest(false);
@@ -292,6 +297,20 @@ export class WorkerRunner implements Runner {
     this.#send({ type: 'heartbeat', data: { state: this.#state, cpu: this.#monitor.cpuUsage, memory: process.memoryUsage.rss() } });
   }
 
+  /**
+   * The master reset its statistics: requests started before now are left out when they end,
+   * and what was not reported yet (requests that ended before the reset) is dropped, the output
+   * families' parts included; the reports from now on say they come after this reset.
+   */
+  #reset(seq: number): void {
+    if (seq <= this.#resetSeq) return;
+    this.#resetSeq = seq;
+    this.environment.measurement.resetAt();
+    this.stats.reset();
+    this.exceptions.reset();
+    this.environment.events.resetStats.fire();
+  }
+
   /** Sends the statistics gathered since the last report, then starts a new interval. */
   #report(): void {
     if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
@@ -314,6 +333,7 @@ export class WorkerRunner implements Runner {
         userCount: this.#pool.count,
         userClassesCount: this.#pool.classesCount(),
         custom,
+        reset: this.#resetSeq,
       },
     });
     this.stats.reset();
