@@ -25,6 +25,8 @@ export interface LlamaCppFinal {
   tokens_cached: number | undefined;
   /** Why it stopped: `eos`, `word`, `limit`. */
   stop_type: string | undefined;
+  /** The model (alias) that answered. */
+  model?: string | undefined;
 }
 
 /** One chunk of a native `/completion` answer, reduced to what the metrics need. */
@@ -59,7 +61,12 @@ export function parseLlamaCppChunk(value: unknown): LlamaCppChunk | undefined {
   let final: LlamaCppFinal | undefined;
   if (value['stop'] === true) {
     const stopType = value['stop_type'];
-    final = { timings: parseLlamaCppTimings(value['timings']), stop_type: typeof stopType === 'string' ? stopType : undefined } as LlamaCppFinal;
+    const model = value['model'];
+    final = {
+      timings: parseLlamaCppTimings(value['timings']),
+      stop_type: typeof stopType === 'string' ? stopType : undefined,
+      model: typeof model === 'string' ? model : undefined,
+    } as LlamaCppFinal;
     for (const key of FINAL_NUMBERS) final[key] = figure(value[key]);
   }
   const error = value['error'];

@@ -73,6 +73,10 @@ describe('LlamaCppUser against the mock server, through a LocalRunner', () => {
         expect(r.final!.tokens_evaluated).toBe(r.final!.timings!.prompt_n);
       }
       expect(llm.total.count('ttft')).toBe(streamed ? llm.total.requests : 0);
+      // The body names no model: the entry is the model the server says it served.
+      const served = results[0]!.final!.model!;
+      expect(served).not.toBe('');
+      expect(llm.get('/completion', served)!.requests).toBe(llm.total.requests);
       const family = llamaCppStatsOf(env);
       expect(family.total.requests).toBe(llm.total.requests);
       expect(family.total.sum('predictedN')).toBe(counters.completionTokens);

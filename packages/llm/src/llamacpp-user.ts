@@ -43,7 +43,8 @@ const DEFAULT_LLAMACPP_URL = 'http://127.0.0.1:8080';
  * stream, so `stream: true` is added when the body does not say. The request is recorded like
  * any other, and the generation in the LLM table beside OpenAIUser's: TTFT to the first chunk
  * with text, output tokens from the last chunk's `timings.predicted_n`, input tokens from
- * `tokens_evaluated` (cached prompt tokens included), cached tokens from `timings.cache_n`
+ * `tokens_evaluated` (cached prompt tokens included); the model is the body's `model`, else the
+ * one the answer names, cached tokens from `timings.cache_n`
  * (else `tokens_evaluated - prompt_n`). The last chunk's `timings` go to the llama.cpp server
  * timings family (PREFIX_llamacpp.csv).
  *
@@ -55,6 +56,8 @@ export class LlamaCppUser extends HttpUser {
 
   /** Count shed load (503, 429) as failures in the request statistics; see OpenAIUser.shedIsFailure. */
   shedIsFailure = false;
+  /** The model the server last named, for an answer that names none (a failure) to land in the same entry. */
+  #servedModel: string | undefined;
 
   constructor(environment: Environment) {
     super(environment);
@@ -66,14 +69,20 @@ export class LlamaCppUser extends HttpUser {
   async completion(body: LlamaCppBody, options: LlmRequestOptions<LlamaCppResult> = NO_OPTIONS): Promise<LlamaCppResult> {
     const path = '/completion';
     const name = options.name ?? path;
-    const model = typeof body['model'] === 'string' ? body['model'] : '';
+    // llama.cpp serves the model it loaded: without one in the body, the answer names it.
+    const given = typeof body['model'] === 'string' ? body['model'] : undefined;
+    const modelOf = (r: LlamaCppResult | undefined): string => {
+      if (given !== undefined) return given;
+      if (r?.final?.model !== undefined) this.#servedModel = r.final.model;
+      return this.#servedModel ?? '';
+    };
     const stream = body['stream'] !== false;
     const json = body['stream'] === undefined ? { ...body, stream: true } : body;
     const startTime = Date.now();
     let result: LlamaCppResult | undefined;
     const sampleOf = (r: LlamaCppResult): LlmSample => ({
       name,
-      model,
+      model: modelOf(r),
       outcome: r.outcome,
       retryAfter: r.retryAfter !== null,
       startTime,
@@ -115,7 +124,7 @@ export class LlamaCppUser extends HttpUser {
     result ??= finish(0, '', null, 0, null, [], 0, false, 'the response could not be read');
     const recorded = recordGeneration(this.environment, sampleOf(result));
     // The server's own timings, for successes as the client's latencies are.
-    if (recorded && result.outcome === 'success' && result.final?.timings !== undefined) llamaCppStatsOf(this.environment).record(name, model, result.final);
+    if (recorded && result.outcome === 'success' && result.final?.timings !== undefined) llamaCppStatsOf(this.environment).record(name, modelOf(result), result.final);
     return result;
   }
 }

@@ -34,9 +34,10 @@ export interface ServerTimingsFamily<F> {
   prometheus: { name: string; help: string; phases: ReadonlyArray<readonly [field: string, phase: string]> };
 }
 
-/** A percentile of a field: `Server <label> p50 (<unit>)`. */
+/** A percentile of a field: `Server <label> p50 (<unit>)`; the console names a unit other than ms. */
 export function percentileColumn(field: string, p: number, label: string, unit: string): ServerColumn {
-  return { header: `Server ${label} p${p * 100} (${unit})`, short: `${label} p${p * 100}`, raw: (r) => r.server.value(field, p) };
+  const short = `${label} p${p * 100}${unit === 'ms' ? '' : ` ${unit}`}`;
+  return { header: `Server ${label} p${p * 100} (${unit})`, short, raw: (r) => r.server.value(field, p) };
 }
 
 /** The sum of a field over the answers (token counts). */
