@@ -297,18 +297,18 @@ export class MasterRunner implements Runner {
       }
       case 'stats':
         if (!worker) return; // a report from a worker the master does not know is discarded, as Locust
-        if ((msg.data.reset ?? 0) < worker.resetSent) {
-          // Made before the worker applied the last reset: its figures are of before the reset.
-          worker.userCount = msg.data.userCount;
-          worker.userClassesCount = msg.data.userClassesCount;
-          return;
-        }
-        this.stats.merge(msg.data.stats);
-        this.exceptions.merge(msg.data.exceptions);
+        // What was left out or not awaited happened, reset or not: always counted.
         if (msg.data.custom[UNAWAITED_KEY] !== undefined) this.environment.unawaitedRequests.merge(msg.data.custom[UNAWAITED_KEY] as UnawaitedDelta);
         if (msg.data.custom[EXCLUDED_KEY] !== undefined) this.environment.measurement.merge(msg.data.custom[EXCLUDED_KEY] as ExcludedCounts);
         worker.userCount = msg.data.userCount;
         worker.userClassesCount = msg.data.userClassesCount;
+        // Made before the worker applied the last reset: its figures are of before the reset.
+        if ((msg.data.reset ?? 0) < worker.resetSent) {
+          this.#changed();
+          return;
+        }
+        this.stats.merge(msg.data.stats);
+        this.exceptions.merge(msg.data.exceptions);
         this.environment.events.workerReport.fire({ clientId: worker.id, data: msg.data as unknown as Record<string, unknown> });
         this.#changed();
         return;
