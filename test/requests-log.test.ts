@@ -21,6 +21,9 @@ interface Line {
   e2e_ms?: number;
   input_tokens?: number;
   output_tokens?: number;
+  answer_ttft_ms?: number;
+  reasoning_tokens?: number;
+  token_source?: string;
 }
 
 /** Every line of the log, parsed: a line that is not JSON fails the test here. */
@@ -102,6 +105,45 @@ describe('--requests-log', () => {
       expect(line.ttft_ms).toBeGreaterThan(0);
       expect(line.ttft_ms).toBeLessThanOrEqual(line.e2e_ms!);
     }
+  });
+
+  it.each([
+    ['examples/ollama', 'local', 'POST /api/chat'],
+    ['examples/ollama', '--processes 2', 'POST /api/chat'],
+    ['examples/llamacpp', 'local', 'POST /completion'],
+  ])("carries the TTFT and tokens of each generation of %s's native API, summing to the LLM CSV totals (%s)", async (example, mode, route) => {
+    const server = await createMockServer({ port: 0, speed: 100, capacity: 64, seed: 5, jitter: 0 });
+    onTestFinished(() => server.close());
+    const dir = tempDir();
+    const file = join(dir, 'requests.jsonl');
+    const args = ['-f', join(ROOT, example, 'locustfile.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '20', '-t', '2', '-s', '20', '--csv', join(dir, 'run'), '--requests-log', file];
+    const r = await startLocusta([...args, ...modeArgs(mode)]).done;
+    expect(r.code).toBe(0);
+    const lines = readLog(file);
+    const counters = server.counters();
+    expect(lines.length).toBe(counters.requests);
+    const generations = lines.filter((l) => l.e2e_ms !== undefined);
+    expect(generations.length).toBe(counters.byRoute[route]![200]);
+    const rows = readCsv(join(dir, 'run_llm.csv'));
+    const header = rows[0]!;
+    const total = rows.find((row) => row[header.indexOf('Name')] === 'Aggregated')!;
+    const sum = (key: 'output_tokens' | 'input_tokens' | 'reasoning_tokens') => generations.reduce((a, l) => a + l[key]!, 0);
+    expect(sum('output_tokens')).toBe(counters.completionTokens);
+    expect(sum('output_tokens')).toBe(Number(total[header.indexOf('Output tokens')]));
+    expect(sum('input_tokens')).toBe(Number(total[header.indexOf('Input tokens')]));
+    expect(sum('reasoning_tokens')).toBe(counters.reasoningTokens);
+    expect(sum('reasoning_tokens')).toBe(Number(total[header.indexOf('Reasoning tokens')]));
+    for (const line of generations) {
+      expect(line.status).toBe(200);
+      expect(typeof line.model).toBe('string');
+      expect(line.token_source).toBe('usage');
+      // Streamed: the first token came before the answer's first, both before the end.
+      expect(line.ttft_ms).toBeGreaterThan(0);
+      expect(line.ttft_ms).toBeLessThanOrEqual(line.answer_ttft_ms!);
+      expect(line.answer_ttft_ms).toBeLessThanOrEqual(line.e2e_ms!);
+    }
+    // Ollama's embeddings are no generation: their lines have no LLM fields.
+    for (const line of lines.filter((l) => l.name === '/api/embed')) expect(line.model).toBeUndefined();
   });
 
   it.each(MODES)('leaves a complete file when stopped by SIGINT mid-run (%s)', async (mode) => {

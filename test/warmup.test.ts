@@ -78,13 +78,13 @@ describe('--warmup and --cooldown judge requests by when they started', () => {
     checkRun(run);
   });
 
-  it('--reset-stats: a request in flight at the reset is not recorded when it ends', async () => {
+  it.each([['locally', []], ['with --processes 2', ['--processes', '2', '--master-bind-port', '0']]])('--reset-stats %s: a request in flight at the reset is not recorded when it ends', async (_mode, extra) => {
     // Four users at two a second: the reset (spawning complete, 1 s or more in) comes while the
     // held /first requests of the first two are in flight; the last ones may start on either side.
     const server = await phaseServer();
     const prefix = join(tempDir(), 'run');
     const r = await runLocusta([
-      '-f', join(FIXTURES, 'phases.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '2', '-t', '4s', '-s', '5', '--reset-stats', '--csv', prefix,
+      '-f', join(FIXTURES, 'phases.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '2', '-t', '4s', '-s', '5', '--reset-stats', '--csv', prefix, ...extra,
     ]);
     expect(server.counts.get('GET /first')).toBe(4);
     const stats = readCsv(`${prefix}_stats.csv`);
@@ -96,9 +96,33 @@ describe('--warmup and --cooldown judge requests by when they started', () => {
   });
 
   it.each([
+    ['locally', [], 10],
+    ['with --processes 2 (each worker leaves out its half)', ['--processes', '2', '--master-bind-port', '0'], 5],
+  ])('--warmup 10req %s: the first 10 requests to start are in no result, however late they end', async (_mode, extra, perProcess) => {
+    // The /early requests are held well past the start of the /late ones, so they end after them.
+    const server = await startServer((req, res) => setTimeout(() => res.end('x'), req.url!.startsWith('/early') ? 1500 : 10));
+    const prefix = join(tempDir(), 'run');
+    const r = await runLocusta(
+      ['-f', join(FIXTURES, 'counted.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '100', '-t', '4s', '-s', '5', '--warmup', '10req', '--csv', prefix, ...extra],
+      { env: { ...process.env, EARLY_REQUESTS: String(perProcess) } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const early = [...server.counts].filter(([key]) => key.startsWith('GET /early')).reduce((a, [, n]) => a + n, 0);
+    const late = server.counts.get('GET /late') ?? 0;
+    expect(early).toBe(10);
+    expect(late).toBeGreaterThan(10);
+    const stats = readCsv(`${prefix}_stats.csv`);
+    expect(stats.slice(1).map((row) => row[1])).toEqual(['/late', 'Aggregated']);
+    expect(Number(stats.find((row) => row[1] === '/late')![2])).toBe(late);
+    expect(r.stderr).toContain('Excluded 10 requests started during warm-up, 0 during cool-down\n');
+  });
+
+  it.each([
     ['a warm-up not shorter than the run', ['--warmup', '1m', '-t', '30s'], "argument --warmup: --warmup '1m' is not shorter than -t/--run-time '30s': no request would be measured"],
     ['a cool-down without a run time', ['--cooldown', '10s'], "argument --cooldown: '10s' needs -t/--run-time: the cool-down is counted back from the end of a timed run"],
-    ['a request count instead of a time span', ['--warmup', '100r'], "argument --warmup: Invalid time span format '100r'. Valid formats are: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."],
+    ['neither a time span nor a count', ['--warmup', '100r'], "argument --warmup: Invalid time span format '100r'. Valid formats are: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."],
+    ['a count that is not whole', ['--warmup', '1.5req'], "argument --warmup: '1.5req' is not a count of requests (a whole number followed by req, e.g. 200req)"],
+    ['a count without its number', ['--warmup', 'req'], "argument --warmup: 'req' is not a count of requests (a whole number followed by req, e.g. 200req)"],
   ])('%s is one usage error line, exit code 2', async (_case, args, message) => {
     const r = await runLocusta(['-f', join(FIXTURES, 'phases.ts'), '-H', 'http://127.0.0.1:1', '--headless', ...args]);
     expect(r.code).toBe(2);

@@ -170,7 +170,12 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     profile: options.profile,
   });
   // A worker takes its window from its master's spawn messages instead.
-  environment.measurement.configure({ warmup: runSettings.warmup, cooldown: runSettings.cooldown, runTime: runSettings.runTime });
+  environment.measurement.configure({
+    warmup: runSettings.warmup,
+    cooldown: runSettings.cooldown,
+    runTime: runSettings.runTime,
+    warmupRequests: runSettings.warmupRequests,
+  });
   const isWorker = options.worker;
   // The output families, in the order of every output: the LLM metrics, the steps (judged on
   // the master), then those the user files registered. Made now, so that a family's factory that

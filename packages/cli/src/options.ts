@@ -93,7 +93,7 @@ const OPTION_TABLE = [
   { name: 'csv-full-history', type: 'boolean', default: false, env: 'LOCUST_CSV_FULL_HISTORY', group: STATS, describe: 'Write every entry, not only Aggregated, to the _stats_history.csv file (needs --csv)' },
   { name: 'print-stats', type: 'boolean', default: false, env: 'LOCUST_PRINT_STATS', group: STATS, describe: 'Print the stats table every 2 s in UI runs too' },
   { name: 'only-summary', type: 'boolean', default: false, env: 'LOCUST_ONLY_SUMMARY', group: STATS, describe: 'Only print the summary at the end, not the table every 2 s' },
-  { name: 'warmup', type: 'string', default: '0', group: STATS, describe: 'Time span from the start (30s, 1m): requests that START in it are left out of every result, whenever they end' },
+  { name: 'warmup', type: 'string', default: '0', group: STATS, describe: 'Time span from the start (30s, 1m), or a count of requests (200req): requests that START in it, or the first N to start, are left out of every result, whenever they end' },
   { name: 'cooldown', type: 'string', default: '0', group: STATS, describe: 'Time span before the end of a timed run (-t): requests that START in it are left out of every result' },
   { name: 'reset-stats', type: 'boolean', default: false, env: 'LOCUST_RESET_STATS', group: STATS, describe: 'Reset the statistics once spawning has completed' },
   { name: 'html', type: 'string', env: 'LOCUST_HTML', group: STATS, describe: 'Write a self-contained HTML report to this file at the end ({u}, {r}, {t} become users, spawn rate, run time)' },

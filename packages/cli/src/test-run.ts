@@ -178,7 +178,8 @@ export class TestRun {
         // Requests in flight now started before the reset: they must not land in the new figures.
         env.measurement.resetAt();
         stats.reset();
-        for (const ext of outputsOf(env)) ext.reset?.();
+        // The output families reset on this event, and a master passes the reset to its workers.
+        env.events.resetStats.fire();
       });
     }
   }

@@ -30,6 +30,8 @@ export interface RunSettings {
   /** `--warmup` and `--cooldown` in seconds; unset or 0 for none. */
   warmup?: number;
   cooldown?: number;
+  /** `--warmup Nreq`: the first N requests by start order; unset or 0 for none. */
+  warmupRequests?: number;
   /** `--slo` expressions, and the time from the start before a failure may abort the run. */
   slos?: Slo[];
   sloGrace?: number;
@@ -70,7 +72,7 @@ export function validateOptions(o: LocustaOptions): RunSettings {
   // As in Locust, -t 0 means no limit (a LOCUST_RUN_TIME=0 in a deployment keeps its meaning).
   const runTime = givenRunTime === 0 ? undefined : givenRunTime;
   const stopTimeout = timespan(o.stopTimeout, '-s/--stop-timeout');
-  const { warmup, cooldown } = measurementWindow(o, runTime);
+  const { warmup, cooldown, warmupRequests } = measurementWindow(o, runTime);
   const host = typeof o.host === 'string' && o.host !== '' ? checkHost(o.host) : undefined;
   const level = String(o.loglevel).toUpperCase();
   if (!['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL'].includes(level)) {
@@ -100,6 +102,7 @@ export function validateOptions(o: LocustaOptions): RunSettings {
     sloGrace,
     warmup,
     cooldown,
+    warmupRequests,
   };
 }
 
@@ -107,8 +110,9 @@ export function validateOptions(o: LocustaOptions): RunSettings {
  * `--warmup` and `--cooldown`: time spans, judged against the run time, since a window that
  * leaves nothing to measure would end in an empty summary that looks like a server that never answered.
  */
-function measurementWindow(o: LocustaOptions, runTime: number | undefined): { warmup: number; cooldown: number } {
-  const warmup = timespan(o.warmup, '--warmup');
+function measurementWindow(o: LocustaOptions, runTime: number | undefined): { warmup: number; cooldown: number; warmupRequests: number } {
+  const warmupRequests = requestCount(o.warmup);
+  const warmup = warmupRequests === undefined ? timespan(o.warmup, '--warmup') : 0;
   const cooldown = timespan(o.cooldown, '--cooldown');
   if (cooldown > 0 && runTime === undefined) {
     throw usageError(`argument --cooldown: '${String(o.cooldown)}' needs -t/--run-time: the cool-down is counted back from the end of a timed run`);
@@ -117,7 +121,22 @@ function measurementWindow(o: LocustaOptions, runTime: number | undefined): { wa
     const what = cooldown > 0 ? `--warmup '${String(o.warmup)}' plus --cooldown '${String(o.cooldown)}'` : `--warmup '${String(o.warmup)}'`;
     throw usageError(`argument --warmup: ${what} is not shorter than -t/--run-time '${String(o.runTime)}': no request would be measured`);
   }
-  return { warmup, cooldown };
+  return { warmup, cooldown, warmupRequests: warmupRequests ?? 0 };
+}
+
+/**
+ * `--warmup 200req`: a count of requests, told from a time span by its suffix (a bare number is
+ * seconds, as in Locust's time spans). Undefined for a value without the suffix.
+ */
+function requestCount(value: unknown): number | undefined {
+  const text = String(value).trim();
+  const m = /^(.*?)\s*req$/i.exec(text);
+  if (m === null) return undefined;
+  const n = Number(m[1]);
+  if (m[1] === '' || !Number.isSafeInteger(n) || n < 0 || !/^\d+$/.test(m[1]!)) {
+    throw usageError(`argument --warmup: '${text}' is not a count of requests (a whole number followed by req, e.g. 200req)`);
+  }
+  return n;
 }
 
 function sloList(texts: readonly string[] | undefined): Slo[] {

@@ -103,3 +103,38 @@ describe('MeasurementWindow', () => {
     expect(w.contains(T0 + 9)).toBe(false);
   });
 });
+
+describe('a counted warm-up (--warmup Nreq)', () => {
+  it('leaves out the first N starts, ties in one instant included, whenever they are judged', () => {
+    const w = new MeasurementWindow();
+    w.configure({ warmupRequests: 3 });
+    w.start(1000);
+    // Four starts in the same millisecond: each gets its own start time, in order.
+    const starts = [w.noteStart(1001), w.noteStart(1001), w.noteStart(1001), w.noteStart(1001), w.noteStart(1002)];
+    expect(new Set(starts).size).toBe(5);
+    expect(starts.map((s) => w.admits(s))).toEqual([false, false, false, true, true]);
+    expect(w.excluded.warmup).toBe(3);
+    expect(w.summary()).toBe('Excluded 3 requests started during warm-up, 0 during cool-down');
+  });
+
+  it('leaves out everything that started while the count is not reached', () => {
+    const w = new MeasurementWindow();
+    w.configure({ warmupRequests: 10 });
+    w.start(1000);
+    const s = w.noteStart(1001);
+    expect(w.contains(s)).toBe(false);
+    expect(w.contains(5000)).toBe(false);
+  });
+
+  it("splits a master's count over its workers, and a worker takes its share when its test starts", () => {
+    const master = new MeasurementWindow();
+    master.configure({ warmupRequests: 10 });
+    expect([0, 1, 2].map((k) => master.shareOf(k, 3))).toEqual([4, 3, 3]);
+    const worker = new MeasurementWindow();
+    worker.set({ warmupEnd: null, cooldownStart: null, warmupRequests: 2 }, true, 1000);
+    const starts = [worker.noteStart(1001), worker.noteStart(1002), worker.noteStart(1003)];
+    // A later spawn of the same test does not start the count again.
+    worker.set({ warmupEnd: null, cooldownStart: null, warmupRequests: 2 }, false, 1004);
+    expect(starts.map((s) => worker.contains(s))).toEqual([false, false, true]);
+  });
+});

@@ -16,23 +16,56 @@ export class MeasurementWindow {
   cooldown = 0;
   /** The run time of a timed run (`-t`), which the cool-down counts back from. */
   runTime: number | undefined;
+  /**
+   * The first requests by START order left out (`--warmup 200req`): on a worker, its share of
+   * the master's count. Counted where a request starts (`noteStart`), so a request is judged by
+   * its place among the starts however late it ends.
+   */
+  warmupRequests = 0;
   #warmupEnd = -Infinity;
+  /** The start of the first request after the counted warm-up: +Infinity while counting, -Infinity without one. */
+  #countedEnd = -Infinity;
+  /** Starts still in the counted warm-up. */
+  #startsLeft = 0;
+  /** The last start handed out: starts are made strictly increasing, so the boundary is exact. */
+  #lastStart = -Infinity;
   #resetAt = -Infinity;
   #cooldownStart = Infinity;
   #excluded: ExcludedCounts = { warmup: 0, cooldown: 0, reset: 0 };
   #sent: ExcludedCounts = { warmup: 0, cooldown: 0, reset: 0 };
 
   /** The settings of the run (the CLI's `--warmup`, `--cooldown` and `-t`, in seconds). */
-  configure(settings: { warmup?: number; cooldown?: number; runTime?: number }): void {
+  configure(settings: { warmup?: number; cooldown?: number; runTime?: number; warmupRequests?: number }): void {
     this.warmup = settings.warmup ?? 0;
     this.cooldown = settings.cooldown ?? 0;
     this.runTime = settings.runTime;
+    this.warmupRequests = settings.warmupRequests ?? 0;
+  }
+
+  /** Starts counting a warm-up of `requests` starts (none for 0). */
+  #countWarmup(requests: number): void {
+    this.#startsLeft = requests;
+    this.#countedEnd = requests > 0 ? Infinity : -Infinity;
+  }
+
+  /**
+   * A request starts at `at` (Unix seconds); returns the start time to give it: `at`, moved on
+   * by a microsecond when another request started in the same instant, so that no two starts
+   * tie and the end of a counted warm-up falls between two of them.
+   */
+  noteStart(at: number = nowSeconds()): number {
+    const start = at > this.#lastStart ? at : this.#lastStart + 1e-6;
+    this.#lastStart = start;
+    if (this.#startsLeft > 0) this.#startsLeft--;
+    else if (this.#countedEnd === Infinity) this.#countedEnd = start;
+    return start;
   }
 
   /** A test starts at `at`: the bounds follow from the settings; the counts start again. */
   start(at: number = nowSeconds()): void {
     this.#warmupEnd = this.warmup > 0 ? at + this.warmup : -Infinity;
     this.#cooldownStart = this.cooldown > 0 && this.runTime !== undefined ? at + this.runTime - this.cooldown : Infinity;
+    this.#countWarmup(this.warmupRequests);
     this.#resetAt = -Infinity;
     this.#excluded = { warmup: 0, cooldown: 0, reset: 0 };
     this.#sent = { warmup: 0, cooldown: 0, reset: 0 };
@@ -50,6 +83,15 @@ export class MeasurementWindow {
   }
 
   /**
+   * A worker's share of a counted warm-up: the master's count split evenly over the `count`
+   * workers running users when the test starts, the first `count mod workers` taking one more.
+   */
+  shareOf(index: number, count: number): number {
+    const n = this.warmupRequests;
+    return count <= 0 ? 0 : Math.floor(n / count) + (index < n % count ? 1 : 0);
+  }
+
+  /**
    * Sets the bounds from a master's offsets, received at `now`. `first`: a new test starts on
    * this worker, so its counts start again (a later spawn of the same test keeps them).
    */
@@ -58,6 +100,8 @@ export class MeasurementWindow {
     this.#warmupEnd = typeof offsets.warmupEnd === 'number' ? now + offsets.warmupEnd : -Infinity;
     this.#cooldownStart = typeof offsets.cooldownStart === 'number' ? now + offsets.cooldownStart : Infinity;
     if (!first) return;
+    // The counted warm-up goes on across later spawns of the same test: only a new test sets it.
+    this.#countWarmup(typeof offsets.warmupRequests === 'number' ? offsets.warmupRequests : 0);
     this.#resetAt = -Infinity;
     this.#excluded = { warmup: 0, cooldown: 0, reset: 0 };
     this.#sent = { warmup: 0, cooldown: 0, reset: 0 };
@@ -70,7 +114,7 @@ export class MeasurementWindow {
 
   /** Why a request started at `startTime` is left out, or undefined when it counts. */
   judge(startTime: number): keyof ExcludedCounts | undefined {
-    if (startTime < this.#warmupEnd) return 'warmup';
+    if (startTime < this.#warmupEnd || startTime < this.#countedEnd) return 'warmup';
     if (startTime >= this.#cooldownStart) return 'cooldown';
     if (startTime < this.#resetAt) return 'reset';
     return undefined;
@@ -118,7 +162,7 @@ export class MeasurementWindow {
   /** The final summary's line, or undefined when nothing was left out and no window was set. */
   summary(): string | undefined {
     const e = this.#excluded;
-    if (this.warmup === 0 && this.cooldown === 0 && e.warmup + e.cooldown + e.reset === 0) return undefined;
+    if (this.warmup === 0 && this.warmupRequests === 0 && this.cooldown === 0 && e.warmup + e.cooldown + e.reset === 0) return undefined;
     const reset = e.reset > 0 ? `, ${e.reset} before the statistics were reset` : '';
     return `Excluded ${e.warmup} requests started during warm-up, ${e.cooldown} during cool-down${reset}`;
   }
@@ -136,6 +180,8 @@ export interface ExcludedCounts {
 export interface WindowOffsets {
   warmupEnd: number | null;
   cooldownStart: number | null;
+  /** This worker's share of a counted warm-up (`--warmup Nreq`); absent or null for none. */
+  warmupRequests?: number | null;
 }
 
 function nowSeconds(): number {

@@ -216,7 +216,8 @@ export class HttpSession {
         return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
       }
 
-      const startTime = Date.now() / 1000;
+      // Counted by the measurement window as it starts (a warm-up of N requests is by start order).
+      const startTime = user.environment.measurement.noteStart(Date.now() / 1000);
       const t0 = performance.now();
       const deadline = deadlineAfter(t0, timeout);
       let reader = await this.#send(dispatch, deadline, tls);
@@ -319,7 +320,7 @@ export class HttpSession {
     const user = this.#user;
     // Read now: the event may fire after the task is over, when the user is in another task.
     const scheduleLag = user.scheduleLag;
-    const startTime = Date.now() / 1000;
+    const startTime = user.environment.measurement.noteStart(Date.now() / 1000);
     const start = performance.now();
     const deadline = deadlineAfter(start, timeout);
     let reader = await this.#open(dispatch, deadline, tls);

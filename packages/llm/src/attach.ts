@@ -4,6 +4,7 @@ import type { GoodputSpec } from './goodput.ts';
 import { parseGoodput } from './goodput.ts';
 import { LlmStats } from './llm-stats.ts';
 import { llmOutput } from './llm-output.ts';
+import { llamaCppOutput, llamaCppStatsOf } from './llamacpp-output.ts';
 import { ollamaOutput, ollamaStatsOf } from './ollama-output.ts';
 
 export { REPORT_KEY } from './report-key.ts';
@@ -38,7 +39,7 @@ export interface AttachOptions {
 
 /**
  * Wires an environment's LlmStats into the run as an output family (`llmOutput`), with the
- * Ollama server timings beside it (`ollamaOutput`): every role
+ * Ollama and llama.cpp server timings beside it (`ollamaOutput`, `llamaCppOutput`): every role
  * zeroes it when a test starts (as the runners zero the request statistics) and on
  * `resetStats`; a worker adds `llm: serialize()` to every report to its master and starts a new
  * interval; a master merges the `llm` of every worker report. Also makes the families user files
@@ -52,6 +53,8 @@ export function attachLlmStats(environment: Environment, options: AttachOptions)
   addOutput(environment, llmOutput(stats));
   // Ollama's own timings of its answers, beside the client's (empty unless OllamaUser ran).
   addOutput(environment, ollamaOutput(ollamaStatsOf(environment), stats));
+  // llama.cpp's own timings (LlamaCppUser, or OpenAIUser against llama.cpp's OpenAI routes).
+  addOutput(environment, llamaCppOutput(llamaCppStatsOf(environment), stats));
   environment.events.testStart.addListener(() => {
     if (options.goodput !== undefined) return;
     const given: unknown = environment.parsedOptions['goodput'];

@@ -13,6 +13,9 @@ export type { EmbeddingResult, LlmRequestOptions, LlmResult, LlmTimings, OpenAIB
 export { OllamaUser } from './ollama-user.ts';
 export type { OllamaBody, OllamaEmbedResult, OllamaResult } from './ollama-user.ts';
 export type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
+export { LlamaCppUser } from './llamacpp-user.ts';
+export type { LlamaCppBody, LlamaCppResult } from './llamacpp-user.ts';
+export type { LlamaCppFinal, LlamaCppTimings } from './llamacpp-chunks.ts';
 export { parseAnswer, parseChunk } from './openai-chunks.ts';
 export type { GenerationKind, ParsedChunk, Usage } from './openai-chunks.ts';
 export { chatBody, completionBody, loadPrompts, sampleLength, syntheticPrompts, weightedModels } from './traffic.ts';

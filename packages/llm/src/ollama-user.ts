@@ -2,11 +2,12 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
 import { ollamaStatsOf } from './ollama-output.ts';
-import type { LlmOutcome, TokenSource } from './llm-entry.ts';
+import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
 import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
+import { noteLlmSample } from './request-samples.ts';
 
 /** A native Ollama request body (`model`, `messages` or `prompt`, `stream`, `think`, `options`, `keep_alive`...): sent as it is. */
 export type OllamaBody = Record<string, unknown>;
@@ -108,6 +109,23 @@ export class OllamaUser extends HttpUser {
     const stream = body['stream'] !== false;
     const startTime = Date.now();
     let result: OllamaResult | undefined;
+    // Built once the body is read: noted on the response for the request event's listeners
+    // (the requests log), then recorded in LlmStats.
+    const sampleOf = (r: OllamaResult): LlmSample => ({
+      name,
+      model,
+      outcome: r.outcome,
+      retryAfter: r.retryAfter !== null,
+      startTime,
+      e2e: r.timings.e2e,
+      ttft: r.timings.ttft ?? undefined,
+      answerTtft: r.timings.answerTtft ?? undefined,
+      itl: stream ? r.timings.itl : undefined,
+      inputTokens: r.final?.prompt_eval_count,
+      outputTokens: r.outputTokens ?? undefined,
+      reasoningTokens: reasoningTokensOf(r, stream),
+      tokenSource: r.tokenSource,
+    });
     const common = { json: body, name, headers: options.headers as RequestHeaders | undefined, timeout: options.timeout };
     if (stream) {
       await this.client.post(path, {
@@ -116,6 +134,7 @@ export class OllamaUser extends HttpUser {
         catchResponse: async (response) => {
           result = await readStream(response, endpoint);
           result.retryAfter = retryAfterOf(response);
+          noteLlmSample(response, sampleOf(result));
           return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
@@ -125,27 +144,14 @@ export class OllamaUser extends HttpUser {
         catchResponse: (response) => {
           result = readWhole(response, endpoint);
           result.retryAfter = retryAfterOf(response);
+          noteLlmSample(response, sampleOf(result));
           return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
         },
       });
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= finish(0, '', '', null, 0, null, [], 0, false, 'the response could not be read');
-    const recorded = recordGeneration(this.environment, {
-      name,
-      model,
-      outcome: result.outcome,
-      retryAfter: result.retryAfter !== null,
-      startTime,
-      e2e: result.timings.e2e,
-      ttft: result.timings.ttft ?? undefined,
-      answerTtft: result.timings.answerTtft ?? undefined,
-      itl: stream ? result.timings.itl : undefined,
-      inputTokens: result.final?.prompt_eval_count,
-      outputTokens: result.outputTokens ?? undefined,
-      reasoningTokens: reasoningTokensOf(result, stream),
-      tokenSource: result.tokenSource,
-    });
+    const recorded = recordGeneration(this.environment, sampleOf(result));
     // The server's own timings, for successes as the client's latencies are.
     if (recorded && result.outcome === 'success' && result.final !== null) ollamaStatsOf(this.environment).record(name, model, result.final);
     return result;

@@ -1,3 +1,6 @@
+import type { LlamaCppTimings } from './llamacpp-chunks.ts';
+import { parseLlamaCppTimings } from './llamacpp-chunks.ts';
+
 /** Which OpenAI generation endpoint a body goes to. */
 export type GenerationKind = 'chat' | 'completion';
 
@@ -27,6 +30,8 @@ export interface ParsedChunk {
   usage: Usage | undefined;
   /** The message of an `error` object some servers send inside a stream. */
   error: string | undefined;
+  /** llama.cpp's own `timings` object, which its OpenAI routes add to the last chunk (to every one with `timings_per_token`). */
+  timings?: LlamaCppTimings | undefined;
 }
 
 /**
@@ -67,6 +72,7 @@ function read(message: Record<string, unknown> | undefined, envelope: Record<str
     toolCalls: Array.isArray(calls) && calls.length > 0,
     usage: usageOf(envelope),
     error: errorOf(envelope),
+    timings: parseLlamaCppTimings(envelope['timings']),
   };
 }
 

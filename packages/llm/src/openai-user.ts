@@ -5,6 +5,8 @@ import type { LlmCatchResponse } from './llm-verdict.ts';
 import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
+import type { LlamaCppTimings } from './llamacpp-chunks.ts';
+import { llamaCppStatsOf } from './llamacpp-output.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
 
@@ -56,6 +58,8 @@ export interface LlmResult {
   error: string | null;
   /** The Retry-After header of the response, if it had one (shed load usually does). */
   retryAfter: string | null;
+  /** llama.cpp's `timings` of the answer (its last chunk's, when streamed); null from other servers. */
+  serverTimings?: LlamaCppTimings | null;
 }
 
 /** What `embedding()` resolves to. */
@@ -212,7 +216,18 @@ export class OpenAIUser extends HttpUser {
     }
     // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
     result ??= emptyResult('the response could not be read');
-    recordGeneration(this.environment, sampleOf(result));
+    const recorded = recordGeneration(this.environment, sampleOf(result));
+    // llama.cpp's own timings, when its OpenAI routes sent them: the llama.cpp server family.
+    const timings = result.serverTimings;
+    if (recorded && result.outcome === 'success' && timings) {
+      llamaCppStatsOf(this.environment).record(name, model, {
+        timings,
+        tokens_evaluated: result.usage?.prompt_tokens,
+        tokens_predicted: result.usage?.completion_tokens,
+        tokens_cached: undefined,
+        stop_type: undefined,
+      });
+    }
     return result;
   }
 
@@ -241,12 +256,14 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
   let chunks = 0;
   let reasoningChunks = 0;
   let streamError: string | undefined;
+  let serverTimings: LlamaCppTimings | null = null;
   for await (const event of response.events()) {
     if (event.data === '[DONE]') break;
     const chunk = parseChunk(event.data, kind);
     if (chunk === undefined) continue;
     if (chunk.error !== undefined) streamError ??= chunk.error;
     if (chunk.usage !== undefined) usage = chunk.usage;
+    if (chunk.timings !== undefined) serverTimings = chunk.timings;
     // Reasoning, tool calls and content are all generated tokens: each such chunk is one
     // output chunk for TTFT, ITL and the chunk count; only content and tool calls are the answer.
     const answer = chunk.content !== '' || chunk.toolCalls;
@@ -269,7 +286,7 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
   const e2e = performance.now() - start;
   // A body that broke off has its error set by the time the loop ends.
   const error = streamError ?? response.error?.message;
-  return finish({
+  const result = finish({
     status,
     text: parts.join(''),
     reasoning: thoughts.join(''),
@@ -283,6 +300,8 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
     streamed: true,
     error,
   });
+  result.serverTimings = serverTimings;
+  return result;
 }
 
 /** Reads a buffered (non-streamed) generation. */
@@ -297,7 +316,7 @@ function readAnswer(response: HttpResponse, kind: GenerationKind): LlmResult {
     return finish({ status, e2e: response.elapsed, streamed: false, error: 'the answer is not JSON' });
   }
   const answer = parseAnswer(body, kind);
-  return finish({
+  const result = finish({
     status,
     text: answer.content,
     reasoning: answer.reasoning,
@@ -306,6 +325,8 @@ function readAnswer(response: HttpResponse, kind: GenerationKind): LlmResult {
     streamed: false,
     error: answer.error,
   });
+  result.serverTimings = answer.timings ?? null;
+  return result;
 }
 
 /** What a reader found; `finish` turns it into a result. */

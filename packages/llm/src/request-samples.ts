@@ -2,7 +2,8 @@ import type { LlmSample } from './llm-entry.ts';
 
 // The LLM sample of a generation, keyed by the response object its request event carries, so
 // that a listener of `events.request` (the requests log) reads the tokens and TTFT of the very
-// request it is given. OpenAIUser notes the sample before the session fires the event. A
+// request it is given. OpenAIUser, OllamaUser and LlamaCppUser note the sample before the
+// session fires the event. A
 // WeakMap under a global symbol (as attach.ts): a second copy of this package, bundled into a
 // user file, notes into the map the CLI reads, and a response lets go of its sample with it.
 const globals = globalThis as Record<symbol, unknown>;

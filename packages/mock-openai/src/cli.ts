@@ -19,8 +19,9 @@ export const USAGE = `Usage: locusta-mock-openai [options]
 
 A mock OpenAI-compatible inference server (POST /v1/chat/completions, /v1/completions,
 GET /v1/models, /health, /stats), and of Ollama's native API (POST /api/chat, /api/generate,
-/api/embed, GET /api/tags). "stream": true answers with server-sent events; /api/chat and
-/api/generate stream NDJSON unless "stream": false.
+/api/embed, GET /api/tags), and of llama.cpp server's native POST /completion (also
+/completions). "stream": true answers with server-sent events; /api/chat and /api/generate
+stream NDJSON unless "stream": false; /completion's last chunk carries llama.cpp's timings.
 
 Options:
   --host <host>            interface to listen on (default 127.0.0.1)

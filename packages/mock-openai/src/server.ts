@@ -36,6 +36,9 @@ import {
   wholeAnswer,
 } from './ollama-protocol.ts';
 import type { OllamaPlan, OllamaRequest } from './ollama-protocol.ts';
+import type { LlamaCppRequest } from './llamacpp-protocol.ts';
+import { llamaCppChunks, llamaCppFinal, llamaCppTimings, parseLlamaCppRequest } from './llamacpp-protocol.ts';
+import type { ChunkWriter } from './stream-chunks.ts';
 import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
 import { streamTokens } from './token-stream.ts';
@@ -183,6 +186,8 @@ function routeKey(method: string, path: string): string {
   const m = method === 'HEAD' ? 'GET' : method;
   if (m === 'POST' && (path === '/v1/chat/completions' || path === '/v1/completions')) return `POST ${path}`;
   if (m === 'POST' && (path === '/api/chat' || path === '/api/generate' || path === '/api/embed')) return `POST ${path}`;
+  // llama.cpp server's native completion, under both of its names.
+  if (m === 'POST' && (path === '/completion' || path === '/completions')) return `POST ${path}`;
   if (m === 'GET') {
     if (path === '/v1/models' || path === '/health' || path === '/stats' || path === '/') return `GET ${path}`;
     if (path === '/api/tags' || path === '/api/version') return `GET ${path}`;
@@ -290,6 +295,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     model: ModelSpec,
     kind: 'chat' | 'text',
     native?: OllamaRequest,
+    llama?: LlamaCppRequest,
   ): void {
     const startedMs = performance.now();
     if (counters.inFlight >= opts.capacity) {
@@ -330,6 +336,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const id = ++sequence;
     if (parsed.stream) {
       if (native) streamNative(res, route, native, model, plan as OllamaPlan, jitter, startedMs);
+      else if (llama) streamLlamaCpp(res, route, parsed, model, plan, jitter, startedMs);
       else stream(res, route, parsed, model, kind, plan, jitter, id);
       return;
     }
@@ -353,6 +360,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         counters.completionTokens += plan.completionTokens;
         counters.reasoningTokens += nativePlan.thinking;
         send(res, route, 200, wholeAnswer({ endpoint: native.endpoint, model: native.model }, thinking, content, plan.finishReason, timings));
+        return;
+      }
+      if (llama) {
+        const timings = llamaCppTimings(plan, startedMs, startedMs + plan.ttftMs, performance.now());
+        counters.promptTokens += plan.promptTokens;
+        counters.completionTokens += plan.completionTokens;
+        send(res, route, 200, llamaCppFinal({ model: parsed.model, promptTokens: plan.promptTokens }, answerText(model, parsed, plan), plan, timings));
         return;
       }
       const text = answerText(model, parsed, plan);
@@ -470,13 +484,51 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     jitter: number,
     startedMs: number,
   ): void {
+    const meta = { endpoint: request.endpoint, model: request.model };
+    // Ollama writes nothing between objects.
+    streamOwn(res, route, model, plan, jitter, startedMs, nativeTokens(model, request, plan), plan.thinking, NDJSON_TYPE, (firstMs) =>
+      ndjsonChunks(meta, () => ollamaTimings(plan, startedMs, firstMs(), performance.now())),
+    );
+  }
+
+  /** An admitted llama.cpp stream: a `data:` chunk a token, the last with the server's timings of what it sent. */
+  function streamLlamaCpp(
+    res: http.ServerResponse,
+    route: string,
+    parsed: GenerationRequest,
+    model: ModelSpec,
+    plan: GenerationPlan,
+    jitter: number,
+    startedMs: number,
+  ): void {
+    const meta = { model: parsed.model, promptTokens: plan.promptTokens };
+    streamOwn(res, route, model, plan, jitter, startedMs, tokenize(answerText(model, parsed, plan)), 0, 'text/event-stream', (firstMs) =>
+      llamaCppChunks(meta, plan, () => llamaCppTimings(plan, startedMs, firstMs(), performance.now())),
+    );
+  }
+
+  /**
+   * A stream in a server's own format (Ollama's, llama.cpp's): the writer is given the time
+   * its first token went out, for the timings of its last chunk. No pings: neither sends them.
+   */
+  function streamOwn(
+    res: http.ServerResponse,
+    route: string,
+    model: ModelSpec,
+    plan: GenerationPlan,
+    jitter: number,
+    startedMs: number,
+    tokens: string[],
+    reasoningTokens: number,
+    contentType: string,
+    writer: (firstMs: () => number) => ChunkWriter,
+  ): void {
     const streams = counters.streams;
     streams.started++;
     streams.active++;
     if (streams.active > streams.maxActive) streams.maxActive = streams.active;
     counters.promptTokens += plan.promptTokens;
     let firstMs = startedMs;
-    const meta = { endpoint: request.endpoint, model: request.model };
     const rate = (): number => {
       if (opts.fixedLatencyMs !== undefined) return plan.interTokenMs > 0 ? 1000 / plan.interTokenMs : Infinity;
       const own = streamTokenRate({ model, inFlight: counters.inFlight, decoding: streams.decoding, speed: opts.speed, tokenBudget: opts.tokenBudget });
@@ -484,14 +536,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     };
     streamTokens({
       res,
-      tokens: nativeTokens(model, request, plan),
-      writer: ndjsonChunks(meta, () => ollamaTimings(plan, startedMs, firstMs, performance.now())),
-      reasoningTokens: plan.thinking,
-      contentType: NDJSON_TYPE,
+      tokens,
+      writer: writer(() => firstMs),
+      reasoningTokens,
+      contentType,
       ttftMs: plan.ttftMs,
       finishReason: plan.finishReason,
       usage: usage(plan.promptTokens, plan.completionTokens),
-      // Ollama writes nothing between objects.
       pingMs: undefined,
       rate,
       onDecodeStart: () => {
@@ -573,6 +624,30 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       includeUsage: false,
     };
     generate(res, route, parsed, model, 'chat', request);
+  }
+
+  /**
+   * `POST /completion`: llama.cpp serves the one model it loaded, so a body that names no model
+   * (or one the mock does not have) gets the first of the table, whose name the answer carries.
+   */
+  function llamaCpp(res: http.ServerResponse, route: string, raw: string): void {
+    let request: LlamaCppRequest;
+    try {
+      request = parseLlamaCppRequest(parseJsonObject(raw));
+    } catch (err) {
+      if (!(err instanceof InvalidRequestError)) throw err;
+      send(res, route, err.status, err.body);
+      return;
+    }
+    const model = (request.model === undefined ? undefined : findModel(opts.models, request.model)) ?? opts.models[0]!;
+    const parsed: GenerationRequest = {
+      model: request.model ?? model.id,
+      promptText: request.promptText,
+      maxTokens: request.maxTokens,
+      stream: request.stream,
+      includeUsage: false,
+    };
+    generate(res, route, parsed, model, 'text', undefined, request);
   }
 
   /** The answer's text: a function of the model and prompt, so the same request gets the same words. */
@@ -659,6 +734,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         if (!(err instanceof OllamaRequestError)) throw err;
         send(res, route, err.status, ollamaError(err.message));
       }
+      return;
+    }
+    if (route === 'POST /completion' || route === 'POST /completions') {
+      llamaCpp(res, route, raw);
       return;
     }
     const kind = route === 'POST /v1/chat/completions' ? 'chat' : 'text';

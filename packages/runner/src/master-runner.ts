@@ -70,6 +70,8 @@ export class MasterRunner implements Runner {
   #spawnRate = 1;
   #rampToken = 0;
   #lastSpawnTs = 0;
+  /** Statistics resets sent to the workers so far. */
+  #resetSeq = 0;
   /** Arrival-rate mode: the plan, the users it may use, and when its schedule started. */
   #arrivals: { plan: ArrivalPlan; maxUsers: number; startedAt: number } | undefined;
   #nextIndex = 0;
@@ -89,6 +91,17 @@ export class MasterRunner implements Runner {
     environment.nodeId = 'master';
     this.registerReportCheck(UNAWAITED_KEY, checkUnawaited);
     this.registerReportCheck(EXCLUDED_KEY, checkExcluded);
+    // A reset (--reset-stats, the web UI) reaches the workers: they judge their requests in
+    // flight by it, and drop what they have not reported.
+    environment.events.resetStats.addListener(() => this.#resetWorkers());
+  }
+
+  #resetWorkers(): void {
+    const seq = ++this.#resetSeq;
+    for (const worker of this.activeWorkers()) {
+      worker.resetSent = seq;
+      this.#send(worker, { type: 'reset', data: { seq } });
+    }
   }
 
   get state(): RunnerState {
@@ -286,12 +299,18 @@ export class MasterRunner implements Runner {
       }
       case 'stats':
         if (!worker) return; // a report from a worker the master does not know is discarded, as Locust
-        this.stats.merge(msg.data.stats);
-        this.exceptions.merge(msg.data.exceptions);
+        // What was left out or not awaited happened, reset or not: always counted.
         if (msg.data.custom[UNAWAITED_KEY] !== undefined) this.environment.unawaitedRequests.merge(msg.data.custom[UNAWAITED_KEY] as UnawaitedDelta);
         if (msg.data.custom[EXCLUDED_KEY] !== undefined) this.environment.measurement.merge(msg.data.custom[EXCLUDED_KEY] as ExcludedCounts);
         worker.userCount = msg.data.userCount;
         worker.userClassesCount = msg.data.userClassesCount;
+        // Made before the worker applied the last reset: its figures are of before the reset.
+        if ((msg.data.reset ?? 0) < worker.resetSent) {
+          this.#changed();
+          return;
+        }
+        this.stats.merge(msg.data.stats);
+        this.exceptions.merge(msg.data.exceptions);
         this.environment.events.workerReport.fire({ clientId: worker.id, data: msg.data as unknown as Record<string, unknown> });
         this.#changed();
         return;
@@ -368,6 +387,8 @@ export class MasterRunner implements Runner {
       worker.ws = ws;
       worker.heartbeat = HEARTBEAT_LIVENESS;
       if (worker.state === 'missing') log.info(`Worker ${id} reconnected`);
+      // Another process may have taken the id: it has applied no reset yet.
+      worker.resetSent = 0;
     } else {
       worker = {
         id,
@@ -381,6 +402,7 @@ export class MasterRunner implements Runner {
         userClassesCount: {},
         cpuWarned: false,
         host: data.host,
+        resetSent: 0,
       };
       this.workers.set(id, worker);
       log.info(`Worker ${id} (index ${worker.index}) reported as ready. ${this.activeWorkers().length} workers connected.`);
@@ -520,7 +542,8 @@ export class MasterRunner implements Runner {
     const timestamp = this.#nextSpawnTimestamp();
     workers.forEach((worker, k) => {
       const maxUsers = Math.floor(arrivals.maxUsers / n) + (k < arrivals.maxUsers % n ? 1 : 0);
-      this.#send(worker, { type: 'spawn', data: { ...this.#spawnBase(timestamp, {}), arrivals: { plan: arrivals.plan, index: k, count: n, maxUsers, elapsed } } });
+      const base = this.#spawnBase(timestamp, {}, this.environment.measurement.shareOf(k, n));
+      this.#send(worker, { type: 'spawn', data: { ...base, arrivals: { plan: arrivals.plan, index: k, count: n, maxUsers, elapsed } } });
     });
   }
 
@@ -531,7 +554,8 @@ export class MasterRunner implements Runner {
     return timestamp;
   }
 
-  #spawnBase(timestamp: number, counts: Record<string, number>): SpawnData {
+  /** `warmupShare`: the worker's part of a counted warm-up, which it takes when its test starts. */
+  #spawnBase(timestamp: number, counts: Record<string, number>, warmupShare: number): SpawnData {
     const env = this.environment;
     return {
       timestamp,
@@ -539,16 +563,23 @@ export class MasterRunner implements Runner {
       host: env.host ?? null,
       stopTimeout: env.stopTimeout,
       parsedOptions: plainOptions(env.parsedOptions),
-      window: env.measurement.offsets(),
+      window: { ...env.measurement.offsets(), warmupRequests: warmupShare },
     };
   }
 
   #sendSpawns(distribution: Record<string, Record<string, number>>): void {
     const timestamp = this.#nextSpawnTimestamp();
+    // A counted warm-up is split over the workers that run users, in the order they joined.
+    const running = Object.entries(distribution)
+      .filter(([, counts]) => Object.values(counts).some((n) => n > 0))
+      .map(([id]) => this.workers.get(id)?.index ?? 0)
+      .sort((a, b) => a - b);
     for (const [id, counts] of Object.entries(distribution)) {
       const worker = this.workers.get(id);
       if (!worker || worker.state === 'missing') continue;
-      this.#send(worker, { type: 'spawn', data: this.#spawnBase(timestamp, counts) });
+      const k = running.indexOf(worker.index);
+      const share = k < 0 ? 0 : this.environment.measurement.shareOf(k, running.length);
+      this.#send(worker, { type: 'spawn', data: this.#spawnBase(timestamp, counts, share) });
     }
   }
 

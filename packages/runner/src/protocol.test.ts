@@ -67,6 +67,8 @@ describe('worker frames', () => {
   it('accepts an empty report and the other messages a worker sends', () => {
     const empty = new RequestStats().serialize();
     expect(reasonOf(frame({ stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: {} }))).toBe('accepted');
+    expect(reasonOf(frame({ stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: {}, reset: 2 }))).toBe('accepted');
+    expect(reasonOf(frame({ stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: {}, reset: -1 }))).toMatch(/reset/);
     const others: WorkerMessage[] = [
       { type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'h', fileHash: 'abc' } },
       { type: 'heartbeat', data: { state: 'running', cpu: 12.5, memory: 1e8 } },
@@ -159,5 +161,15 @@ describe('master frames', () => {
     expect(decode({ type: 'user_files', data: { files: [{ name: 'a.mjs', contents: 'x' }] } })).toBe('accepted');
     expect(decode({ type: 'user_files', data: { files: [{ name: '', contents: 'x' }] } })).toMatch(/name/);
     expect(decode({ type: 'ack', data: { index: -1 } })).toMatch(/index/);
+  });
+
+  it('validates the counted warm-up share of a spawn and the reset message', () => {
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: null, cooldownStart: null, warmupRequests: 5 } } })).toBe('accepted');
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: null, cooldownStart: null, warmupRequests: 1.5 } } })).toMatch(/window\.warmupRequests/);
+    expect(decode({ type: 'spawn', data: { ...spawn, window: { warmupEnd: null, cooldownStart: null, warmupRequests: -1 } } })).toMatch(/window\.warmupRequests/);
+    expect(decode({ type: 'reset', data: { seq: 3 } })).toBe('accepted');
+    expect(decode({ type: 'reset', data: { seq: 0 } })).toMatch(/reset.*seq/);
+    expect(decode({ type: 'reset', data: { seq: 'next' } as never })).toMatch(/reset.*seq/);
+    expect(decode({ type: 'reset', data: null } as never)).toMatch(/reset/);
   });
 });

@@ -31,6 +31,11 @@ export interface StatsReport {
   userClassesCount: Record<string, number>;
   /** Extra keys listeners of `reportToMaster` added. */
   custom: Record<string, unknown>;
+  /**
+   * The last statistics reset (`reset` message) the worker had applied when it made this
+   * report; the master drops a report made before a reset it sent (absent: none applied).
+   */
+  reset?: number;
 }
 
 /** Worker -> master. */
@@ -81,6 +86,12 @@ export type MasterMessage =
   | { type: 'spawn'; data: SpawnData }
   | { type: 'spawning_complete'; data: { userCount: number } }
   | { type: 'stop'; data: null }
+  /**
+   * The statistics were reset (`--reset-stats`, the web UI): requests that started before it
+   * are left out wherever they end, and what the worker has not reported yet is dropped.
+   * `seq` increases with each reset; the worker's reports name the last one it applied.
+   */
+  | { type: 'reset'; data: { seq: number } }
   | { type: 'quit'; data: null }
   | { type: 'heartbeat'; data: null }
   | { type: 'custom'; data: { type: string; data: unknown } }
@@ -147,10 +158,11 @@ const MASTER_SCHEMAS: Record<MasterMessage['type'], Check> = {
     stopTimeout: num(0),
     parsedOptions: record(any, 10_000),
     arrivals: nullable(arrivalShare),
-    window: nullable(object({ warmupEnd: nullable(num(-1e9, 1e9)), cooldownStart: nullable(num(-1e9, 1e9)) })),
+    window: nullable(object({ warmupEnd: nullable(num(-1e9, 1e9)), cooldownStart: nullable(num(-1e9, 1e9)), warmupRequests: nullable(int(0, 2 ** 31)) })),
   }),
   spawning_complete: object({ userCount: int(0) }),
   stop: nil,
+  reset: object({ seq: int(1, 2 ** 31) }),
   quit: nil,
   heartbeat: nil,
   custom: customMessage,

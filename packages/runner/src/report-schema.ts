@@ -191,4 +191,5 @@ export const statsReport: Check = object({
   userCount: int(0, REPORT_LIMITS.users),
   userClassesCount: classCounts,
   custom: record(any, 1_000),
+  reset: nullable(int(0, 2 ** 31)),
 });

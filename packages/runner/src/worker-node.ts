@@ -19,6 +19,8 @@ export interface WorkerNode {
   userClassesCount: Record<string, number>;
   cpuWarned: boolean;
   host: string;
+  /** The last statistics reset sent to this worker: its reports made before applying it are dropped. */
+  resetSent: number;
 }
 
 /** A worker the run lost, for the log and the final summary. */

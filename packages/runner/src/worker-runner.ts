@@ -72,6 +72,8 @@ export class WorkerRunner implements Runner {
   #state: RunnerState = 'ready';
   #index = -1;
   #lastSpawn = -Infinity;
+  /** The last statistics reset of the master applied here (0: none). */
+  #resetSeq = 0;
   #testRunning = false;
   #quitting = false;
   #lastHeard = Date.now();
@@ -197,6 +199,9 @@ export class WorkerRunner implements Runner {
         this.#sendLogs();
         this.#send({ type: 'client_stopped', data: null });
         return;
+      case 'reset':
+        this.#reset(msg.data.seq);
+        return;
       case 'quit':
         this.environment.logger.info('The master asked this worker to quit');
         await this.#stopTest(false);
@@ -313,6 +318,20 @@ export class WorkerRunner implements Runner {
     if (lines) this.#send({ type: 'logs', data: { lines } });
   }
 
+  /**
+   * The master reset its statistics: requests started before now are left out when they end,
+   * and what was not reported yet (requests that ended before the reset) is dropped, the output
+   * families' parts included; the reports from now on say they come after this reset.
+   */
+  #reset(seq: number): void {
+    if (seq <= this.#resetSeq) return;
+    this.#resetSeq = seq;
+    this.environment.measurement.resetAt();
+    this.stats.reset();
+    this.exceptions.reset();
+    this.environment.events.resetStats.fire();
+  }
+
   /** Sends the statistics gathered since the last report, then starts a new interval. */
   #report(): void {
     if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
@@ -335,6 +354,7 @@ export class WorkerRunner implements Runner {
         userCount: this.#pool.count,
         userClassesCount: this.#pool.classesCount(),
         custom,
+        reset: this.#resetSeq,
       },
     });
     this.stats.reset();

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LlmStats } from './llm-stats.ts';
 import type { OllamaFinal } from './ollama-chunks.ts';
-import { ollamaOutput } from './ollama-output.ts';
-import { OllamaServerStats, checkOllamaReport } from './ollama-server-stats.ts';
+import { OLLAMA_FAMILY, ollamaOutput } from './ollama-output.ts';
+import { ServerTimingsStats, checkServerTimings } from './server-timings.ts';
+
+const newStats = () => new ServerTimingsStats(OLLAMA_FAMILY.fields);
+const checkOllamaReport = (v: unknown) => checkServerTimings(OLLAMA_FAMILY.fields as never, v);
 
 const final = (ms: number): OllamaFinal => ({
   done_reason: 'stop',
@@ -14,9 +17,9 @@ const final = (ms: number): OllamaFinal => ({
   eval_duration: ms * 2e6,
 });
 
-describe('OllamaServerStats', () => {
+describe('ServerTimingsStats with Ollama\'s fields', () => {
   it('records the server durations in ms per (name, model) and in Aggregated', () => {
-    const stats = new OllamaServerStats();
+    const stats = newStats();
     stats.record('/api/chat', 'qwen3:8b', final(10));
     stats.record('/api/chat', 'qwen3:8b', final(10));
     stats.record('/api/generate', 'llama3.2:1b', { ...final(5), load_duration: undefined });
@@ -25,38 +28,40 @@ describe('OllamaServerStats', () => {
       ['/api/generate', 'llama3.2:1b', 1],
     ]);
     expect(stats.total.requests).toBe(3);
-    expect(stats.entries()[0]!.ms('total', 0.5)).toBeCloseTo(40, 1);
-    expect(stats.entries()[0]!.ms('eval', 0.5)).toBeCloseTo(20, 1);
+    expect(stats.entries()[0]!.value('total', 0.5)).toBeCloseTo(40, 1);
+    expect(stats.entries()[0]!.value('eval', 0.5)).toBeCloseTo(20, 1);
     // A duration the server left out is not a zero.
     expect(stats.entries()[1]!.count('load')).toBe(0);
-    expect(stats.entries()[1]!.ms('load', 0.5)).toBeNull();
+    expect(stats.entries()[1]!.value('load', 0.5)).toBeNull();
   });
 
   it('merges workers parts as if one process had recorded them', () => {
-    const a = new OllamaServerStats();
-    const b = new OllamaServerStats();
-    const one = new OllamaServerStats();
+    const a = newStats();
+    const b = newStats();
+    const one = newStats();
     for (let i = 1; i <= 20; i++) {
       (i % 2 ? a : b).record('/api/chat', 'm', final(i));
       one.record('/api/chat', 'm', final(i));
     }
-    const master = new OllamaServerStats();
+    const master = newStats();
     for (const part of [a.serialize(), b.serialize()]) {
       expect(checkOllamaReport(part)).toBeUndefined();
       master.merge(part);
     }
     expect(master.total.requests).toBe(20);
     expect(master.total.count('total')).toBe(20);
-    for (const p of [0.5, 0.95, 0.99]) expect(master.total.ms('total', p)).toBe(one.total.ms('total', p));
+    for (const p of [0.5, 0.95, 0.99]) expect(master.total.value('total', p)).toBe(one.total.value('total', p));
   });
 
   it.each([
     ['not an object', 3, 'expected an object'],
     ['no entries', {}, 'entries: expected an array'],
-    ['a bad name', { entries: [{ name: 1, model: '', requests: 0, load: [], promptEval: [], eval: [], total: [] }] }, 'entries[0].name'],
-    ['a negative count', { entries: [{ name: 'a', model: '', requests: -1, load: [], promptEval: [], eval: [], total: [] }] }, 'entries[0].requests'],
-    ['bad buckets', { entries: [{ name: 'a', model: '', requests: 1, load: [1], promptEval: [], eval: [], total: [] }] }, 'entries[0].load'],
-    ['more samples than requests', { entries: [{ name: 'a', model: '', requests: 1, load: [], promptEval: [], eval: [], total: [5, 2] }] }, 'more than requests'],
+    ['a bad name', { entries: [{ name: 1, model: '', requests: 0, histograms: { load: [], promptEval: [], eval: [], total: [] }, sums: { load: 0, promptEval: 0, eval: 0, total: 0 } }] }, 'entries[0].name'],
+    ['a negative count', { entries: [{ name: 'a', model: '', requests: -1, histograms: { load: [], promptEval: [], eval: [], total: [] }, sums: { load: 0, promptEval: 0, eval: 0, total: 0 } }] }, 'entries[0].requests'],
+    ['bad buckets', { entries: [{ name: 'a', model: '', requests: 1, histograms: { load: [1], promptEval: [], eval: [], total: [] }, sums: { load: 0, promptEval: 0, eval: 0, total: 0 } }] }, 'entries[0].histograms.load'],
+    ['more samples than requests', { entries: [{ name: 'a', model: '', requests: 1, histograms: { load: [], promptEval: [], eval: [], total: [5, 2] }, sums: { load: 0, promptEval: 0, eval: 0, total: 0 } }] }, 'more than requests'],
+    ['a missing sum', { entries: [{ name: 'a', model: '', requests: 0, histograms: { load: [], promptEval: [], eval: [], total: [] }, sums: { load: 0, promptEval: 0, eval: 0 } }] }, 'entries[0].sums.total'],
+    ['a negative sum', { entries: [{ name: 'a', model: '', requests: 0, histograms: { load: [], promptEval: [], eval: [], total: [] }, sums: { load: -1, promptEval: 0, eval: 0, total: 0 } }] }, 'entries[0].sums.load'],
   ])('refuses a worker part with %s', (_name, part, why) => {
     expect(checkOllamaReport(part)).toContain(why);
   });
@@ -64,7 +69,7 @@ describe('OllamaServerStats', () => {
 
 describe('ollamaOutput', () => {
   it('shows nothing before an answer with timings, then the server timings beside the client TTFT and E2E', () => {
-    const stats = new OllamaServerStats();
+    const stats = newStats();
     const llm = new LlmStats();
     const out = ollamaOutput(stats, llm);
     expect(out.consoleTable!()).toBe('');
