@@ -120,7 +120,7 @@ describe('--warmup and --cooldown judge requests by when they started', () => {
   it.each([
     ['a warm-up not shorter than the run', ['--warmup', '1m', '-t', '30s'], "argument --warmup: --warmup '1m' is not shorter than -t/--run-time '30s': no request would be measured"],
     ['a cool-down without a run time', ['--cooldown', '10s'], "argument --cooldown: '10s' needs -t/--run-time: the cool-down is counted back from the end of a timed run"],
-    ['neither a time span nor a count', ['--warmup', '100r'], "argument --warmup: Invalid time span format '100r'. Valid formats are: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."],
+    ['neither a time span nor a count', ['--warmup', '100r'], "argument --warmup: Invalid time span format. Valid formats: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc."],
     ['a count that is not whole', ['--warmup', '1.5req'], "argument --warmup: '1.5req' is not a count of requests (a whole number followed by req, e.g. 200req)"],
     ['a count without its number', ['--warmup', 'req'], "argument --warmup: 'req' is not a count of requests (a whole number followed by req, e.g. 200req)"],
   ])('%s is one usage error line, exit code 2', async (_case, args, message) => {

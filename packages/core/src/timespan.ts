@@ -13,7 +13,8 @@ export function parseTimespan(value: string | number): number {
   if (!text || !m || (!m[1] && !m[2] && !m[3])) {
     throw new LocustaError(
       'LOCUSTA_ERR_TIMESPAN',
-      `Invalid time span format '${text}'. Valid formats are: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.`,
+      // Locust's words, which scripts may match; the option named before them tells which value.
+      'Invalid time span format. Valid formats: 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.',
     );
   }
   return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
