@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { countTokens as o200kCount, decode as o200kDecode, encode as o200kEncode } from 'gpt-tokenizer/encoding/o200k_base';
+import { LocustaError } from '@locusta/core';
+
+/**
+ * A tokenizer as the prompt generator and the usage check use it: token ids of a text without
+ * special tokens (no BOS, no chat template: those are the server's to add), and back.
+ */
+export interface TextTokenizer {
+  /** `o200k_base` for the built-in one, else the path of the tokenizer.json. */
+  readonly name: string;
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+  count(text: string): number;
+}
+
+/** The name of the built-in tokenizer (GPT-4o's vocabulary, shipped by the gpt-tokenizer package). */
+export const DEFAULT_TOKENIZER = 'o200k_base';
+
+const o200k: TextTokenizer = {
+  name: DEFAULT_TOKENIZER,
+  encode: (text) => o200kEncode(text, { disallowedSpecial: new Set() }),
+  decode: (ids) => o200kDecode(ids),
+  count: (text) => o200kCount(text, { disallowedSpecial: new Set() }),
+};
+
+/** The tokenizer used when none is given: o200k_base, pure JS, its vocabulary in the package. */
+export function defaultTokenizer(): TextTokenizer {
+  return o200k;
+}
+
+// One load per path in a process: the CLI checks the file before the run, users then share it.
+const loaded = new Map<string, TextTokenizer>();
+
+/**
+ * Loads a Hugging Face `tokenizer.json` (the file next to a model's weights on the Hub) with
+ * `@huggingface/tokenizers`, pure JS, nothing fetched. Throws a LocustaError naming the path
+ * when the file cannot be read, is not JSON, or is not a tokenizer the library can build.
+ */
+export function loadTokenizer(path: string): TextTokenizer {
+  const known = loaded.get(path);
+  if (known) return known;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new LocustaError('LOCUSTA_ERR_USAGE', `cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new LocustaError('LOCUSTA_ERR_USAGE', `'${path}' is not JSON`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof (json as { model?: unknown }).model !== 'object') {
+    throw new LocustaError('LOCUSTA_ERR_USAGE', `'${path}' is not a tokenizer.json (no "model" object)`);
+  }
+  let tokenizer: Tokenizer;
+  try {
+    // The library wants every section present; a hand-written file may leave some out.
+    const full = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...json };
+    tokenizer = new Tokenizer(full, {});
+    // A model whose parts only fail on use (a bad merge list, a bad regex) fails here instead.
+    tokenizer.encode('load test', { add_special_tokens: false });
+  } catch (err) {
+    throw new LocustaError('LOCUSTA_ERR_USAGE', `'${path}' is not a tokenizer this build can load: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const made: TextTokenizer = {
+    name: path,
+    encode: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids,
+    decode: (ids) => tokenizer.decode([...ids], { skip_special_tokens: false }),
+    count: (t) => tokenizer.encode(t, { add_special_tokens: false }).ids.length,
+  };
+  loaded.set(path, made);
+  return made;
+}
+
+/** `--tokenizer` (a path), else the built-in o200k_base. */
+export function tokenizerFor(path: string | undefined): TextTokenizer {
+  return path === undefined || path === '' ? defaultTokenizer() : loadTokenizer(path);
+}
