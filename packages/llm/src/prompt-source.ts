@@ -1,6 +1,6 @@
 import { LocustaError, seededRandom } from '@locusta/core';
 import type { TextTokenizer } from './tokenizer.ts';
-import { defaultTokenizer } from './tokenizer.ts';
+import { countText, defaultTokenizer, rememberCount } from './tokenizer.ts';
 import type { ChatMessage, LengthDistribution, Prompt } from './traffic.ts';
 import { sampleLength } from './traffic.ts';
 
@@ -68,7 +68,7 @@ export class PromptSource {
   readonly #prefix: string;
   readonly #prefixTokens: number;
   // Token counts of dataset prompts, counted when first picked (a large dataset is not counted up front).
-  readonly #counts = new Map<number, { input: number; reply: number | undefined }>();
+  readonly #counts = new Map<number, { each: number[]; input: number; reply: number | undefined }>();
 
   constructor(options: PromptSourceOptions = {}) {
     this.#options = options;
@@ -78,7 +78,7 @@ export class PromptSource {
     this.#words = options.dataset === undefined ? fillerWords(this.tokenizer) : [];
     this.#prefixTokens = Math.max(0, Math.round(options.prefixTokens ?? 0));
     // The same prefix for every source of the same seed and tokenizer: workers share it too.
-    this.#prefix = this.#prefixTokens > 0 ? this.#exactText([], this.#prefixTokens, seededRandom((options.seed ?? 1) ^ 0x5bd1e995)) : '';
+    this.#prefix = this.#prefixTokens > 0 ? this.#exactText('', 0, this.#prefixTokens, seededRandom((options.seed ?? 1) ^ 0x5bd1e995)) : '';
   }
 
   /** The next prompt. */
@@ -98,8 +98,7 @@ export class PromptSource {
 
   #synthetic(): SourcedPrompt {
     const own = sampleLength(this.#options.promptTokens ?? 512, this.#random);
-    const head = this.#prefix === '' ? [] : [this.#prefix];
-    const text = this.#exactText(head, this.#prefixTokens + own, this.#random);
+    const text = this.#exactText(this.#prefix, this.#prefixTokens, this.#prefixTokens + own, this.#random);
     return { messages: [{ role: 'user', content: text }], prompt: text, inputTokens: this.#prefixTokens + own, prefixTokens: this.#prefixTokens };
   }
 
@@ -109,9 +108,13 @@ export class PromptSource {
     const messages = 'messages' in item ? item.messages : [{ role: 'user', content: item.prompt }];
     let counts = this.#counts.get(i);
     if (counts === undefined) {
-      counts = { input: countMessages(this.tokenizer, messages), reply: item.reply === undefined ? undefined : this.tokenizer.count(item.reply) };
+      const each = messages.map((m) => countText(this.tokenizer, m.content));
+      counts = { each, input: each.reduce((a, b) => a + b, 0), reply: item.reply === undefined ? undefined : this.tokenizer.count(item.reply) };
       this.#counts.set(i, counts);
     }
+    // For the usage check of the request that sends it.
+    messages.forEach((m, k) => rememberCount(this.tokenizer, m.content, counts.each[k]!));
+    if ('prompt' in item) rememberCount(this.tokenizer, item.prompt, counts.input);
     const out: SourcedPrompt = {
       messages,
       prompt: 'prompt' in item ? item.prompt : messages.map((m) => m.content).join('\n'),
@@ -124,19 +127,24 @@ export class PromptSource {
   }
 
   /**
-   * Words after `head` (joined by single spaces) until the tokenizer counts exactly `target`
-   * tokens. Each filler word is one token, so the first guess is usually right; a tokenizer that
-   * merges across words gets words added or removed until the count is right.
+   * Words after `head` (of `headTokens` tokens; joined by single spaces) until the tokenizer
+   * counts exactly `target` tokens. Each filler word is one token, so the first guess is usually
+   * right and costs one encoding; a tokenizer that merges across words gets words added or
+   * removed until the count is right. The count is remembered for the usage check.
    */
-  #exactText(head: readonly string[], target: number, random: () => number): string {
-    const headTokens = head.length === 0 ? 0 : this.tokenizer.count(head.join(' '));
-    const words: string[] = [...head];
+  #exactText(head: string, headTokens: number, target: number, random: () => number): string {
+    const words: string[] = head === '' ? [] : [head];
+    const fixed = words.length;
     const pick = () => this.#words[Math.floor(random() * this.#words.length)]!;
     for (let i = headTokens; i < target; i++) words.push(pick());
     for (let tries = 0; tries < 64 + target; tries++) {
-      const count = this.tokenizer.count(words.join(' '));
-      if (count === target) return words.join(' ');
-      if (count > target && words.length > head.length) words.pop();
+      const text = words.join(' ');
+      const count = this.tokenizer.count(text);
+      if (count === target) {
+        rememberCount(this.tokenizer, text, count);
+        return text;
+      }
+      if (count > target && words.length > fixed) words.pop();
       else if (count < target) words.push(pick());
       else break;
     }
@@ -144,9 +152,16 @@ export class PromptSource {
   }
 }
 
-/** The filler words the tokenizer counts as one token alone and one more after another word. */
+/**
+ * The filler words the tokenizer counts as one token alone and one more after another word, and
+ * knows (the token decodes to the word: not an unknown-word token).
+ */
 function fillerWords(tokenizer: TextTokenizer): string[] {
-  const words = WORDS.filter((w) => tokenizer.count(w) === 1 && tokenizer.count(`the ${w}`) === 2 && tokenizer.count(`${w} ${w}`) === 2);
+  const known = (w: string) => {
+    const ids = tokenizer.encode(w);
+    return ids.length === 1 && typeof ids[0] === 'number' && tokenizer.decode(ids).trim() === w;
+  };
+  const words = WORDS.filter((w) => known(w) && tokenizer.count(`the ${w}`) === 2 && tokenizer.count(`${w} ${w}`) === 2);
   if (words.length === 0) {
     throw new LocustaError('LOCUSTA_ERR_USAGE', `the tokenizer ${tokenizer.name} has no single token for common English words ("the", "of", "and"...): synthetic prompts cannot be built with it`);
   }
@@ -156,7 +171,7 @@ function fillerWords(tokenizer: TextTokenizer): string[] {
 /** Tokens of the messages' contents, added up: what the usage check compares a chat request with. */
 export function countMessages(tokenizer: TextTokenizer, messages: readonly { content?: unknown }[]): number {
   let total = 0;
-  for (const m of messages) total += tokenizer.count(contentText(m.content));
+  for (const m of messages) total += countText(tokenizer, contentText(m.content));
   return total;
 }
 

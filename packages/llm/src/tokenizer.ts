@@ -80,3 +80,26 @@ export function loadTokenizer(path: string): TextTokenizer {
 export function tokenizerFor(path: string | undefined): TextTokenizer {
   return path === undefined || path === '' ? defaultTokenizer() : loadTokenizer(path);
 }
+
+// The counts of the prompts a PromptSource just made, so the usage check of the request that
+// sends one does not encode it again (a long prompt costs milliseconds with some vocabularies).
+// A few hundred: enough for the prompts in flight between making and sending.
+const MEMO_SIZE = 512;
+const memos = new WeakMap<TextTokenizer, Map<string, number>>();
+
+/** Remembers a text's count under a tokenizer, for `countText`. */
+export function rememberCount(tokenizer: TextTokenizer, text: string, count: number): void {
+  let memo = memos.get(tokenizer);
+  if (memo === undefined) {
+    memo = new Map();
+    memos.set(tokenizer, memo);
+  }
+  memo.delete(text);
+  memo.set(text, count);
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+}
+
+/** A text's token count: a remembered one, else counted. */
+export function countText(tokenizer: TextTokenizer, text: string): number {
+  return memos.get(tokenizer)?.get(text) ?? tokenizer.count(text);
+}

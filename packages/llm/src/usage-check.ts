@@ -2,6 +2,7 @@ import type { OpenAIBody } from './openai-user.ts';
 import type { GenerationKind } from './openai-chunks.ts';
 import { contentText, countMessages } from './prompt-source.ts';
 import type { TextTokenizer } from './tokenizer.ts';
+import { countText } from './tokenizer.ts';
 
 /**
  * The tokenizer's count of the prompt a body sends: a completion's `prompt` text, or the
@@ -12,8 +13,8 @@ import type { TextTokenizer } from './tokenizer.ts';
 export function expectedPromptTokens(tokenizer: TextTokenizer, kind: GenerationKind, body: OpenAIBody): number | undefined {
   if (kind === 'completion') {
     const prompt = body['prompt'];
-    if (typeof prompt === 'string') return tokenizer.count(prompt);
-    if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string') return tokenizer.count(prompt[0]);
+    if (typeof prompt === 'string') return countText(tokenizer, prompt);
+    if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string') return countText(tokenizer, prompt[0]);
     return undefined;
   }
   const messages = body['messages'];
