@@ -33,11 +33,12 @@ function answered(server: MockServer, route: string): number {
 const RUN = ['-f', USER, '--headless', '-u', '3', '-r', '30', '-t', '2', '-s', '10'];
 
 describe('exact prompt tokens against the mock counting with the same tokenizer', () => {
-  it('sends prompts of exactly --prompt-tokens tokens and answers of exactly --output-tokens with --ignore-eos', async () => {
+  it.each([['local'], ['distributed']])('sends prompts of exactly --prompt-tokens tokens and answers of exactly --output-tokens with --ignore-eos (%s)', async (mode) => {
     const words = loadTokenizer(WORD_TOKENIZER);
     const server = await mock({ countTokens: (text) => words.count(text) });
     const prefix = join(tempDir(), 'run');
-    const r = await runLocusta([...RUN, '-H', server.url, '--csv', prefix, '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '40', '--output-tokens', '8', '--ignore-eos', 'PromptChatUser']);
+    const distributed = mode === 'distributed' ? ['--processes', '2', '--master-bind-port', '0'] : [];
+    const r = await runLocusta([...RUN, ...distributed, '-H', server.url, '--csv', prefix, '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '40', '--output-tokens', '8', '--ignore-eos', 'PromptChatUser']);
     expect(r.code).toBe(0);
     const n = answered(server, 'POST /v1/chat/completions');
     expect(n).toBeGreaterThan(3);

@@ -120,9 +120,25 @@ export function tokenSettingsOf(environment: Environment): TokenSettings {
   return entryOf(environment).settings;
 }
 
-/** The PromptSource of an environment's run (`--prompt-tokens`, `--dataset`...), made on first use. */
+/**
+ * The PromptSource of an environment's run (`--prompt-tokens`, `--dataset`...), made on first
+ * use. A worker mixes its id into the seed of its own parts (not the shared prefix's): two
+ * workers of one seed would otherwise send the same prompts in the same order, which a prefix
+ * cache would serve whole.
+ */
 export function promptSourceOf(environment: Environment): PromptSource {
   const entry = entryOf(environment);
-  entry.source ??= new PromptSource(entry.settings.source);
+  if (entry.source === undefined) {
+    const node = environment.nodeId;
+    const own = node === 'local' || node === 'master' ? {} : { ownSeed: (entry.settings.source.seed ?? 1) ^ hash(node) };
+    entry.source = new PromptSource({ ...entry.settings.source, ...own });
+  }
   return entry.source;
+}
+
+/** FNV-1a of a text: a worker's id as a number to mix into a seed. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

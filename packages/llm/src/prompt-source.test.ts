@@ -54,8 +54,11 @@ describe('PromptSource: synthetic prompts', () => {
     const prefix = t.decode(t.encode(a.prompt).slice(0, 100));
     expect(b.prompt.startsWith(prefix)).toBe(true);
     expect(a.prompt).not.toBe(b.prompt);
-    // Another source of the same seed (another worker) shares the prefix.
-    expect(new PromptSource({ promptTokens: 20, prefixTokens: 100, seed: 1 }).next().prompt.startsWith(prefix)).toBe(true);
+    // Another source of the same seed shares the prefix, also with its own seed for the rest (a worker).
+    expect(new PromptSource({ promptTokens: 20, prefixTokens: 100, seed: 1 }).next().prompt).toBe(a.prompt);
+    const worker = new PromptSource({ promptTokens: 20, prefixTokens: 100, seed: 1, ownSeed: 77 }).next().prompt;
+    expect(worker.startsWith(prefix)).toBe(true);
+    expect(worker).not.toBe(a.prompt);
   });
 
   it('repeats its prompts with the same seed and not with another', () => {

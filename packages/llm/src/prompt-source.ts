@@ -26,6 +26,11 @@ export interface PromptSourceOptions {
   ignoreEos?: boolean;
   /** Seed of the lengths, words and dataset picks. @default 1 */
   seed?: number;
+  /**
+   * Seed of the prompts' own parts (lengths, words, picks), when it is not `seed`: the shared
+   * prefix comes from `seed` alone, so sources of another `ownSeed` (workers) share it.
+   */
+  ownSeed?: number;
 }
 
 /** A prompt as a PromptSource gives it: chat messages and the same text for completions. */
@@ -73,7 +78,7 @@ export class PromptSource {
   constructor(options: PromptSourceOptions = {}) {
     this.#options = options;
     this.tokenizer = options.tokenizer ?? defaultTokenizer();
-    this.#random = seededRandom(options.seed ?? 1);
+    this.#random = seededRandom(options.ownSeed ?? options.seed ?? 1);
     if (options.dataset !== undefined && options.dataset.length === 0) throw new LocustaError('LOCUSTA_ERR_USAGE', 'the dataset has no prompts');
     this.#words = options.dataset === undefined ? fillerWords(this.tokenizer) : [];
     this.#prefixTokens = Math.max(0, Math.round(options.prefixTokens ?? 0));
