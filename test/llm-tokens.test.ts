@@ -107,12 +107,18 @@ describe('usage that disagrees with the tokenizer', () => {
     // A server whose vocabulary splits every word in two.
     const server = await mock({ countTokens: (text) => 2 * words.count(text) });
     const dir = tempDir();
-    const r = await runLocusta([...RUN, '-H', server.url, '--csv', join(dir, 'run'), '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '30', '--usage-tolerance', '10', 'PromptChatUser']);
+    const log = join(dir, 'requests.jsonl');
+    const r = await runLocusta([...RUN, '-H', server.url, '--csv', join(dir, 'run'), '--requests-log', log, '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '30', '--usage-tolerance', '10', 'PromptChatUser']);
     expect(r.code).toBe(0);
     const n = answered(server, 'POST /v1/chat/completions');
     expect(n).toBeGreaterThan(0);
     const total = llmTotals(join(dir, 'run'));
     expect(Number(total['Usage mismatches'])).toBe(n);
+    // Each request's line says what the tokenizer counted and what the server said.
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ok = lines.filter((l) => l['outcome'] === 'success');
+    expect(ok).toHaveLength(n);
+    for (const line of ok) expect(line).toMatchObject({ expected_input_tokens: 30, input_tokens: 60, usage_mismatch: true });
     expect(r.stderr).toContain(`usage: ${n} of ${n} checked prompts had usage.prompt_tokens outside the tokenizer's count + tolerance`);
   });
 

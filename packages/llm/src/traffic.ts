@@ -166,9 +166,9 @@ const WORDS = (
 
 /**
  * A generator of prompts with seeded input and output lengths (llmperf's and GuideLLM's
- * synthetic data). A prompt of N input tokens is N common words: the mock server counts one
- * token a word; real tokenizers come close for such words, and the server's `usage` gives the
- * exact count in LlmStats.
+ * synthetic data). A prompt of N input tokens is N common words, about N tokens for most
+ * vocabularies but not counted: `PromptSource` (`OpenAIUser.promptSource`, `--prompt-tokens`)
+ * makes prompts of exactly N tokens under a tokenizer.
  */
 export function syntheticPrompts(options: SyntheticPromptOptions): () => SyntheticPrompt {
   const random = seededRandom(options.seed ?? 1);
