@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LocustaError, seededRandom } from '@locusta/core';
+import { byteLines, jsonArrayItems, skipSpace } from './dataset-file.ts';
 import type { OpenAIBody } from './openai-user.ts';
 
 export interface ChatMessage {
@@ -46,38 +47,38 @@ export function weightedModels(pairs: ReadonlyArray<readonly [string, number]>, 
  * benchmarks ask for). ShareGPT entries without a human turn are skipped, as vLLM's sampler does.
  */
 export function loadPrompts(path: string): Prompt[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new LocustaError('LOCUSTA_ERR_USAGE', `cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const prompts: Prompt[] = [];
-  if (text.trimStart().startsWith('[')) {
+  const parse = (text: string, where: string): void => {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      throw new LocustaError('LOCUSTA_ERR_USAGE', `${path}: not JSON (a file starting with '[' is read as one JSON array)`);
+      throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: not JSON`);
     }
-    (value as unknown[]).forEach((item, i) => {
-      const prompt = toPrompt(item, `${path}[${i}]`);
-      if (prompt !== undefined) prompts.push(prompt);
-    });
+    const prompt = toPrompt(value, where);
+    if (prompt !== undefined) prompts.push(prompt);
+  };
+  if (bytes[skipSpace(bytes)] === 0x5b) {
+    // One JSON array, read item by item (see dataset-file.ts).
+    let i = 0;
+    try {
+      for (const item of jsonArrayItems(bytes)) parse(item, `${path}[${i++}]`);
+    } catch (err) {
+      if (err instanceof LocustaError) throw err;
+      throw new LocustaError('LOCUSTA_ERR_USAGE', `${path}: not JSON (a file starting with '[' is read as one JSON array): ${err instanceof Error ? err.message : String(err)}`);
+    }
   } else {
-    const lines = text.split(/\r?\n/);
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const where = `${path}:${i + 1}`;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new LocustaError('LOCUSTA_ERR_USAGE', `${where}: not JSON`);
-      }
-      const prompt = toPrompt(value, where);
-      if (prompt !== undefined) prompts.push(prompt);
-    });
+    let n = 0;
+    for (const line of byteLines(bytes)) {
+      n++;
+      if (line.trim() !== '') parse(line, `${path}:${n}`);
+    }
   }
   if (prompts.length === 0) throw new LocustaError('LOCUSTA_ERR_USAGE', `${path}: no prompts`);
   return prompts;
