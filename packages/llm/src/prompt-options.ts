@@ -21,6 +21,10 @@ export interface TokenSettings {
   usageTolerance: number;
 }
 
+// One read per dataset file in a process: the CLI checks it before the run and the users then
+// share what it read (a large ShareGPT file takes seconds and hundreds of MB).
+const datasets = new Map<string, Prompt[]>();
+
 /** The default `--usage-tolerance`: room for a chat template's markers and default system prompt. */
 export const DEFAULT_USAGE_TOLERANCE = 64;
 
@@ -82,7 +86,8 @@ export function readTokenSettings(options: Readonly<Record<string, unknown>>): T
   if (typeof datasetPath === 'string' && datasetPath !== '') {
     if (promptTokens !== undefined || prefixTokens) throw usage('--dataset', 'takes its prompts from the file: leave out --prompt-tokens and --prefix-tokens');
     try {
-      dataset = loadPrompts(datasetPath);
+      dataset = datasets.get(datasetPath) ?? loadPrompts(datasetPath);
+      datasets.set(datasetPath, dataset);
     } catch (err) {
       throw usage('--dataset', err instanceof Error ? err.message : String(err));
     }
