@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { countTokens as o200kCount, decode as o200kDecode, encode as o200kEncode } from 'gpt-tokenizer/encoding/o200k_base';
 import { LocustaError } from '@locusta/core';
+
+type O200k = typeof import('gpt-tokenizer/encoding/o200k_base');
 
 /**
  * A tokenizer as the prompt generator and the usage check use it: token ids of a text without
@@ -18,14 +20,21 @@ export interface TextTokenizer {
 /** The name of the built-in tokenizer (GPT-4o's vocabulary, shipped by the gpt-tokenizer package). */
 export const DEFAULT_TOKENIZER = 'o200k_base';
 
+// Loading the vocabulary takes about a second and 45 MB: only runs that count tokens pay for it,
+// on first use (synchronously, from the package's CommonJS build).
+let o200kModule: O200k | undefined;
+const o200kOf = (): O200k => (o200kModule ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as O200k);
+// Special-token text in a prompt is plain text (the library would throw on it by default).
+const PLAIN = { disallowedSpecial: new Set<string>() };
+
 const o200k: TextTokenizer = {
   name: DEFAULT_TOKENIZER,
-  encode: (text) => o200kEncode(text, { disallowedSpecial: new Set() }),
-  decode: (ids) => o200kDecode(ids),
-  count: (text) => o200kCount(text, { disallowedSpecial: new Set() }),
+  encode: (text) => o200kOf().encode(text, PLAIN),
+  decode: (ids) => o200kOf().decode(ids),
+  count: (text) => o200kOf().countTokens(text, PLAIN),
 };
 
-/** The tokenizer used when none is given: o200k_base, pure JS, its vocabulary in the package. */
+/** The tokenizer used when none is given: o200k_base, pure JS, its vocabulary in the package (loaded on first use). */
 export function defaultTokenizer(): TextTokenizer {
   return o200k;
 }
