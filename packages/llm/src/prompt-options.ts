@@ -104,19 +104,28 @@ export function readTokenSettings(options: Readonly<Record<string, unknown>>): T
   return { tokenizer, source, checkUsage: asked, usageTolerance: tolerance };
 }
 
-// One per environment: the users of a process share one seeded sequence of prompts.
-const globals = globalThis as Record<symbol, unknown>;
-const settingsOf = (globals[Symbol.for('locusta.llm.tokens')] ??= new WeakMap<Environment, { settings: TokenSettings; source?: PromptSource }>()) as WeakMap<
-  Environment,
-  { settings: TokenSettings; source?: PromptSource }
->;
+interface Entry {
+  settings: TokenSettings;
+  source?: PromptSource;
+}
 
-function entryOf(environment: Environment): { settings: TokenSettings; source?: PromptSource } {
+// One per environment: the users of a process share one seeded sequence of prompts. A setting
+// that failed (a worker without the tokenizer file) fails every request the same way, without
+// reading the file again each time.
+const globals = globalThis as Record<symbol, unknown>;
+const settingsOf = (globals[Symbol.for('locusta.llm.tokens')] ??= new WeakMap<Environment, Entry | Error>()) as WeakMap<Environment, Entry | Error>;
+
+function entryOf(environment: Environment): Entry {
   let entry = settingsOf.get(environment);
   if (entry === undefined) {
-    entry = { settings: readTokenSettings(environment.parsedOptions) };
+    try {
+      entry = { settings: readTokenSettings(environment.parsedOptions) };
+    } catch (err) {
+      entry = err instanceof Error ? err : new Error(String(err));
+    }
     settingsOf.set(environment, entry);
   }
+  if (entry instanceof Error) throw entry;
   return entry;
 }
 
