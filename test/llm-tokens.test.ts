@@ -60,7 +60,7 @@ describe('exact prompt tokens against the mock counting with the same tokenizer'
     const server = await mock({ countTokens: (text) => o200k.count(text), prefixCache: true });
     const prefix = join(tempDir(), 'run');
     const json = join(tempDir(), 'out');
-    const r = await runLocusta([...RUN, '-H', server.url, '--csv', prefix, '--json-file', json, '--prefix-tokens', '300', '--prompt-tokens', '20', '--seed', '4', 'PromptCompletionUser']);
+    const r = await runLocusta([...RUN, '-H', server.url, '--csv', prefix, '--json-file', json, '--prefix-tokens', '300', '--prompt-tokens', '20', '--output-tokens', '4', '--seed', '4', 'PromptCompletionUser']);
     expect(r.code).toBe(0);
     const n = answered(server, 'POST /v1/completions');
     expect(n).toBeGreaterThan(3);

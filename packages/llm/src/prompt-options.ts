@@ -101,6 +101,8 @@ export function readTokenSettings(options: Readonly<Record<string, unknown>>): T
   // Without any of these, the run did not ask about tokens: a user's own prompts are not
   // judged against a tokenizer that may not be the model's.
   const asked = (typeof path === 'string' && path !== '') || dist !== undefined || !!prefixTokens || dataset !== undefined;
+  // A run that uses the tokenizer loads its vocabulary now, before the test, not in its first request.
+  if (asked) tokenizer.count('load');
   return { tokenizer, source, checkUsage: asked, usageTolerance: tolerance };
 }
 
