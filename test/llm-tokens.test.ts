@@ -141,6 +141,8 @@ describe('bad token options', () => {
   writeFileSync(noModel, '{"vocab": {}}');
   const badModel = join(dir, 'bad-model.json');
   writeFileSync(badModel, '{"model": {"type": "NoSuchModel"}}');
+  const noWords = join(dir, 'no-words.json');
+  writeFileSync(noWords, JSON.stringify({ model: { type: 'BPE', vocab: { a: 0, b: 1 }, merges: [] } }));
   const badDataset = join(dir, 'bad.jsonl');
   writeFileSync(badDataset, '{"prompt": "a"}\n{oops\n');
 
@@ -149,6 +151,7 @@ describe('bad token options', () => {
     [['--tokenizer', notJson], /^locusta: error: argument --tokenizer: '.*not-json\.json' is not JSON$/],
     [['--tokenizer', noModel], /^locusta: error: argument --tokenizer: '.*no-model\.json' is not a tokenizer\.json \(no "model" object\)$/],
     [['--tokenizer', badModel], /^locusta: error: argument --tokenizer: '.*bad-model\.json' is not a tokenizer this build can load: /],
+    [['--tokenizer', noWords, '--prompt-tokens', '8'], /^locusta: error: argument --tokenizer: the tokenizer .*no-words\.json has no single token for common English words/],
     [['--prompt-tokens', '0'], /^locusta: error: argument --prompt-tokens: invalid value '0'/],
     [['--prompt-tokens', 'many'], /^locusta: error: argument --prompt-tokens: invalid int value: 'many'$/],
     [['--prompt-tokens-dist', 'zipf:3'], /^locusta: error: argument --prompt-tokens-dist: invalid value 'zipf:3': expected fixed, uniform:MIN:MAX or normal:MEAN:SD$/],

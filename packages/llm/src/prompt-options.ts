@@ -103,6 +103,14 @@ export function readTokenSettings(options: Readonly<Record<string, unknown>>): T
   const asked = (typeof path === 'string' && path !== '') || dist !== undefined || !!prefixTokens || dataset !== undefined;
   // A run that uses the tokenizer loads its vocabulary now, before the test, not in its first request.
   if (asked) tokenizer.count('load');
+  // Synthetic prompts need words the tokenizer counts as one token each: refused before the run.
+  if (dataset === undefined && (dist !== undefined || !!prefixTokens)) {
+    try {
+      new PromptSource(source);
+    } catch (err) {
+      throw usage('--tokenizer', err instanceof Error ? err.message : String(err));
+    }
+  }
   return { tokenizer, source, checkUsage: asked, usageTolerance: tolerance };
 }
 

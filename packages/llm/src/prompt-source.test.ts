@@ -143,6 +143,10 @@ describe('readTokenSettings', () => {
   it('names the option of a bad value', () => {
     expect(() => readTokenSettings({ tokenizer: '/nonexistent/tokenizer.json' })).toThrow(/^argument --tokenizer: cannot read '\/nonexistent\/tokenizer\.json': ENOENT$/);
     expect(() => readTokenSettings({ tokenizer: file('t.json', 'nope') })).toThrow(/^argument --tokenizer: '.*t\.json' is not JSON$/);
+    const bpe = file('bpe.json', JSON.stringify({ model: { type: 'BPE', vocab: { a: 0, b: 1 }, merges: [] } }));
+    expect(() => readTokenSettings({ tokenizer: bpe, promptTokens: 8 })).toThrow(/^argument --tokenizer: the tokenizer .*bpe\.json has no single token for common English words/);
+    // Without synthetic prompts, such a tokenizer still counts.
+    expect(readTokenSettings({ tokenizer: bpe }).tokenizer.count('ab')).toBe(2);
     expect(() => readTokenSettings({ promptTokensDist: 'uniform:5' })).toThrow(/^argument --prompt-tokens-dist: invalid value 'uniform:5'/);
     expect(() => readTokenSettings({ promptTokensDist: 'poisson:5' })).toThrow(/expected fixed, uniform:MIN:MAX or normal:MEAN:SD/);
     expect(() => readTokenSettings({ ignoreEos: true })).toThrow(/^argument --ignore-eos: needs --output-tokens/);
