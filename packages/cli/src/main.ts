@@ -9,7 +9,7 @@ import type { RawSetting } from './config-file.ts';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { TestRun } from './test-run.ts';
-import { attachLlmStats, llmOutput, llmStatsOf, parseGoodput } from '@locusta/llm';
+import { attachLlmStats, llmOutput, llmStatsOf, parseGoodput, readTokenSettings } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
 import type { WebServer } from '@locusta/web';
@@ -115,6 +115,12 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     } catch (err) {
       throw usageError(`argument --goodput: ${messageOf(err)}`);
     }
+  }
+  // The tokenizer file and the dataset are read now: a bad one stops the run before a request.
+  try {
+    readTokenSettings(parsed);
+  } catch (err) {
+    throw usageError(messageOf(err));
   }
   const runSettings = validateOptions(options);
   if (!options.headless && !options.worker) checkWebOptions(options);

@@ -27,6 +27,10 @@ const RULES: Readonly<Partial<Record<OptionName, NumberRule>>> = {
   'exit-code-on-error': { min: 0, max: 255, range: 'from 0 to 255' },
   'arrival-rate': { float: true, min: 0 },
   'step-users': { min: 1 },
+  'prompt-tokens': { min: 1 },
+  'prefix-tokens': { min: 0 },
+  'output-tokens': { min: 1 },
+  'usage-tolerance': { min: 0 },
 };
 
 const INT = /^\s*[+-]?\d+\s*$/;

@@ -52,6 +52,7 @@ const LOG = 'Logging options';
 const STEP = 'Other options';
 const WORKLOAD = 'Open workload (arrival-rate) options';
 const SLO = 'SLO, saturation and report options';
+const TOKENS = 'LLM prompt and token options';
 
 const OPTION_TABLE = [
   { name: 'locustfile', alias: 'f', type: 'string', env: 'LOCUST_LOCUSTFILE', group: COMMON, describe: 'User file(s) to import: a .ts/.mts/.js/.mjs file, a comma-separated list, or a folder. Default: locustfile.ts, .mts, .js or .mjs in the current folder' },
@@ -116,6 +117,14 @@ const OPTION_TABLE = [
   { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson or gamma arrivals, to repeat a schedule (default: random, logged)' },
   { name: 'slo', type: 'array', oneValue: true, group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
   { name: 'goodput', type: 'array', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
+  { name: 'tokenizer', type: 'string', group: TOKENS, describe: "A Hugging Face tokenizer.json (the model's): counts prompt tokens and builds exact-length prompts. Default: the built-in o200k_base (GPT-4o)" },
+  { name: 'prompt-tokens', type: 'number', group: TOKENS, describe: "OpenAIUser's promptSource: synthetic prompts of exactly this many tokens under the tokenizer (after --prefix-tokens)" },
+  { name: 'prompt-tokens-dist', type: 'string', group: TOKENS, describe: 'Length of the synthetic prompts: fixed (--prompt-tokens), uniform:MIN:MAX or normal:MEAN:SD' },
+  { name: 'prefix-tokens', type: 'number', group: TOKENS, describe: 'A prefix of this many tokens shared by every synthetic prompt, before its own part (prefix-cache tests)' },
+  { name: 'output-tokens', type: 'number', group: TOKENS, describe: "max_tokens of every promptSource prompt" },
+  { name: 'ignore-eos', type: 'boolean', default: false, group: TOKENS, describe: 'Also send min_tokens = --output-tokens and ignore_eos: true (vLLM, SGLang), so every answer has that length' },
+  { name: 'dataset', type: 'string', group: TOKENS, describe: 'Prompts sampled (seeded by --seed) from a ShareGPT JSON file or a JSONL file of {"prompt"} / {"messages"} lines' },
+  { name: 'usage-tolerance', type: 'number', default: 64, group: TOKENS, describe: "Tokens usage.prompt_tokens may exceed the tokenizer's count of the prompt (chat template, BOS) before it counts as a usage mismatch" },
   { name: 'slo-abort', type: 'boolean', default: false, group: SLO, describe: 'Stop the run at the first failed SLO check (after --slo-grace)' },
   { name: 'slo-grace', type: 'string', default: '0', group: SLO, describe: 'Time span from the start during which failed SLO checks do not abort the run' },
   { name: 'step-users', type: 'number', group: SLO, describe: 'Saturation search: add this many users per step, up to -u, judging every step on its own window with --slo' },

@@ -6,6 +6,7 @@ import { LlmStats } from './llm-stats.ts';
 import { llmOutput } from './llm-output.ts';
 import { llamaCppOutput, llamaCppStatsOf } from './llamacpp-output.ts';
 import { ollamaOutput, ollamaStatsOf } from './ollama-output.ts';
+import { tokenSettingsOf } from './prompt-options.ts';
 
 export { REPORT_KEY } from './report-key.ts';
 
@@ -56,6 +57,13 @@ export function attachLlmStats(environment: Environment, options: AttachOptions)
   // llama.cpp's own timings (LlamaCppUser, or OpenAIUser against llama.cpp's OpenAI routes).
   addOutput(environment, llamaCppOutput(llamaCppStatsOf(environment), stats));
   environment.events.testStart.addListener(() => {
+    // The run's tokenizer and dataset are loaded before the users start (a worker gets its
+    // options with the start); a failure is each request's error, with the option named.
+    try {
+      tokenSettingsOf(environment);
+    } catch {
+      // Reported by every request that needs them.
+    }
     if (options.goodput !== undefined) return;
     const given: unknown = environment.parsedOptions['goodput'];
     if (given === undefined || given === null || given === '' || (Array.isArray(given) && given.length === 0)) return;

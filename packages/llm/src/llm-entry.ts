@@ -35,6 +35,13 @@ export interface LlmSample {
   reasoningTokens?: number;
   /** Prompt tokens served from the server's prefix cache (`usage.prompt_tokens_details.cached_tokens`). */
   cachedTokens?: number;
+  /**
+   * The tokenizer's count of the prompt sent, when the run checks usage (see LLM_METRICS.md,
+   * "Token counts checked"); absent when not checked.
+   */
+  expectedInputTokens?: number;
+  /** The server's `usage.prompt_tokens` was outside [expected, expected + tolerance]; absent when not checked. */
+  usageMismatch?: boolean;
   tokenSource: TokenSource;
 }
 
@@ -57,6 +64,11 @@ export interface LlmEntryData {
    */
   reasoningTokens: number;
   answerTokens: number;
+  /** Prompt tokens the server served from its prefix cache (`cached_tokens`), summed over successes. */
+  cachedTokens?: number;
+  /** Successes whose `usage.prompt_tokens` was compared with the tokenizer's count, and those that disagreed. */
+  usageChecked?: number;
+  usageMismatches?: number;
   /** Successful requests whose output tokens came from `usage`, from chunks, or from nowhere. */
   sources: Record<TokenSource, number>;
   /** Unix ms of the first request sent and the last one finished; null before any. */
@@ -103,6 +115,11 @@ export class LlmEntry {
   /** Reasoning and answer output tokens of the successes whose split is known. */
   reasoningTokens = 0;
   answerTokens = 0;
+  /** Prompt tokens served from the server's prefix cache, summed over the successes that reported them. */
+  cachedTokens = 0;
+  /** Successes whose prompt tokens were checked against the tokenizer, and those that disagreed. */
+  usageChecked = 0;
+  usageMismatches = 0;
   sources: Record<TokenSource, number> = { usage: 0, chunks: 0, none: 0 };
   firstStart = Infinity;
   lastEnd = -Infinity;
@@ -148,6 +165,11 @@ export class LlmEntry {
     if (sample.itl) for (const gap of sample.itl) record(h.itl, toMicros(gap));
     if (tpot !== undefined) record(h.tpot, toMicros(tpot));
     this.sources[sample.tokenSource]++;
+    if (sample.cachedTokens !== undefined && sample.cachedTokens >= 0) this.cachedTokens += sample.cachedTokens;
+    if (sample.usageMismatch !== undefined) {
+      this.usageChecked++;
+      if (sample.usageMismatch) this.usageMismatches++;
+    }
     if (sample.inputTokens !== undefined) {
       this.inputTokens += sample.inputTokens;
       record(h.inputTokensPerRequest, sample.inputTokens);
@@ -249,6 +271,9 @@ export class LlmEntry {
       outputTokens: this.outputTokens,
       reasoningTokens: this.reasoningTokens,
       answerTokens: this.answerTokens,
+      cachedTokens: this.cachedTokens,
+      usageChecked: this.usageChecked,
+      usageMismatches: this.usageMismatches,
       sources: { ...this.sources },
       firstStart: Number.isFinite(this.firstStart) ? this.firstStart : null,
       lastEnd: Number.isFinite(this.lastEnd) ? this.lastEnd : null,
@@ -276,6 +301,10 @@ export class LlmEntry {
     this.outputTokens += data.outputTokens;
     this.reasoningTokens += data.reasoningTokens;
     this.answerTokens += data.answerTokens;
+    // Absent from the reports of a worker that predates them.
+    this.cachedTokens += data.cachedTokens ?? 0;
+    this.usageChecked += data.usageChecked ?? 0;
+    this.usageMismatches += data.usageMismatches ?? 0;
     for (const source of Object.keys(this.sources) as TokenSource[]) this.sources[source] += data.sources[source] ?? 0;
     if (data.firstStart !== null) this.firstStart = Math.min(this.firstStart, data.firstStart);
     if (data.lastEnd !== null) this.lastEnd = Math.max(this.lastEnd, data.lastEnd);

@@ -5,7 +5,7 @@ import type { LlmSample } from './llm-entry.ts';
  * a new measurement of LlmSample reaches the log with one line here. A field whose value is
  * undefined is left out of the line (e.g. TTFT of a request that was not streamed).
  */
-const FIELDS: ReadonlyArray<readonly [string, (s: LlmSample) => string | number | undefined]> = [
+const FIELDS: ReadonlyArray<readonly [string, (s: LlmSample) => string | number | boolean | undefined]> = [
   ['model', (s) => s.model],
   ['outcome', (s) => s.outcome],
   ['ttft_ms', (s) => s.ttft],
@@ -15,6 +15,9 @@ const FIELDS: ReadonlyArray<readonly [string, (s: LlmSample) => string | number 
   ['output_tokens', (s) => s.outputTokens],
   ['reasoning_tokens', (s) => s.reasoningTokens],
   ['cached_tokens', (s) => s.cachedTokens],
+  // The usage check (LLM_METRICS.md, "Token counts checked"): the tokenizer's count and the verdict.
+  ['expected_input_tokens', (s) => s.expectedInputTokens],
+  ['usage_mismatch', (s) => s.usageMismatch],
   ['token_source', (s) => s.tokenSource],
 ];
 

@@ -26,6 +26,12 @@ function checkEntry(v: unknown): string | undefined {
   if (e.reasoningTokens + e.answerTokens > e.outputTokens) {
     return `reasoningTokens + answerTokens (${e.reasoningTokens + e.answerTokens}) is more than outputTokens (${e.outputTokens})`;
   }
+  if (e.cachedTokens !== undefined && !isAmount(e.cachedTokens)) return 'cachedTokens: expected a number >= 0';
+  if (e.usageChecked !== undefined || e.usageMismatches !== undefined) {
+    if (!isCount(e.usageChecked) || !isCount(e.usageMismatches)) return 'usageChecked/usageMismatches: expected integers >= 0';
+    if (e.usageMismatches > e.usageChecked) return `usageMismatches ${e.usageMismatches} > usageChecked ${e.usageChecked}`;
+    if (e.usageChecked > e.successes) return `usageChecked ${e.usageChecked} > successes ${e.successes}`;
+  }
   if (e.successes + e.shed + e.failures !== e.requests) return `successes + shed + failures (${e.successes + e.shed + e.failures}) is not requests (${e.requests})`;
   if (e.good > e.successes) return `good ${e.good} > successes ${e.successes}`;
   if (e.retryAfter > e.shed) return `retryAfter ${e.retryAfter} > shed ${e.shed}`;

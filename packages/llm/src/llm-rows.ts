@@ -55,6 +55,10 @@ export const COLUMNS: readonly Column[] = [
   { header: 'Reasoning tokens', short: 'tok reason', value: (e) => e.reasoningTokens },
   { header: 'Answer tokens', short: 'tok answer', value: (e) => e.answerTokens },
   { header: 'Token source', short: 'source', value: (e) => e.tokenSource },
+  // Prefix-cache hits the server reported, and prompts whose usage disagreed with the tokenizer
+  // (empty when the run did not check: see LLM_METRICS.md, "Token counts checked").
+  { header: 'Cached tokens', short: 'tok cached', value: (e) => e.cachedTokens },
+  { header: 'Usage mismatches', short: 'usage !=', value: (e) => (e.usageChecked === 0 ? null : e.usageMismatches) },
 ];
 
 /** The current rates (Locust's current RPS window): what the live views add to the totals. */

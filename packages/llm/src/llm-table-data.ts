@@ -16,6 +16,7 @@ const LIVE_HEADERS = [
   'Name', 'Model', 'Requests', 'Shed', 'Failures', 'Current requests/s', 'Current shed/s', 'Current output tokens/s',
   'TTFT p50 (ms)', 'TTFT p95 (ms)', 'TTFT p99 (ms)', 'Answer TTFT p50 (ms)', 'ITL p50 (ms)', 'ITL p99 (ms)', 'TPOT p50 (ms)',
   'E2E p50 (ms)', 'E2E p99 (ms)', 'Output tokens/s', 'Input tokens', 'Output tokens', 'Reasoning tokens', 'Token source',
+  'Cached tokens', 'Usage mismatches',
 ];
 const byHeader = new Map([...COLUMNS, ...CURRENT_COLUMNS].map((c) => [c.header, c]));
 const LIVE_COLUMNS: readonly Column[] = LIVE_HEADERS.map((h) => byHeader.get(h)!);

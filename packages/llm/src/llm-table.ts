@@ -23,7 +23,12 @@ const REASONING_COLUMNS = COLUMNS.filter((c) => REASONING_HEADERS.has(c.header))
  */
 export function formatLlmTable(stats: LlmStats): string {
   if (stats.total.requests === 0) return '';
-  const columns = columnsFor(stats, stats.total.reasoningTokens > 0 ? REASONING_COLUMNS : CONSOLE_COLUMNS);
+  const total = stats.total;
+  // Cached tokens and usage mismatches only when the server reported some or the run checked.
+  const shown = (total.reasoningTokens > 0 ? REASONING_COLUMNS : CONSOLE_COLUMNS).concat(
+    COLUMNS.filter((c) => (c.header === 'Cached tokens' && total.cachedTokens > 0) || (c.header === 'Usage mismatches' && total.usageChecked > 0)),
+  );
+  const columns = columnsFor(stats, shown);
   const rows = rowsOf(stats).map((entry) => columns.map((c) => cellText(c.value(entry), c)));
   const widths = columns.map((c, i) => Math.max(c.short.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((text, i) => pad(text, widths[i]!, columns[i]!)).join('  ').trimEnd();
@@ -34,6 +39,9 @@ export function formatLlmTable(stats: LlmStats): string {
     out.push(line(row));
   });
   if (stats.goodput !== undefined) out.push(`goodput: ${formatGoodput(stats.goodput)}`);
+  if (total.usageMismatches > 0) {
+    out.push(`usage: ${total.usageMismatches} of ${total.usageChecked} checked prompts had usage.prompt_tokens outside the tokenizer's count + tolerance (LLM_METRICS.md, "Token counts checked")`);
+  }
   return out.join('\n') + '\n\n';
 }
 

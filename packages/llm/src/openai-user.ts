@@ -9,6 +9,9 @@ import type { LlamaCppTimings } from './llamacpp-chunks.ts';
 import { llamaCppStatsOf } from './llamacpp-output.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
+import { promptSourceOf, tokenSettingsOf } from './prompt-options.ts';
+import type { PromptSource } from './prompt-source.ts';
+import { expectedPromptTokens, isUsageMismatch } from './usage-check.ts';
 
 /** An OpenAI request body: passed on as it is (streamed chat and completions may get `stream_options`). */
 export type OpenAIBody = Record<string, unknown>;
@@ -111,12 +114,28 @@ export class OpenAIUser extends HttpUser {
    * provoked; LlmStats counts them as shed either way.
    */
   shedIsFailure = false;
+  /**
+   * Compare each answer's `usage.prompt_tokens` with the tokenizer's count of the prompt sent
+   * (LLM_METRICS.md, "Token counts checked"). Undefined: when the run set `--tokenizer`,
+   * `--prompt-tokens`, `--prefix-tokens` or `--dataset`.
+   */
+  checkUsage: boolean | undefined = undefined;
 
   constructor(environment: Environment) {
     super(environment);
     // A subclass's `host = '...'` field is assigned after this runs, so it still wins.
     const base = process.env['OPENAI_BASE_URL'];
     if (base && !this.host && !(this.constructor as typeof OpenAIUser).host) this.host = base;
+  }
+
+  /**
+   * The run's prompts: synthetic ones of exactly `--prompt-tokens` tokens (after a shared
+   * `--prefix-tokens` prefix), or picks from `--dataset`, with `--output-tokens`; seeded by
+   * `--seed`. Shared by the users of the process: `chatBody(model, this.promptSource.next())`.
+   * Its `tokenizer` is the run's (`--tokenizer`, else the built-in o200k_base).
+   */
+  get promptSource(): PromptSource {
+    return promptSourceOf(this.environment);
   }
 
   /** POST /v1/chat/completions; streamed when `body.stream` is true. */
@@ -166,6 +185,8 @@ export class OpenAIUser extends HttpUser {
     // Ask for the usage chunk so output tokens are the server's count, not chunks counted.
     const json = stream && body['stream_options'] === undefined ? { ...body, stream_options: { include_usage: true } } : body;
     const headers = this.#headers(options.headers);
+    const settings = tokenSettingsOf(this.environment);
+    const expected = (this.checkUsage ?? settings.checkUsage) ? expectedPromptTokens(settings.tokenizer, kind, body) : undefined;
     const startTime = Date.now();
     let result: LlmResult | undefined;
     // Built once the body is read: noted on the response for the request event's listeners
@@ -184,6 +205,7 @@ export class OpenAIUser extends HttpUser {
       outputTokens: r.outputTokens ?? undefined,
       reasoningTokens: r.reasoningTokens ?? undefined,
       cachedTokens: r.usage?.prompt_tokens_details?.cached_tokens,
+      ...usageCheck(r, expected, settings.usageTolerance),
       tokenSource: r.tokenSource,
     });
     if (stream) {
@@ -382,6 +404,13 @@ function finish(o: ReadOutcome): LlmResult {
 }
 
 
+
+/** The check of a success's prompt tokens, when the run checks and the server sent them. */
+function usageCheck(r: LlmResult, expected: number | undefined, tolerance: number): Pick<LlmSample, 'expectedInputTokens' | 'usageMismatch'> {
+  const got = r.usage?.prompt_tokens;
+  if (expected === undefined || r.outcome !== 'success' || typeof got !== 'number') return {};
+  return { expectedInputTokens: expected, usageMismatch: isUsageMismatch(got, expected, tolerance) };
+}
 
 function emptyResult(error: string): LlmResult {
   return finish({ status: 0, e2e: 0, streamed: false, error });

@@ -64,8 +64,8 @@ export type {
   ServerSentEvent,
   StreamRequestOptions,
 } from '@locusta/http';
-export { LlamaCppUser, OllamaUser, OpenAIUser, chatBody, completionBody, llmStatsOf, loadPrompts, syntheticPrompts, weightedModels } from '@locusta/llm';
-export type { LlamaCppBody, LlamaCppResult, LlmRequestOptions, LlmResult, OllamaBody, OllamaEmbedResult, OllamaResult } from '@locusta/llm';
+export { LlamaCppUser, OllamaUser, OpenAIUser, PromptSource, chatBody, completionBody, defaultTokenizer, llmStatsOf, loadPrompts, loadTokenizer, syntheticPrompts, weightedModels } from '@locusta/llm';
+export type { LlamaCppBody, LlamaCppResult, LlmRequestOptions, LlmResult, OllamaBody, OllamaEmbedResult, OllamaResult, PromptSourceOptions, SourcedPrompt, TextTokenizer } from '@locusta/llm';
 export { PrometheusText, csvRow, csvTable } from '@locusta/stats';
 export type { CsvColumn, PrometheusLabels } from '@locusta/stats';
 export { escapeHtml } from '@locusta/report';

@@ -32,6 +32,12 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('counts words and keeps a prefix cache with --count-words and --prefix-cache', () => {
+    const { options } = parseCliArgs(['--count-words', '--prefix-cache']);
+    expect(options.prefixCache).toBe(true);
+    expect(options.countTokens?.('  the load\n test ')).toBe(3);
+  });
+
   it.each([
     [['--port', 'abc']],
     [['--port', '70000']],

@@ -41,6 +41,10 @@ Options:
                            (default 0 = off)
   --reasoning-field <f>    reasoning_content (default; DeepSeek, llama.cpp) or
                            reasoning (Ollama, newer vLLM)
+  --count-words            count prompt tokens as words (whitespace-separated), each
+                           message's content apart (default: about 4 characters a token)
+  --prefix-cache           report usage.prompt_tokens_details.cached_tokens: the longest
+                           whole-word prefix shared with an earlier prompt to the model
   -h, --help               show this help
 `;
 
@@ -58,6 +62,13 @@ function num(name: string, value: string | undefined, check: (n: number) => bool
   if (value === undefined) return undefined;
   const n = value.trim() === '' ? NaN : Number(value);
   if (!check(n)) throw new UsageError(`--${name} must be ${what}, got '${value}'`);
+  return n;
+}
+
+/** `--count-words`: one token a whitespace-separated word. */
+function countWords(text: string): number {
+  let n = 0;
+  for (const word of text.split(/\s+/)) if (word !== '') n++;
   return n;
 }
 
@@ -82,6 +93,8 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
         jitter: { type: 'string' },
         'reasoning-tokens': { type: 'string' },
         'reasoning-field': { type: 'string' },
+        'count-words': { type: 'boolean' },
+        'prefix-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -117,6 +130,8 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
     }
     options.reasoningField = field;
   }
+  if (values['count-words']) options.countTokens = countWords;
+  if (values['prefix-cache']) options.prefixCache = true;
   return { help: values.help === true, options };
 }
 

@@ -79,10 +79,19 @@ export interface PlanInput {
    * completion tokens and in `max_tokens`, as OpenAI, DeepSeek and vLLM count them.
    */
   reasoningTokens?: number | undefined;
+  /** The prompt's tokens when the server counts them itself (`countTokens`); else estimated from the text. */
+  promptTokens?: number | undefined;
+  /** Prompt tokens found in the prefix cache: not prefilled again. */
+  cachedTokens?: number | undefined;
+  /** vLLM's `min_tokens` and `ignore_eos`: the answer is at least `minTokens` long, or as long as `maxTokens` allows. */
+  minTokens?: number | undefined;
+  ignoreEos?: boolean | undefined;
 }
 
 export interface GenerationPlan {
   promptTokens: number;
+  /** Prompt tokens served from the prefix cache (set by the server when it has one). */
+  cachedTokens?: number;
   /** Every generated token: the reasoning ones first, then the answer's. */
   completionTokens: number;
   /** How many of the completion tokens are reasoning (at most completionTokens). */
@@ -123,14 +132,15 @@ export function streamTokenRate(input: StreamRateInput): number {
 }
 
 export function planGeneration(input: PlanInput): GenerationPlan {
-  const promptTokens = estimateTokens(input.promptText);
+  const promptTokens = input.promptTokens ?? estimateTokens(input.promptText);
   const natural = naturalOutputTokens(input.promptText, promptTokens);
   const limit = input.maxTokens ?? DEFAULT_MAX_TOKENS;
-  // A reasoning model thinks first and then answers; `max_tokens` cuts the whole.
-  const wanted = (input.reasoningTokens ?? 0) + natural;
+  // A reasoning model thinks first and then answers; `max_tokens` cuts the whole. With
+  // ignore_eos it never stops on its own, and min_tokens keeps it going that long.
+  const wanted = input.ignoreEos ? limit : Math.max((input.reasoningTokens ?? 0) + natural, input.minTokens ?? 0);
   const completionTokens = Math.max(0, Math.min(limit, wanted));
   const reasoningTokens = Math.min(input.reasoningTokens ?? 0, completionTokens);
-  const finishReason = limit < wanted ? 'length' : 'stop';
+  const finishReason = limit < wanted || input.ignoreEos ? 'length' : 'stop';
 
   if (input.fixedLatencyMs !== undefined) {
     const total = input.fixedLatencyMs;
@@ -140,7 +150,8 @@ export function planGeneration(input: PlanInput): GenerationPlan {
   }
 
   const scale = input.jitter / input.speed;
-  const ttftMs = (REQUEST_OVERHEAD_MS + input.model.prefillMsPerToken * promptTokens) * scale;
+  const prefilled = Math.max(0, promptTokens - (input.cachedTokens ?? 0));
+  const ttftMs = (REQUEST_OVERHEAD_MS + input.model.prefillMsPerToken * prefilled) * scale;
   const interTokenMs = input.model.decodeMsPerToken * concurrencySlowdown(input.inFlight) * scale;
   // The first token comes out of prefill; each further token costs one decode step.
   const totalMs = ttftMs + interTokenMs * Math.max(0, completionTokens - 1);

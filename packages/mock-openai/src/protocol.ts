@@ -23,6 +23,8 @@ export interface Usage {
   total_tokens: number;
   /** In reasoning mode: how many of the completion tokens were reasoning (OpenAI's and DeepSeek's field). */
   completion_tokens_details?: { reasoning_tokens: number };
+  /** With a prefix cache (`prefixCache`): prompt tokens served from it, as vLLM reports them. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** The field that carries reasoning text: DeepSeek, llama.cpp and older vLLM use the first; Ollama and newer vLLM the second. */
@@ -88,6 +90,12 @@ export interface GenerationRequest {
   model: string;
   /** All prompt text concatenated (what prompt tokens are estimated from). */
   promptText: string;
+  /** The texts counted with `countTokens`: each message's content, or the prompt. */
+  promptParts: string[];
+  /** vLLM's `min_tokens`: generate at least this many tokens (within `max_tokens`). */
+  minTokens: number | undefined;
+  /** vLLM's `ignore_eos`: generate up to `max_tokens`, past the natural end. */
+  ignoreEos: boolean;
   maxTokens: number | undefined;
   stream: boolean;
   /** `stream_options.include_usage`: end the stream with a usage-only chunk. */
@@ -117,7 +125,7 @@ export function parseJsonObject(raw: string): JsonObject {
   return value;
 }
 
-function parseCommon(body: JsonObject): Omit<GenerationRequest, 'promptText'> {
+function parseCommon(body: JsonObject): Omit<GenerationRequest, 'promptText' | 'promptParts'> {
   const model = body['model'];
   if (typeof model !== 'string' || model.length === 0) {
     throw invalid('you must provide a model parameter', 'model');
@@ -155,7 +163,22 @@ function parseCommon(body: JsonObject): Omit<GenerationRequest, 'promptText'> {
     }
     includeUsage = include === true;
   }
-  return { model, maxTokens, stream: stream === true, includeUsage: stream === true && includeUsage };
+  const rawMin = body['min_tokens'];
+  if (rawMin !== undefined && rawMin !== null && (typeof rawMin !== 'number' || !Number.isInteger(rawMin) || rawMin < 0)) {
+    throw invalid(`Invalid 'min_tokens': expected an integer >= 0, got ${JSON.stringify(rawMin)}.`, 'min_tokens');
+  }
+  const ignoreEos = body['ignore_eos'];
+  if (ignoreEos !== undefined && ignoreEos !== null && typeof ignoreEos !== 'boolean') {
+    throw invalid(`Invalid 'ignore_eos': expected a boolean, got ${JSON.stringify(ignoreEos)}.`, 'ignore_eos');
+  }
+  return {
+    model,
+    maxTokens,
+    stream: stream === true,
+    includeUsage: stream === true && includeUsage,
+    minTokens: typeof rawMin === 'number' ? rawMin : undefined,
+    ignoreEos: ignoreEos === true,
+  };
 }
 
 function contentText(content: unknown, index: number): string {
@@ -183,7 +206,7 @@ export function parseChatRequest(body: JsonObject): GenerationRequest {
     }
     parts.push(contentText(m['content'], i));
   });
-  return { ...common, promptText: parts.join('') };
+  return { ...common, promptText: parts.join(''), promptParts: parts };
 }
 
 /** `POST /v1/completions` body. */
@@ -194,13 +217,14 @@ export function parseCompletionRequest(body: JsonObject): GenerationRequest {
   if (typeof prompt === 'string') promptText = prompt;
   else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === 'string') promptText = prompt[0];
   else throw invalid("Invalid 'prompt': expected a string.", 'prompt');
-  return { ...common, promptText };
+  return { ...common, promptText, promptParts: [promptText] };
 }
 
 /** Usage; with `reasoningTokens` (reasoning mode) the completion tokens' details say how many were reasoning. */
-export function usage(promptTokens: number, completionTokens: number, reasoningTokens?: number): Usage {
+export function usage(promptTokens: number, completionTokens: number, reasoningTokens?: number, cachedTokens?: number): Usage {
   const out: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
   if (reasoningTokens !== undefined) out.completion_tokens_details = { reasoning_tokens: reasoningTokens };
+  if (cachedTokens !== undefined) out.prompt_tokens_details = { cached_tokens: cachedTokens };
   return out;
 }
 

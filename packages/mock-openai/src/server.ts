@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messageOf } from '@locusta/core';
-import { createRng, DEFAULT_JITTER_SPREAD, fnv1a, jitterFactor, planGeneration, streamTokenRate } from './latency.ts';
+import { createRng, DEFAULT_JITTER_SPREAD, estimateTokens, fnv1a, jitterFactor, planGeneration, streamTokenRate } from './latency.ts';
 import type { GenerationPlan } from './latency.ts';
 import { DEFAULT_MODELS, findModel } from './models.ts';
 import type { ModelSpec } from './models.ts';
@@ -39,6 +39,7 @@ import type { OllamaPlan, OllamaRequest } from './ollama-protocol.ts';
 import type { LlamaCppRequest } from './llamacpp-protocol.ts';
 import { llamaCppChunks, llamaCppFinal, llamaCppTimings, parseLlamaCppRequest } from './llamacpp-protocol.ts';
 import type { ChunkWriter } from './stream-chunks.ts';
+import { PrefixCache } from './prefix-cache.ts';
 import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
 import { streamTokens } from './token-stream.ts';
@@ -81,6 +82,17 @@ export interface MockServerOptions {
   reasoningTokens?: number;
   /** The delta and message field of reasoning text. Default `reasoning_content`. */
   reasoningField?: ReasoningField;
+  /**
+   * Counts the tokens of a text: each chat message's content, or a completion's prompt, is
+   * counted and the counts added (no chat template). Give it the client's tokenizer and
+   * `usage.prompt_tokens` is that tokenizer's count. Default: about 4 characters a token.
+   */
+  countTokens?: (text: string) => number;
+  /**
+   * Report `usage.prompt_tokens_details.cached_tokens` from a prefix cache (the rule in
+   * prefix-cache.ts), and prefill only the prompt tokens not in it. Default false.
+   */
+  prefixCache?: boolean;
 }
 
 export interface MockCounters {
@@ -100,6 +112,8 @@ export interface MockCounters {
   completionTokens: number;
   /** The reasoning tokens among the completion tokens sent (reasoning mode). */
   reasoningTokens: number;
+  /** The cached prompt tokens reported with those prompt tokens (`prefixCache`). */
+  cachedTokens: number;
   streams: StreamCounters;
 }
 
@@ -146,6 +160,8 @@ interface ResolvedOptions {
   jitter: number;
   reasoningTokens: number;
   reasoningField: ReasoningField;
+  countTokens: ((text: string) => number) | undefined;
+  prefixCache: boolean;
 }
 
 function resolveOptions(options: MockServerOptions): ResolvedOptions {
@@ -179,7 +195,10 @@ function resolveOptions(options: MockServerOptions): ResolvedOptions {
   if (reasoningField !== 'reasoning_content' && reasoningField !== 'reasoning') {
     throw new RangeError(`reasoningField must be 'reasoning_content' or 'reasoning', got '${String(reasoningField)}'`);
   }
-  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter, reasoningTokens, reasoningField };
+  const countTokens = options.countTokens;
+  if (countTokens !== undefined && typeof countTokens !== 'function') throw new RangeError('countTokens must be a function');
+  const prefixCache = options.prefixCache ?? false;
+  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter, reasoningTokens, reasoningField, countTokens, prefixCache };
 }
 
 function routeKey(method: string, path: string): string {
@@ -241,6 +260,24 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const errorRng = createRng(opts.seed ^ 0x9e3779b9);
   const timers = new Set<NodeJS.Timeout>();
   let sequence = 0;
+  const cache = opts.prefixCache ? new PrefixCache() : undefined;
+
+  /** The prompt's tokens by the server's rule: `countTokens` on each part, else undefined (estimated from the text). */
+  function countPrompt(parts: readonly string[]): number | undefined {
+    if (opts.countTokens === undefined) return undefined;
+    let total = 0;
+    for (const part of parts) total += opts.countTokens(part);
+    return total;
+  }
+
+  /** Cached prompt tokens of an OpenAI request, with a prefix cache; remembers the prompt. */
+  function cachedTokensOf(parsed: GenerationRequest, promptTokens: number): number | undefined {
+    if (cache === undefined) return undefined;
+    const shared = cache.lookup(parsed.model, parsed.promptParts.join('\n'));
+    if (shared === '') return 0;
+    const tokens = opts.countTokens ? opts.countTokens(shared) : estimateTokens(shared);
+    return Math.min(tokens, Math.max(0, promptTokens - 1));
+  }
 
   const counters: MockCounters = {
     requests: 0,
@@ -251,6 +288,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     promptTokens: 0,
     completionTokens: 0,
     reasoningTokens: 0,
+    cachedTokens: 0,
     streams: { started: 0, completed: 0, abandoned: 0, active: 0, maxActive: 0, decoding: 0, budgetShare: null },
   };
 
@@ -313,6 +351,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     counters.inFlight++;
     if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
     const jitter = jitterFactor(jitterRng, opts.jitter);
+    const promptTokens = native ? undefined : countPrompt(parsed.promptParts);
+    const cachedTokens = native ? undefined : cachedTokensOf(parsed, promptTokens ?? estimateTokens(parsed.promptText));
     const base: GenerationPlan = planGeneration({
       model,
       promptText: parsed.promptText,
@@ -324,7 +364,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       fixedLatencyMs: opts.fixedLatencyMs,
       // Text completions have no channel for reasoning: their text is the whole output.
       reasoningTokens: kind === 'chat' ? opts.reasoningTokens : 0,
+      promptTokens,
+      cachedTokens,
+      minTokens: native ? undefined : parsed.minTokens,
+      ignoreEos: native ? undefined : parsed.ignoreEos,
     });
+    if (cachedTokens !== undefined) base.cachedTokens = cachedTokens;
     const plan = native ? ollamaPlan(base, native, opts.fixedLatencyMs, jitter / opts.speed) : base;
     if (plan.promptTokens > model.contextLength) {
       counters.inFlight--;
@@ -399,6 +444,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         };
       }
       counters.promptTokens += plan.promptTokens;
+      counters.cachedTokens += plan.cachedTokens ?? 0;
       counters.completionTokens += plan.completionTokens;
       counters.reasoningTokens += plan.reasoningTokens;
       send(res, route, 200, body);
@@ -428,6 +474,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     streams.active++;
     if (streams.active > streams.maxActive) streams.maxActive = streams.active;
     counters.promptTokens += plan.promptTokens;
+    counters.cachedTokens += plan.cachedTokens ?? 0;
     const meta = {
       id: kind === 'chat' ? `chatcmpl-mock${id}` : `cmpl-mock${id}`,
       created: Math.floor(Date.now() / 1000),
@@ -619,9 +666,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const parsed: GenerationRequest = {
       model: request.model,
       promptText: request.promptText,
+      promptParts: [request.promptText],
       maxTokens: request.maxTokens,
       stream: request.stream,
       includeUsage: false,
+      minTokens: undefined,
+      ignoreEos: false,
     };
     generate(res, route, parsed, model, 'chat', request);
   }
@@ -643,9 +693,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const parsed: GenerationRequest = {
       model: request.model ?? model.id,
       promptText: request.promptText,
+      promptParts: [request.promptText],
       maxTokens: request.maxTokens,
       stream: request.stream,
       includeUsage: false,
+      minTokens: undefined,
+      ignoreEos: false,
     };
     generate(res, route, parsed, model, 'text', undefined, request);
   }
@@ -667,7 +720,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   /** The usage of a plan; in reasoning mode with the reasoning tokens' count, as OpenAI and DeepSeek send it. */
   function planUsage(plan: GenerationPlan, kind: 'chat' | 'text') {
-    return usage(plan.promptTokens, plan.completionTokens, reasoningMode(kind) ? plan.reasoningTokens : undefined);
+    return usage(plan.promptTokens, plan.completionTokens, reasoningMode(kind) ? plan.reasoningTokens : undefined, plan.cachedTokens);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
