@@ -98,6 +98,8 @@ export interface ReportExtraSection {
   scroll?: boolean;
   /** `statistics` (the default): at the end of the report; `verdicts`: after the SLO results. */
   placement?: 'statistics' | 'verdicts';
+  /** A warning shown at the top of the report, above the summary (plain text). */
+  banner?: string;
 }
 
 export interface ReportData {
