@@ -63,6 +63,7 @@ function cpuOf(pids) {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       out.set(pid, (Number(f[11]) + Number(f[12])) / CLK_TCK);
+      out.set(`sys${pid}`, Number(f[12]) / CLK_TCK);
     } catch {
       // gone
     }
@@ -98,9 +99,13 @@ async function point(port, streams, processes) {
   const cpu0 = cpuOf(pids);
   await sleep(to - Date.now());
   const cpu1 = cpuOf(pids);
-  if (cpu1.size < pids.length) throw new Error(`Locusta ended before the window did at ${streams} streams:\n${child.stderrText.slice(-2000)}`);
+  if (cpu1.size < 2 * pids.length) throw new Error(`Locusta ended before the window did at ${streams} streams:\n${child.stderrText.slice(-2000)}`);
   let cpu = 0;
-  for (const [pid, s] of cpu1) cpu += s - (cpu0.get(pid) ?? s);
+  let sys = 0;
+  for (const [pid, s] of cpu1) {
+    if (typeof pid === 'string') sys += s - (cpu0.get(pid) ?? s);
+    else cpu += s - (cpu0.get(pid) ?? s);
+  }
   const result = await child.done;
   const truth = await get(port, `/truth?from=${from}&to=${to}`);
   let llm;
@@ -117,6 +122,7 @@ async function point(port, streams, processes) {
   return {
     streams, processes, exit: result.code, tokensPerSecond: tokens / ((to - from) / 1000), cpuCores: cpu / ((to - from) / 1000),
     usPerToken: tokens > 0 ? (cpu * 1e6) / tokens : null,
+    sysUsPerToken: tokens > 0 ? (sys * 1e6) / tokens : null,
     ttft: { ours: [llm['TTFT p50 (ms)'], llm['TTFT p99 (ms)']], truth: [truth.ttft.p50, truth.ttft.p99] },
     itl: { ours: llm['ITL p99 (ms)'], truth: truth.itl.p99 },
     e2e: { ours: llm['E2E p50 (ms)'], truth: truth.e2e.p50 },
@@ -153,10 +159,10 @@ const lines = [
   '- Server: bench/llm-server.mjs, 50 tokens per stream at 50 tokens/s, TTFT 50-250 ms; truth = its own write times.',
   '- CPU/token: Locusta process tree utime+stime over the steady window / tokens the server wrote in it. Errors: Locusta\'s reported value vs the truth; read lag = E2E p50 - truth E2E p50.',
   '',
-  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
+  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) =>
-    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
+    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
   ),
 ];
 const section = `${lines.join('\n')}\n`;

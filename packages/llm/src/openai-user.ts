@@ -6,6 +6,7 @@ import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfter
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
+import { scanChatChunk } from './chunk-scanner.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
 
 /** An OpenAI request body: passed on as it is (streamed chat and completions may get `stream_options`). */
@@ -241,31 +242,29 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
   let chunks = 0;
   let reasoningChunks = 0;
   let streamError: string | undefined;
-  for await (const event of response.events()) {
-    if (event.data === '[DONE]') break;
-    const chunk = parseChunk(event.data, kind);
-    if (chunk === undefined) continue;
+  // Chat chunks are read in place when they have the usual shape (scanChatChunk), parsed in
+  // full otherwise; each token is timed by the arrival of the bytes that carried it.
+  const read = kind === 'chat' ? (data: string) => scanChatChunk(data) ?? parseChunk(data, kind) : (data: string) => parseChunk(data, kind);
+  await response.readEvents((event, at) => {
+    if (event.data === '[DONE]') return false;
+    const chunk = read(event.data);
+    if (chunk === undefined) return true;
     if (chunk.error !== undefined) streamError ??= chunk.error;
     if (chunk.usage !== undefined) usage = chunk.usage;
     // Reasoning, tool calls and content are all generated tokens: each such chunk is one
     // output chunk for TTFT, ITL and the chunk count; only content and tool calls are the answer.
     const answer = chunk.content !== '' || chunk.toolCalls;
-    if (!answer && chunk.reasoning === '') continue;
+    if (!answer && chunk.reasoning === '') return true;
     chunks++;
     if (chunk.content !== '') parts.push(chunk.content);
     if (chunk.reasoning !== '') thoughts.push(chunk.reasoning);
     if (!answer) reasoningChunks++;
-    let now: number;
-    if (ttft === null) {
-      now = response.markFirstToken();
-      ttft = now;
-    } else {
-      now = performance.now() - start;
-      itl.push(now - last);
-    }
-    last = now;
-    if (answer && answerTtft === null) answerTtft = now;
-  }
+    if (ttft === null) ttft = response.markFirstToken(at);
+    else itl.push(at - last);
+    last = at;
+    if (answer && answerTtft === null) answerTtft = at;
+    return true;
+  });
   const e2e = performance.now() - start;
   // A body that broke off has its error set by the time the loop ends.
   const error = streamError ?? response.error?.message;
