@@ -30,6 +30,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '7' },
     'no-write': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    baseline: { type: 'boolean', default: false },
   },
 });
 const streamCounts = values.streams.split(',').map(Number);
@@ -74,13 +75,13 @@ function cpuOf(pids) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const get = async (port, path) => (await fetch(`http://127.0.0.1:${port}${path}`, { method: path === '/reset' ? 'POST' : 'GET' })).json().catch(() => undefined);
 
-async function point(port, streams, processes) {
+async function point(port, streams, processes, baseline = false) {
   await get(port, '/reset');
   const dir = join(os.tmpdir(), `llm-streams-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const prefix = join(dir, `run-${streams}-${processes}`);
   const args = [
-    `${ROOT}packages/locusta/bin/locusta.js`, '-f', `${ROOT}bench/locustfiles/llm-stream.ts`, '-H', `http://127.0.0.1:${port}/v1`,
+    `${ROOT}packages/locusta/bin/locusta.js`, '-f', `${ROOT}bench/locustfiles/${baseline ? 'llm-stream-events.ts' : 'llm-stream.ts'}`, '-H', `http://127.0.0.1:${port}/v1`,
     '--headless', '-u', String(streams), '-r', String(Math.max(streams, 1)), '-t', `${seconds + 2}s`, '--only-summary', '--json-file', prefix,
     '-L', 'WARNING', ...(processes > 1 ? ['--processes', String(processes)] : []),
   ];
@@ -108,6 +109,11 @@ async function point(port, streams, processes) {
   }
   const result = await child.done;
   const truth = await get(port, `/truth?from=${from}&to=${to}`);
+  const tokens = truth.tokensInWindow;
+  if (baseline) {
+    rmSync(dir, { recursive: true, force: true });
+    return { tokensPerSecond: tokens / ((to - from) / 1000), usPerToken: tokens > 0 ? (cpu * 1e6) / tokens : null, sysUsPerToken: tokens > 0 ? (sys * 1e6) / tokens : null };
+  }
   let llm;
   let client;
   try {
@@ -117,7 +123,6 @@ async function point(port, streams, processes) {
     throw new Error(`no results at ${streams} streams (exit ${result.code}): ${err.message}\n${result.stderr.slice(-2000)}`);
   }
   rmSync(dir, { recursive: true, force: true });
-  const tokens = truth.tokensInWindow;
   const err = (ours, real) => (ours === null || real === null ? null : (100 * (ours - real)) / real);
   return {
     streams, processes, exit: result.code, tokensPerSecond: tokens / ((to - from) / 1000), cpuCores: cpu / ((to - from) / 1000),
@@ -139,6 +144,8 @@ for (const processes of layouts) {
   for (const streams of streamCounts) {
     log(`${streams} streams, ${processes} process${processes > 1 ? 'es' : ''}`);
     const r = await point(port, streams, processes);
+    // The old reading, right after, on the same machine: CPU per token only.
+    if (values.baseline) r.baseline = await point(port, streams, processes, true);
     log(JSON.stringify(r));
     rows.push(r);
   }
@@ -159,10 +166,10 @@ const lines = [
   '- Server: bench/llm-server.mjs, 50 tokens per stream at 50 tokens/s, TTFT 50-250 ms; truth = its own write times.',
   '- CPU/token: Locusta process tree utime+stime over the steady window / tokens the server wrote in it. Errors: Locusta\'s reported value vs the truth; read lag = E2E p50 - truth E2E p50.',
   '',
-  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | old reading µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) =>
-    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
+    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${r.baseline ? `${f(r.baseline.usPerToken)} (${f(r.baseline.sysUsPerToken)})` : '-'} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
   ),
 ];
 const section = `${lines.join('\n')}\n`;

