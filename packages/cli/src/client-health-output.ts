@@ -1,4 +1,5 @@
-import type { OutputExtension, OutputHistoryCsv, OutputSection } from '@locusta/core';
+import type { Environment, OutputExtension, OutputHistoryCsv, OutputSection } from '@locusta/core';
+import { addOutput } from '@locusta/core';
 import { escapeHtml } from '@locusta/report';
 import { CLIENT_CPU_LIMIT, CLIENT_LAG_LIMIT_MS, ClientHealth, checkClientIntervals, isClientLimited } from '@locusta/runner';
 import type { ClientInterval } from '@locusta/runner';
@@ -11,12 +12,12 @@ import { csvRow, pyFixed } from '@locusta/stats';
  * in percent of one core; loop lag is how late a 10 ms timer fired (ms); Client Limited is 1
  * when the process was at the CPU or lag limit, so latencies of that second include its queueing.
  */
-export const CLIENT_CSV_HEADER: readonly string[] = Object.freeze([
+const CLIENT_CSV_HEADER: readonly string[] = Object.freeze([
   'Timestamp', 'Process', 'Interval (s)', 'CPU %', 'Loop Lag p50 (ms)', 'Loop Lag p99 (ms)', 'Loop Lag Max (ms)', 'Client Limited',
 ]);
 
 /** The rule, in words (console, report, JSON). */
-export const CLIENT_LIMIT_RULE = `CPU >= ${CLIENT_CPU_LIMIT}% of a core or event-loop lag p99 >= ${CLIENT_LAG_LIMIT_MS} ms in any load-generating process`;
+const CLIENT_LIMIT_RULE = `CPU >= ${CLIENT_CPU_LIMIT}% of a core or event-loop lag p99 >= ${CLIENT_LAG_LIMIT_MS} ms in any load-generating process`;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -129,4 +130,26 @@ export class ClientHealthOutput implements OutputExtension {
   reset(): void {
     this.health.reset();
   }
+}
+
+/**
+ * Adds the client-health family to a run's environment and samples this process while a test
+ * runs: a worker's intervals go under its id, a local run's under `local`; a master (`master`)
+ * samples nothing, it merges its workers'. The first limited interval is logged as a warning.
+ */
+export function clientHealthOf(
+  environment: Environment,
+  options: { worker: boolean; master: boolean; logger: { warn(message: string): void } },
+): ClientHealth {
+  const health = new ClientHealth({ process: () => (options.worker ? environment.nodeId : 'local'), sampling: !options.master });
+  health.onFirstLimited = (row) =>
+    options.logger.warn(
+      `The client is the bottleneck (${row.process}: CPU ${Math.round(row.cpu)}% of a core, event-loop lag p99 ${Math.round(row.lagP99)} ms): latencies now include its own queueing`,
+    );
+  const events = environment.events;
+  events.testStart.addListener(() => health.start());
+  events.testStopping.addListener(() => health.stop());
+  events.quitting.addListener(() => health.stop());
+  addOutput(environment, new ClientHealthOutput(health));
+  return health;
 }

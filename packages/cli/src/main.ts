@@ -18,8 +18,8 @@ import type { OptionName } from './options.ts';
 import { defaultOf, envValue, optionSpec, typedOptions } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
-import { ClientHealth, FROM_MASTER, fetchUserFiles } from '@locusta/runner';
-import { ClientHealthOutput } from './client-health-output.ts';
+import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
+import { clientHealthOf } from './client-health-output.ts';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
@@ -172,15 +172,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   addOutput(environment, llmOutput(llmStatsOf(environment)));
   if (!isWorker) addOutput(environment, steps);
   // The load generator's own CPU and loop lag, sampled where the users run (a master merges).
-  const asMasterOnly = options.master || (!isWorker && processes !== undefined);
-  const clientHealth = new ClientHealth({ process: () => (isWorker ? environment.nodeId : 'local'), sampling: !asMasterOnly });
-  clientHealth.onFirstLimited = (row) =>
-    mainLog.warn(`The client is the bottleneck (${row.process}: CPU ${Math.round(row.cpu)}% of a core, event-loop lag p99 ${Math.round(row.lagP99)} ms): latencies now include its own queueing`);
-  environment.events.testStart.addListener(() => clientHealth.start());
-  environment.events.testStopping.addListener(() => clientHealth.stop());
-  environment.events.quitting.addListener(() => clientHealth.stop());
-  const clientOutput = new ClientHealthOutput(clientHealth);
-  addOutput(environment, clientOutput);
+  const clientHealth = clientHealthOf(environment, { worker: isWorker, master: options.master || (!isWorker && processes !== undefined), logger: mainLog });
   steps.clientLimitedBetween = (t0, t1) => clientHealth.clientLimitedBetween(t0, t1);
   // The requests log: a worker sends its lines to the master, which (or a local run) writes them.
   const requestLog = isWorker ? new RequestLog(environment, undefined) : requestLogOf(environment, paths.requestsLog);
