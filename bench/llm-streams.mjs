@@ -120,7 +120,7 @@ async function point(port, streams, processes, baseline = false) {
     llm = JSON.parse(readFileSync(`${prefix}_llm.json`, 'utf8')).rows.find((r) => r.Name === 'Aggregated');
     client = JSON.parse(readFileSync(`${prefix}_client.json`, 'utf8'));
   } catch (err) {
-    throw new Error(`no results at ${streams} streams (exit ${result.code}): ${err.message}\n${result.stderr.slice(-2000)}`);
+    throw new Error(`no results at ${streams} streams (exit ${result.code}): ${err.message}\n${result.stderr.slice(-2000)}`, { cause: err });
   }
   rmSync(dir, { recursive: true, force: true });
   const err = (ours, real) => (ours === null || real === null ? null : (100 * (ours - real)) / real);

@@ -35,7 +35,7 @@ function csvLine(r: ClientInterval): string {
  * flag and the intervals in `--json-file`'s NAME_client.json, a banner and a section in the
  * report, and a line in the console summary when any interval was limited.
  */
-export class ClientHealthOutput implements OutputExtension {
+class ClientHealthOutput implements OutputExtension {
   readonly name = 'client';
   readonly health: ClientHealth;
   readonly historyCsv: OutputHistoryCsv;
