@@ -68,6 +68,21 @@ describe('client health', () => {
     expect(html).toContain('The client was not the bottleneck');
   });
 
+  it('marks the steps of a saturation search during which the client was limited', async () => {
+    const server = await startServer((_req, res) => res.end('ok'));
+    const dir = tempDir();
+    const r = await runLocusta([
+      '-f', join(FIXTURES, 'cpu-burn.ts'), '-H', server.url, '--headless', '-r', '10', '-u', '2',
+      '--step-users', '1', '--step-time', '3s', '--step-settle', '1', '--slo', 'p99<100000', '--html', join(dir, 'report.html'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    // Every step of this run burnt the CPU: each row of the console's steps table says so.
+    const rows = r.stderr.split('\n').filter((line) => /^\s+\d+\s+\d+\s.*(PASS|FAIL)/.test(line));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/PASS \[client-limited\]$/);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<span class="client-limited">client-limited<\/span>/g)).toHaveLength(2);
+  });
+
   it('merges the workers of --processes 2: each worker has its own rows, the flag holds', async () => {
     const { r, json, csv } = await run('cpu-burn.ts', ['-u', '2', '--processes', '2']);
     expect(r.code, r.stderr).toBe(0);

@@ -36,7 +36,10 @@ export class StepsOutput implements OutputExtension {
   htmlSection(): OutputSection | undefined {
     const s = this.search;
     if (!s) return undefined;
-    const steps = s.results.map((r) => ({ users: r.users, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, failRatio: r.failRatio, pass: r.pass }));
+    const limited = this.#limited(s.results);
+    const steps = s.results.map((r, i) => ({
+      users: r.users, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, failRatio: r.failRatio, pass: r.pass, clientLimited: limited[i] === true,
+    }));
     const first = s.results.find((r) => !r.pass);
     const saturation = { users: first ? first.users : null, slo: s.sloText ?? '' };
     return { id: 'steps', title: 'Steps', html: stepsTable(steps, saturation), scroll: false };

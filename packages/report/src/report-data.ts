@@ -80,6 +80,8 @@ export interface ReportStep {
   p99: number;
   failRatio: number;
   pass: boolean;
+  /** The load generator was its own bottleneck during the step (its latencies include that). */
+  clientLimited?: boolean;
 }
 
 export interface ReportSaturation {
