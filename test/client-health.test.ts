@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, tempDir } from '@locusta/test-support';
+import { freePort, startServer, tempDir } from '@locusta/test-support';
+import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, readCsv, runLocusta } from './helpers.ts';
+import { WebSocket } from 'ws';
+import { FIXTURES, readCsv, runLocusta, startLocusta } from './helpers.ts';
 
 const CLIENT_HEADER = ['Timestamp', 'Process', 'Interval (s)', 'CPU %', 'Loop Lag p50 (ms)', 'Loop Lag p99 (ms)', 'Loop Lag Max (ms)', 'Client Limited'];
 const BANNER = /Client was the bottleneck for (\d+) s of (\d+) s \(max CPU (\d+)% of a core, max event-loop lag (\d+) ms\)/;
@@ -90,5 +92,34 @@ describe('client health', () => {
     expect(json.processes).toBe(2);
     expect(new Set(csv.slice(1).map((row) => row[1])).size).toBe(2);
     expect(r.stderr).toMatch(BANNER);
+  });
+});
+
+describe('client health from workers', () => {
+  it("a worker report whose client intervals are malformed closes only that connection and is not merged", async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    const master = startLocusta([
+      '-f', join(FIXTURES, 'simple.ts'), '-H', 'http://127.0.0.1:1', '--master', '--master-bind-host', '127.0.0.1',
+      '--master-bind-port', String(port), '--headless', '-u', '1', '-r', '1', '-t', '20s', '--json-file', join(dir, 'run'),
+    ]);
+    await master.waitFor('Master listening');
+    const packr = new Packr({ useRecords: false });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.send(packr.pack({ type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'fake', fileHash: 'from-master' }, nodeId: 'fake_cpu' }));
+    const empty = { entries: [], total: { name: 'Aggregated', method: '', numRequests: 0, numNoneRequests: 0, numFailures: 0, totalResponseTime: 0, minResponseTime: null, maxResponseTime: 0, totalContentLength: 0, startTime: 1, lastRequestTimestamp: null, numReqsPerSec: [], numFailPerSec: [], histogram: new Uint8Array() }, errors: [] };
+    // A CPU below zero, beside a well-formed interval that must not be merged either.
+    const client = [
+      { end: 1_800_000_000, seconds: 1, process: 'fake_cpu', cpu: 100, lagP50: 1, lagP99: 1, lagMax: 1 },
+      { end: 1_800_000_001, seconds: 1, process: 'fake_cpu', cpu: -5, lagP50: 1, lagP99: 1, lagMax: 1 },
+    ];
+    ws.send(packr.pack({ type: 'stats', nodeId: 'fake_cpu', data: { stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: { client } } }));
+    await closed;
+    const r = await master.done;
+    expect(r.stderr).toMatch(/Closing the connection of worker fake_cpu \(127\.0\.0\.1:\d+\): malformed 'stats' message: custom\.client\[1\]\.cpu: not a number from 0 to 100000/);
+    expect(r.stderr).not.toContain('Client was the bottleneck');
+    expect(r.stderr).not.toContain('The client is the bottleneck');
   });
 });
