@@ -68,19 +68,9 @@ class ClientHealthOutput implements OutputExtension {
   htmlSection(): OutputSection | undefined {
     const s = this.health.summary();
     if (s.seconds === 0) return undefined;
-    const byProcess = new Map<string, { seconds: number; limited: number; cpu: number; p99: number; max: number }>();
-    for (const r of this.health.intervals) {
-      const p = byProcess.get(r.process) ?? { seconds: 0, limited: 0, cpu: 0, p99: 0, max: 0 };
-      p.seconds += r.seconds;
-      if (isClientLimited(r)) p.limited += r.seconds;
-      p.cpu = Math.max(p.cpu, r.cpu);
-      p.p99 = Math.max(p.p99, r.lagP99);
-      p.max = Math.max(p.max, r.lagMax);
-      byProcess.set(r.process, p);
-    }
-    const rows = [...byProcess].map(
-      ([name, p]) =>
-        `<tr><td>${escapeHtml(name)}</td><td>${pyFixed(p.seconds, 1)}</td><td>${pyFixed(p.limited, 1)}</td><td>${pyFixed(p.cpu, 1)}</td><td>${pyFixed(p.p99, 1)}</td><td>${pyFixed(p.max, 1)}</td></tr>`,
+    const rows = this.health.processes().map(
+      (p) =>
+        `<tr><td>${escapeHtml(p.process)}</td><td>${pyFixed(p.seconds, 1)}</td><td>${pyFixed(p.limitedSeconds, 1)}</td><td>${pyFixed(p.maxCpu, 1)}</td><td>${pyFixed(p.maxLagP99, 1)}</td><td>${pyFixed(p.maxLag, 1)}</td></tr>`,
     );
     const warning = this.warning();
     const html =
@@ -103,6 +93,8 @@ class ClientHealthOutput implements OutputExtension {
       maxLoopLagMs: round1(s.maxLagMs),
       processes: s.processes,
       rule: { cpuPercent: CLIENT_CPU_LIMIT, loopLagP99Ms: CLIENT_LAG_LIMIT_MS },
+      // Past the intervals kept, a long run's later ones are only in the numbers above.
+      intervalsOmitted: this.health.omitted,
       intervals: this.health.intervals.map((r) => ({
         end: Math.round(r.end * 1000) / 1000, seconds: Math.round(r.seconds * 1000) / 1000, process: r.process,
         cpuPercent: round1(r.cpu), loopLagP50Ms: round1(r.lagP50), loopLagP99Ms: round1(r.lagP99), loopLagMaxMs: round1(r.lagMax),

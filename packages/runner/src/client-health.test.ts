@@ -60,6 +60,16 @@ describe('ClientHealth', () => {
     expect(r!.cpu).toBeGreaterThan(0);
   });
 
+  it('keeps the first 100,000 intervals as they are; the summaries count them all', () => {
+    const h = new ClientHealth({ process: () => 'local', sampling: false });
+    for (let i = 0; i < 100_001; i++) h.add(row(1_000 + i, i === 100_000 ? 95 : 10));
+    expect(h.intervals).toHaveLength(100_000);
+    expect(h.omitted).toBe(1);
+    expect(h.summary()).toMatchObject({ seconds: 100_001, limitedSeconds: 1, maxCpu: 95 });
+    expect(h.processes()).toEqual([{ process: 'local', seconds: 100_001, limitedSeconds: 1, maxCpu: 95, maxLagP99: 1, maxLag: 2 }]);
+    expect(h.clientLimitedBetween(100_999.5, 101_000.5)).toBe(true);
+  });
+
   it("refuses a worker's malformed intervals", () => {
     expect(checkClientIntervals([row(1, 1)])).toBeUndefined();
     expect(checkClientIntervals({})).toBe('not an array');

@@ -12,6 +12,11 @@ export const CLIENT_LAG_LIMIT_MS = 50;
 const RESOLUTION_MS = 10;
 /** A worker sends at most this many intervals in one report (a report is sent every few seconds). */
 const MAX_REPORT_ROWS = 10_000;
+/**
+ * Intervals kept as they are (for NAME_client.json and the report); past this, only the
+ * per-second and per-process summaries grow: a day of 1,000 workers is 86 million intervals.
+ */
+const MAX_KEPT_INTERVALS = 100_000;
 
 /** One second (about) of one load-generating process. */
 export interface ClientInterval {
@@ -34,6 +39,17 @@ export function isClientLimited(row: ClientInterval): boolean {
   return row.cpu >= CLIENT_CPU_LIMIT || row.lagP99 >= CLIENT_LAG_LIMIT_MS;
 }
 
+/** One process over the run. */
+export interface ClientProcessSummary {
+  process: string;
+  /** Seconds sampled, and those limited. */
+  seconds: number;
+  limitedSeconds: number;
+  maxCpu: number;
+  maxLagP99: number;
+  maxLag: number;
+}
+
 /** The run's client health in one line's worth of numbers. */
 export interface ClientHealthSummary {
   /** Seconds of the run covered by some interval, and those where any process was limited. */
@@ -52,8 +68,13 @@ export interface ClientHealthSummary {
  * own queueing: the intervals where that happened are the ones `clientLimitedBetween` reports.
  */
 export class ClientHealth {
-  /** Every interval recorded since the last reset, in arrival order. */
+  /** The intervals recorded since the last reset, in arrival order (the first MAX_KEPT_INTERVALS). */
   readonly intervals: ClientInterval[] = [];
+  /** Intervals recorded but not kept in `intervals`. */
+  omitted = 0;
+  /** Whole seconds (Unix) some interval covered: true when some process was limited in it. */
+  readonly #seconds = new Map<number, boolean>();
+  readonly #processes = new Map<string, ClientProcessSummary>();
   readonly #process: () => string;
   readonly #sampling: boolean;
   /** Intervals not yet sent to the master (a worker) or written to the history file. */
@@ -124,10 +145,25 @@ export class ClientHealth {
 
   /** Adds an interval (this process's, or a worker's on a master). */
   add(row: ClientInterval): void {
-    this.intervals.push(row);
+    if (this.intervals.length < MAX_KEPT_INTERVALS) this.intervals.push(row);
+    else this.omitted++;
+    const limited = isClientLimited(row);
+    // Each interval counts for the second its middle falls in (most span about one).
+    const second = Math.floor(row.end - row.seconds / 2);
+    this.#seconds.set(second, limited || this.#seconds.get(second) === true);
+    let p = this.#processes.get(row.process);
+    if (p === undefined) {
+      p = { process: row.process, seconds: 0, limitedSeconds: 0, maxCpu: 0, maxLagP99: 0, maxLag: 0 };
+      this.#processes.set(row.process, p);
+    }
+    p.seconds += row.seconds;
+    if (limited) p.limitedSeconds += row.seconds;
+    p.maxCpu = Math.max(p.maxCpu, row.cpu);
+    p.maxLagP99 = Math.max(p.maxLagP99, row.lagP99);
+    p.maxLag = Math.max(p.maxLag, row.lagMax);
     this.#unsent.push(row);
     this.#unwritten.push(row);
-    if (!this.#warned && isClientLimited(row)) {
+    if (!this.#warned && limited) {
       this.#warned = true;
       this.onFirstLimited?.(row);
     }
@@ -149,36 +185,39 @@ export class ClientHealth {
 
   reset(): void {
     this.intervals.length = 0;
+    this.omitted = 0;
+    this.#seconds.clear();
+    this.#processes.clear();
     this.#unsent = [];
     this.#unwritten = [];
     this.#warned = false;
   }
 
   /**
-   * Whether any process was limited during some part of [t0, t1] (Unix seconds): the question a
-   * step of a stepped or swept run asks of its own window.
+   * Whether any process was limited during [t0, t1] (Unix seconds), to the second: the question
+   * a step of a stepped or swept run asks of its own window.
    */
   clientLimitedBetween(t0: number, t1: number): boolean {
-    return this.intervals.some((r) => isClientLimited(r) && r.end > t0 && r.end - r.seconds < t1);
+    for (let second = Math.floor(t0); second < t1; second++) if (this.#seconds.get(second) === true) return true;
+    return false;
+  }
+
+  /** Each process over the run, in the order they were first seen. */
+  processes(): ClientProcessSummary[] {
+    return [...this.#processes.values()];
   }
 
   /** The run in numbers; seconds are whole seconds of the wall clock (any process counts). */
   summary(): ClientHealthSummary {
-    const all = new Set<number>();
-    const limited = new Set<number>();
-    const processes = new Set<string>();
+    let limitedSeconds = 0;
+    for (const limited of this.#seconds.values()) if (limited) limitedSeconds++;
     let maxCpu = 0;
     let maxLagMs = 0;
-    for (const r of this.intervals) {
-      processes.add(r.process);
-      maxCpu = Math.max(maxCpu, r.cpu);
-      maxLagMs = Math.max(maxLagMs, r.lagMax);
-      // Each interval covers the whole seconds its span touches (most span about one).
-      const second = Math.floor(r.end - r.seconds / 2);
-      all.add(second);
-      if (isClientLimited(r)) limited.add(second);
+    for (const p of this.#processes.values()) {
+      maxCpu = Math.max(maxCpu, p.maxCpu);
+      maxLagMs = Math.max(maxLagMs, p.maxLag);
     }
-    return { seconds: all.size, limitedSeconds: limited.size, maxCpu, maxLagMs, processes: processes.size };
+    return { seconds: this.#seconds.size, limitedSeconds, maxCpu, maxLagMs, processes: this.#processes.size };
   }
 }
 
