@@ -10,7 +10,9 @@
 //   (request received to first chunk written, gaps between chunks written, to last chunk written);
 //   E2E p50 minus the truth is the time-to-read lag (loopback adds well under a millisecond).
 // Writes the "## LLM streams" section of bench/RESULTS.md (the rest of the file is kept).
-//   node bench/llm-streams.mjs [--streams 10,100,500,1000,2000] [--processes 1,2] [--seconds 7] [--no-write]
+//   node bench/llm-streams.mjs [--streams 10,100,500,1000,2000] [--processes 1,2] [--seconds 7] [--baseline] [--floor] [--no-pin] [--no-write]
+// --baseline also runs the old reading (locustfiles/llm-stream-events.ts); --floor a bare undici Pool
+// (clients/undici-streams.mjs, one process): their CPU per token, beside Locusta's, on the same machine.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     baseline: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
   },
 });
 const streamCounts = values.streams.split(',').map(Number);
@@ -75,13 +78,15 @@ function cpuOf(pids) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const get = async (port, path) => (await fetch(`http://127.0.0.1:${port}${path}`, { method: path === '/reset' ? 'POST' : 'GET' })).json().catch(() => undefined);
 
-async function point(port, streams, processes, baseline = false) {
+/** client: 'locusta' (OpenAIUser), 'events' (the old reading, a user file) or 'undici' (the floor, one process). */
+async function point(port, streams, processes, client = 'locusta') {
+  const baseline = client !== 'locusta';
   await get(port, '/reset');
   const dir = join(os.tmpdir(), `llm-streams-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const prefix = join(dir, `run-${streams}-${processes}`);
-  const args = [
-    `${ROOT}packages/locusta/bin/locusta.js`, '-f', `${ROOT}bench/locustfiles/${baseline ? 'llm-stream-events.ts' : 'llm-stream.ts'}`, '-H', `http://127.0.0.1:${port}/v1`,
+  const args = client === 'undici' ? [`${BENCH}clients/undici-streams.mjs`, `http://127.0.0.1:${port}/v1`, String(streams), String(seconds + 2)] : [
+    `${ROOT}packages/locusta/bin/locusta.js`, '-f', `${ROOT}bench/locustfiles/${client === 'events' ? 'llm-stream-events.ts' : 'llm-stream.ts'}`, '-H', `http://127.0.0.1:${port}/v1`,
     '--headless', '-u', String(streams), '-r', String(Math.max(streams, 1)), '-t', `${seconds + 2}s`, '--only-summary', '--json-file', prefix,
     '-L', 'WARNING', ...(processes > 1 ? ['--processes', String(processes)] : []),
   ];
@@ -115,10 +120,10 @@ async function point(port, streams, processes, baseline = false) {
     return { tokensPerSecond: tokens / ((to - from) / 1000), usPerToken: tokens > 0 ? (cpu * 1e6) / tokens : null, sysUsPerToken: tokens > 0 ? (sys * 1e6) / tokens : null };
   }
   let llm;
-  let client;
+  let health;
   try {
     llm = JSON.parse(readFileSync(`${prefix}_llm.json`, 'utf8')).rows.find((r) => r.Name === 'Aggregated');
-    client = JSON.parse(readFileSync(`${prefix}_client.json`, 'utf8'));
+    health = JSON.parse(readFileSync(`${prefix}_client.json`, 'utf8'));
   } catch (err) {
     throw new Error(`no results at ${streams} streams (exit ${result.code}): ${err.message}\n${result.stderr.slice(-2000)}`, { cause: err });
   }
@@ -133,7 +138,7 @@ async function point(port, streams, processes, baseline = false) {
     e2e: { ours: llm['E2E p50 (ms)'], truth: truth.e2e.p50 },
     ttftP50Error: err(llm['TTFT p50 (ms)'], truth.ttft.p50), ttftP99Error: err(llm['TTFT p99 (ms)'], truth.ttft.p99),
     itlP99Error: err(llm['ITL p99 (ms)'], truth.itl.p99), readLagMs: llm['E2E p50 (ms)'] - truth.e2e.p50,
-    clientLimited: client.clientLimited, limitedSeconds: client.limitedSeconds, seconds: client.seconds, maxCpu: client.maxCpuPercent, maxLag: client.maxLoopLagMs,
+    clientLimited: health.clientLimited, limitedSeconds: health.limitedSeconds, seconds: health.seconds, maxCpu: health.maxCpuPercent, maxLag: health.maxLoopLagMs,
   };
 }
 
@@ -145,16 +150,18 @@ for (const processes of layouts) {
   for (const streams of streamCounts) {
     log(`${streams} streams, ${processes} process${processes > 1 ? 'es' : ''}`);
     // A point the client could not run (e.g. workers lost for want of CPU) is a row that says so.
-    const attempt = (baseline) => point(port, streams, processes, baseline).catch((err) => ({ streams, processes, failed: err.message.split('\n')[0] }));
-    const r = await attempt(false);
-    // The old reading, right after, on the same machine: CPU per token only.
-    if (values.baseline) r.baseline = await attempt(true);
+    const attempt = (client) => point(port, streams, processes, client).catch((err) => ({ streams, processes, failed: err.message.split('\n')[0] }));
+    const r = await attempt('locusta');
+    // The old reading and bare undici, right after, on the same machine: CPU per token only.
+    if (values.baseline) r.baseline = await attempt('events');
+    if (values.floor && processes === 1) r.floor = await attempt('undici');
     log(JSON.stringify(r));
     rows.push(r);
   }
 }
 await stop(server);
 
+const cpuCell = (b) => (b?.failed ? 'failed' : b ? `${f(b.usPerToken)} (${f(b.sysUsPerToken)})` : '-');
 const f = (n, d = 1) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const pct = (n) => (n === null ? '-' : `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`);
 const command = ['node bench/llm-streams.mjs', ...process.argv.slice(2)].join(' ');
@@ -173,11 +180,11 @@ const lines = [
   '- CPU/token: Locusta process tree utime+stime over the steady window / tokens the server wrote in it. Errors: Locusta\'s reported value vs the truth; read lag = E2E p50 - truth E2E p50.',
   `- Machine load: 1-minute load average ${load.toFixed(1)} on ${os.availableParallelism()} CPUs; the Locusta processes got at most ${gotCores.toFixed(2)} of a core.${busy ? ' A BUSY machine: other processes took the cores, so the errors and the client-limited verdicts measure the machine as much as Locusta; re-run on an idle one before comparing with the targets (<= 10 µs per token; at 1,000 streams in one process TTFT p50 within 5 % and p99 within 10 %).' : ''}`,
   '',
-  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | old reading µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | old reading µs/token (system) | bare undici µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) =>
-    r.failed ? `| ${r.processes} | ${r.streams} | failed: ${r.failed} |||||||||||| ` :
-    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${r.baseline?.failed ? 'failed' : r.baseline ? `${f(r.baseline.usPerToken)} (${f(r.baseline.sysUsPerToken)})` : '-'} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
+    r.failed ? `| ${r.processes} | ${r.streams} | failed: ${r.failed} ||||||||||||| ` :
+    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${cpuCell(r.baseline)} | ${cpuCell(r.floor)} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
   ),
 ];
 const section = `${lines.join('\n')}\n`;
