@@ -3,7 +3,12 @@
 // Pool, each body read chunk by chunk with one clock read and nothing else (no SSE, no JSON, no
 // statistics). What Node and undici alone cost per streamed token on this machine.
 //   node bench/clients/undici-streams.mjs URL STREAMS SECONDS
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+// The undici Locusta's http package uses (as clients/undici-pool.mjs does).
+const require = createRequire(new URL('../../packages/http/package.json', import.meta.url));
+const { Pool } = await import(pathToFileURL(require.resolve('undici')).href);
 
 const [url, streams, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const base = new URL(url);
