@@ -21,6 +21,7 @@ import { defaultOf, envValue, optionSpec, typedOptions } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
 import { FROM_MASTER, fetchUserFiles } from '@locusta/runner';
+import { clientHealthOf } from './client-health-output.ts';
 import { taskRatioJson, taskRatioText } from './task-ratio.ts';
 import { validateOptions } from './validate.ts';
 import { prepareOutputs } from './output-paths.ts';
@@ -191,6 +192,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const sweep = new SweepOutput();
   if (!isWorker) addOutput(environment, steps);
   if (!isWorker && runSettings.sweep) addOutput(environment, sweep);
+  // The load generator's own CPU and loop lag, sampled where the users run (a master merges).
+  const clientHealth = clientHealthOf(environment, { worker: isWorker, master: options.master || (!isWorker && processes !== undefined), logger: mainLog });
+  steps.clientLimitedBetween = (t0, t1) => clientHealth.clientLimitedBetween(t0, t1);
   // The requests log: a worker sends its lines to the master, which (or a local run) writes them.
   const requestLog = isWorker ? new RequestLog(environment, undefined) : requestLogOf(environment, paths.requestsLog);
   if (requestLog) addOutput(environment, requestLog);

@@ -1,6 +1,7 @@
 import type { OutputCsvFile, OutputExtension, OutputSection } from '@locusta/core';
 import { stepsTable } from '@locusta/report';
 import { formatSaturation, formatStepsTable, stepsCsv } from '@locusta/stats';
+import type { StepResult } from '@locusta/stats';
 import type { StepSearch } from './step-search.ts';
 
 /**
@@ -14,10 +15,17 @@ export class StepsOutput implements OutputExtension {
   readonly placement = 'verdicts';
   /** The run's search, set when it starts. */
   search: StepSearch | undefined;
+  /** Whether the load generator was its own bottleneck during some of [t0, t1] (Unix seconds). */
+  clientLimitedBetween: ((t0: number, t1: number) => boolean) | undefined;
+
+  /** Per step: the client was limited during it (its latencies include the client's queueing). */
+  #limited(results: readonly StepResult[]): boolean[] {
+    return results.map((r) => this.clientLimitedBetween?.(r.start, r.end) ?? false);
+  }
 
   consoleTable(): string {
     const s = this.search;
-    return s ? `${formatStepsTable(s.results)}${formatSaturation(s.results, s.sloText)}\n` : '';
+    return s ? `${formatStepsTable(s.results, this.#limited(s.results))}${formatSaturation(s.results, s.sloText)}\n` : '';
   }
 
   csvFiles(): OutputCsvFile[] {
@@ -28,7 +36,10 @@ export class StepsOutput implements OutputExtension {
   htmlSection(): OutputSection | undefined {
     const s = this.search;
     if (!s) return undefined;
-    const steps = s.results.map((r) => ({ users: r.users, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, failRatio: r.failRatio, pass: r.pass }));
+    const limited = this.#limited(s.results);
+    const steps = s.results.map((r, i) => ({
+      users: r.users, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, failRatio: r.failRatio, pass: r.pass, clientLimited: limited[i] === true,
+    }));
     const first = s.results.find((r) => !r.pass);
     const saturation = { users: first ? first.users : null, slo: s.sloText ?? '' };
     return { id: 'steps', title: 'Steps', html: stepsTable(steps, saturation), scroll: false };

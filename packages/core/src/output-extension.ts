@@ -33,6 +33,11 @@ export interface OutputSection {
    * `html` as it is, for content that lays itself out.
    */
   scroll?: boolean;
+  /**
+   * A warning shown at the top of the report, above the summary (plain text): for what makes the
+   * whole report's numbers doubtful, e.g. a load generator that was its own bottleneck.
+   */
+  banner?: string;
 }
 
 /** A file `--csv PREFIX` writes: `PREFIX_<suffix>.csv`. */

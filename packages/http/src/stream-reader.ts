@@ -49,6 +49,16 @@ export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget 
   endAt = 0;
   /** The response's timings, once it exists; updated as bytes arrive. */
   timings: ResponseTimings | undefined;
+  /**
+   * `performance.now()` when the chunk `take()` returned last arrived: a consumer that falls
+   * behind still times what it reads by its arrival, not by when it got to it.
+   */
+  takenAt = 0;
+  /**
+   * While set, each chunk goes to it as it arrives, with its arrival time, instead of the queue:
+   * a consumer that parses in step with the connection, with no promise per chunk.
+   */
+  sink: ((chunk: Buffer, at: number) => void) | undefined;
   /** A consumer is reading: unread bytes above the high-water mark pause the connection. */
   reading = false;
   /** Called once when `ended` becomes true. */
@@ -62,6 +72,8 @@ export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget 
   #deadline: Deadline | undefined;
   #timer: NodeJS.Timeout | undefined;
   #queue: Buffer[] = [];
+  /** The arrival time of each queued chunk. */
+  #arrivals: number[] = [];
   #queued = 0;
   #discarding = false;
   #aborted = false;
@@ -110,12 +122,18 @@ export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget 
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.received += chunk.length;
+    const now = performance.now();
     if (this.firstByteAt === 0) {
-      this.firstByteAt = performance.now();
+      this.firstByteAt = now;
       if (this.timings) this.timings.firstChunk = this.firstByteAt - this.timings.start;
     }
     if (this.#discarding) return;
+    if (this.sink) {
+      this.sink(chunk, now);
+      return;
+    }
     this.#queue.push(chunk);
+    this.#arrivals.push(now);
     this.#queued += chunk.length;
     if (this.reading && this.#queued > STREAM_HIGH_WATER_MARK) controller.pause();
     this.#wakeConsumer();
@@ -155,6 +173,7 @@ export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget 
   take(): Buffer | undefined {
     const chunk = this.#queue.shift();
     if (chunk === undefined) return undefined;
+    this.takenAt = this.#arrivals.shift() ?? performance.now();
     this.#queued -= chunk.length;
     if (this.#queued === 0) this.#resume();
     return chunk;
@@ -166,10 +185,16 @@ export class StreamReader implements Dispatcher.DispatchHandler, DeadlineTarget 
     return new Promise((resolve) => (this.#wake = resolve));
   }
 
+  /** Resolves a pending `wait()` now (a sink that stopped taking chunks). */
+  wake(): void {
+    this.#wakeConsumer();
+  }
+
   /** Drops unread chunks and those still to come; the body is still read to its end. */
   discard(): void {
     this.#discarding = true;
     this.#queue = [];
+    this.#arrivals = [];
     this.#queued = 0;
     this.#resume();
   }

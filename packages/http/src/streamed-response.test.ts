@@ -166,6 +166,75 @@ describe('stream: true', () => {
     expect(Buffer.concat(await collect(response.chunks())).toString()).toBe('{"error":"busy"}');
   });
 
+  it('readEvents() hands each event with the arrival time of its bytes, split at every byte', async () => {
+    const body = Buffer.from(': ping\n\ndata: {"c":"Hé"}\n\ndata: {"c":"🚀"}\r\n\r\nevent: usage\ndata: {"u":2}\n\ndata: [DONE]\n\n');
+    const origin = await serve(async (req, res) => {
+      sseHead(res);
+      // One byte per write, each flushed before the next: every boundary falls inside something.
+      for (const byte of body) {
+        res.write(Buffer.of(byte));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      res.end();
+    });
+    const { client, requests } = userFor(origin);
+    const response = await client.get('/sse', { stream: true });
+    const seen: Array<{ event: ServerSentEvent; at: number }> = [];
+    await response.readEvents((event, at) => {
+      seen.push({ event, at });
+    });
+    expect(seen.map((s) => s.event)).toEqual([{ data: '{"c":"Hé"}' }, { data: '{"c":"🚀"}' }, { event: 'usage', data: '{"u":2}' }, { data: '[DONE]' }]);
+    expect(response.comments).toBe(1);
+    // Times are in order, after the first byte, and before the end of the body.
+    const times = seen.map((s) => s.at);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(times[0]).toBeGreaterThanOrEqual(response.timings.firstChunk!);
+    expect(times.at(-1)).toBeLessThanOrEqual(response.timings.end!);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.responseLength).toBe(body.length);
+  });
+
+  it('readEvents() times an event by the arrival of its bytes, not by when the reader got to it', async () => {
+    const origin = await serve((req, res) => {
+      sseHead(res);
+      res.end('data: a\n\ndata: b\n\n');
+    });
+    const { client } = userFor(origin);
+    const response = await client.get('/sse', { stream: true });
+    // The body arrives while this reader is busy elsewhere.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = performance.now() - response.timings.start;
+    const times: number[] = [];
+    await response.readEvents((_event, at) => {
+      times.push(at);
+    });
+    expect(times).toHaveLength(2);
+    for (const at of times) expect(at).toBeLessThan(before);
+  });
+
+  it('readEvents() stops when the callback returns false; the rest is read and recorded at the real end', async () => {
+    const more = gate();
+    const origin = await serve(async (req, res) => {
+      sseHead(res);
+      res.write('data: 1\n\n');
+      await more.promise;
+      res.end('data: 2\n\ndata: [DONE]\n\n');
+    });
+    const { client, requests } = userFor(origin);
+    const response = await client.get('/', { stream: true });
+    const seen: string[] = [];
+    await response.readEvents((event) => {
+      seen.push(event.data);
+      return false;
+    });
+    expect(seen).toEqual(['1']);
+    expect(requests).toHaveLength(0);
+    more.open();
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]!.responseLength).toBe('data: 1\n\ndata: 2\n\ndata: [DONE]\n\n'.length);
+    await expect(response.readEvents(() => undefined)).resolves.toBeUndefined();
+  });
+
   it('reads the rest in the background after a break, recording at the real end', async () => {
     const more = gate();
     const origin = await serve(async (req, res) => {
@@ -441,6 +510,52 @@ describe('stream: true and the user lifecycle', () => {
     })();
     await expect(reading).rejects.toBeInstanceOf(UserKilled);
     expect(requests).toEqual([]);
+  });
+
+  it('readEvents() ends with UserKilled when the user is killed between chunks, recording nothing', async () => {
+    const more = gate();
+    const origin = await serve(async (req, res) => {
+      sseHead(res);
+      res.write('data: 1\n\n');
+      await more.promise;
+      res.write('data: 2\n\n');
+    });
+    const { user, client, requests } = userFor(origin);
+    const response = await client.get('/', { stream: true });
+    const seen: string[] = [];
+    const reading = response.readEvents((event) => {
+      seen.push(event.data);
+      if (seen.length === 1) {
+        user.kill();
+        more.open();
+      }
+    });
+    await expect(reading).rejects.toBeInstanceOf(UserKilled);
+    expect(seen).toEqual(['1']);
+    expect(requests).toEqual([]);
+  });
+
+  it('readEvents() rethrows what its callback threw, and the body is still recorded at its end', async () => {
+    const more = gate();
+    const origin = await serve(async (req, res) => {
+      sseHead(res);
+      res.write('data: 1\n\n');
+      await more.promise;
+      res.end('data: 2\n\n');
+    });
+    const { client, requests } = userFor(origin);
+    const response = await client.get('/', { stream: true });
+    // Let the first event arrive first, so that the second goes through the in-step path.
+    const reading = response.readEvents((event) => {
+      if (event.data === '1') {
+        more.open();
+        return;
+      }
+      throw new Error('bad chunk');
+    });
+    await expect(reading).rejects.toThrow('bad chunk');
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]!.responseLength).toBe('data: 1\n\ndata: 2\n\n'.length);
   });
 
   it('closes and records the streams still open when the session closes', async () => {

@@ -117,6 +117,21 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<h2>Tokens &lt;/script&gt;');
   });
 
+  it('shows a banner above the summary, escaped, and marks the client-limited steps', () => {
+    const data = fullData();
+    data.extraSections = [{ title: 'Client health', html: '<p>x</p>', banner: `Client was the bottleneck ${PAYLOAD}` }];
+    data.steps = [
+      { users: 10, rps: 20, p50: 40, p95: 300, p99: 800, failRatio: 0, pass: true },
+      { users: 20, rps: 30, p50: 90, p95: 900, p99: 2000, failRatio: 0, pass: false, clientLimited: true },
+    ];
+    const html = renderHtmlReport(data);
+    const banner = html.indexOf('<div class="banner" role="alert">Client was the bottleneck &lt;/script&gt;');
+    expect(banner).toBeGreaterThan(0);
+    expect(banner).toBeLessThan(html.indexOf('<section id="summary">'));
+    expect(html.match(/client-limited<\/span>/g)).toHaveLength(1);
+    expect(renderHtmlReport(fullData())).not.toContain('class="banner"');
+  });
+
   it('renders a run without data, with notes instead of charts', () => {
     const html = renderHtmlReport(emptyData());
     expect(html).toContain('<title>Locusta report</title>');

@@ -100,7 +100,7 @@ export function renderHtmlReport(data: ReportData): string {
 </head>
 <body>
 ${headerSection(data, title)}
-<nav>${nav}</nav>
+${(data.extraSections ?? []).flatMap((s) => (s.banner ? [`<div class="banner" role="alert">${escapeHtml(s.banner)}</div>\n`] : [])).join('')}<nav>${nav}</nav>
 <main>
 ${sections.map(section).join('\n')}
 </main>

@@ -80,6 +80,8 @@ export interface ReportStep {
   p99: number;
   failRatio: number;
   pass: boolean;
+  /** The load generator was its own bottleneck during the step (its latencies include that). */
+  clientLimited?: boolean;
 }
 
 export interface ReportSaturation {
@@ -98,6 +100,8 @@ export interface ReportExtraSection {
   scroll?: boolean;
   /** `statistics` (the default): at the end of the report; `verdicts`: after the SLO results. */
   placement?: 'statistics' | 'verdicts';
+  /** A warning shown at the top of the report, above the summary (plain text). */
+  banner?: string;
 }
 
 export interface ReportData {

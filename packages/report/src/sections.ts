@@ -197,7 +197,8 @@ export function stepsTable(steps: readonly ReportStep[], saturation: ReportSatur
     className: s.pass ? 'pass' : 'fail',
     cells: [
       ...[String(i + 1), formatInt(s.users), formatRate(s.rps), formatMs(s.p50), formatMs(s.p95), formatMs(s.p99), formatPercent(s.failRatio)].map(escapeHtml),
-      verdict(s.pass),
+      // The load generator was its own bottleneck during the step: its latencies include that.
+      s.clientLimited === true ? `${verdict(s.pass)} <span class="client-limited">client-limited</span>` : verdict(s.pass),
     ],
   }));
   parts.push(htmlTable(columns, rows, 'steps'));

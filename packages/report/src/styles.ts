@@ -19,6 +19,8 @@ code { background: var(--panel); padding: 1px 4px; border-radius: 3px; overflow-
 nav { position: sticky; top: 0; z-index: 2; background: var(--bg); border-bottom: 1px solid var(--line); padding-top: 8px; padding-bottom: 8px; margin-top: 12px; }
 nav a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
 nav a:hover { text-decoration: underline; }
+.banner { max-width: 1352px; margin: 12px auto 0; padding: 10px 14px; border: 1px solid var(--fail); border-radius: 6px; background: var(--fail-bg); color: var(--fail); font-weight: 600; }
+.client-limited { color: var(--fail); font-weight: 600; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 130px; }
 .card-label { color: var(--dim); font-size: 12px; }

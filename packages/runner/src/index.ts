@@ -25,3 +25,5 @@ export type { ArrivalPlan, RateStage } from './arrival-schedule.ts';
 export { ArrivalExecutor } from './arrival-executor.ts';
 export type { ArrivalShare } from './arrival-executor.ts';
 export { describePlan } from './describe-plan.ts';
+export { CLIENT_CPU_LIMIT, CLIENT_LAG_LIMIT_MS, ClientHealth, checkClientIntervals, isClientLimited } from './client-health.ts';
+export type { ClientHealthSummary, ClientInterval, ClientProcessSummary } from './client-health.ts';

@@ -33,6 +33,15 @@ describe('formatStepsTable', () => {
   });
 });
 
+describe('formatStepsTable with the client limited', () => {
+  it('marks the steps during which the load generator was its own bottleneck', () => {
+    const lines = formatStepsTable(STEPS, [false, false, true, true]).split('\n');
+    expect(lines[2]).toMatch(/PASS$/);
+    expect(lines[4]).toMatch(/PASS \[client-limited\]$/);
+    expect(lines[5]).toMatch(/FAIL \(p99<1000, fail_ratio<0.0001\) \[client-limited\]$/);
+  });
+});
+
 describe('stepsCsv', () => {
   it('writes the header and a row per step with the csv helper (\\r\\n, minimal quoting)', () => {
     const csv = stepsCsv([STEPS[0] as StepResult, step(2, 20, 2000, ['GET /a,b:p99<1000', 'p95<500'])]);

@@ -45,8 +45,11 @@ export function stepResult(step: number, users: number, window: WindowStats, slo
 
 const result = (s: StepResult): string => (s.pass ? 'PASS' : 'FAIL');
 
-/** The steps table for the console, ending with a blank line as Locust's tables. */
-export function formatStepsTable(steps: readonly StepResult[]): string {
+/**
+ * The steps table for the console, ending with a blank line as Locust's tables. A step marked in
+ * `clientLimited` says so after its result: the load generator was its own bottleneck then.
+ */
+export function formatStepsTable(steps: readonly StepResult[], clientLimited: readonly boolean[] = []): string {
   const header = ['Step', 'Users', 'Req/s', 'p50', 'p95', 'p99', 'Fail ratio'];
   const rows = steps.map((s) => [
     String(s.step), String(s.users), pyFixed(s.rps, 2), String(Math.round(s.p50)), String(Math.round(s.p95)),
@@ -58,7 +61,8 @@ export function formatStepsTable(steps: readonly StepResult[]): string {
   const lines = [line(header, 'Result'), separator];
   steps.forEach((s, i) => {
     const failed = s.failed.length > 0 ? ` (${s.failed.join(', ')})` : '';
-    lines.push(line(rows[i] ?? [], `${result(s)}${failed}`));
+    const client = clientLimited[i] === true ? ' [client-limited]' : '';
+    lines.push(line(rows[i] ?? [], `${result(s)}${failed}${client}`));
   });
   return lines.join('\n') + '\n\n';
 }
