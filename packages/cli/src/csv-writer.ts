@@ -3,10 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { OutputExtension } from '@locusta/core';
 import { csvFileName } from './output-paths.ts';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { MANY_NAMES_THRESHOLD, exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv } from '@locusta/stats';
+import { MANY_NAMES_THRESHOLD, exceptionsCsv, failuresCsv, historyCsvHeader, historyCsvRows, scheduleCsv, statsCsv, statsSettings } from '@locusta/stats';
 
-/** Locust's CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second. */
-const CSV_INTERVAL_MS = 1000;
 
 /**
  * With more than MANY_NAMES_THRESHOLD entries, the snapshot files are rewritten once in this many
@@ -77,7 +75,8 @@ export class CsvWriter {
         clearInterval(this.#timer);
         this.#onError?.(err);
       }
-    }, CSV_INTERVAL_MS);
+      // CSV_STATS_INTERVAL_SEC: the files are rewritten (history appended) every second by default.
+    }, statsSettings.CSV_STATS_INTERVAL_SEC * 1000);
     this.#timer.unref();
   }
 

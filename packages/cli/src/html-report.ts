@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ReportData, ReportEntry, ReportExtraSection } from '@locusta/report';
 import { renderHtmlReport } from '@locusta/report';
 import type { ExceptionStats, RequestStats, SloResult, StatsEntry } from '@locusta/stats';
-import { PERCENTILES_TO_REPORT, forEachRecorded, formatSlo } from '@locusta/stats';
+import { forEachRecorded, formatSlo, reportedPercentiles } from '@locusta/stats';
 import type { HistoryRow } from './run-history.ts';
 
 /** What a report shows beyond the statistics. */
@@ -23,7 +23,7 @@ export interface ReportInputs {
 function entryOf(e: StatsEntry): ReportEntry {
   const histogram: Array<[number, number]> = [];
   e.forEachRecorded((us, count) => histogram.push([us / 1000, count]));
-  const ps = PERCENTILES_TO_REPORT;
+  const ps = reportedPercentiles();
   const values = e.responseTimePercentiles(ps);
   return {
     method: e.method,
@@ -55,6 +55,7 @@ export function reportData(input: ReportInputs): ReportData {
     userFiles: input.userFiles,
     command: `locusta ${process.argv.slice(2).join(' ')}`,
     ...(input.profile ? { profile: input.profile } : {}),
+    percentiles: [...reportedPercentiles()],
     startTime: input.startTime,
     endTime: stats.now(),
     history: [...input.history],

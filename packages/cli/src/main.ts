@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { UserClass } from '@locusta/core';
 import { Environment, EventHook, LocustaError, addOutput, currentUser, describeError, events, makeOutputs, messageOf, missingTasks, stackOf } from '@locusta/core';
-import { ExceptionStats, RequestStats } from '@locusta/stats';
+import type { StatsSettings } from '@locusta/stats';
+import { ExceptionStats, RequestStats, statsSettings, statsSettingsProblem } from '@locusta/stats';
 import type { RawSetting } from './config-file.ts';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
@@ -17,6 +18,7 @@ import type { LoadedFiles } from './load-user-files.ts';
 import { loadUserFiles } from './load-user-files.ts';
 import { createLogger } from './logger.ts';
 import type { OptionName } from './options.ts';
+import type { LocustaOptions } from './options.ts';
 import { defaultOf, envValue, optionSpec, typedOptions } from './options.ts';
 import type { EarlyArgs } from './parse-args.ts';
 import { CustomOptionCollector, buildParser, isTrueText, parseEarly, repeatedValues, settingsFromFilesAndEnv } from './parse-args.ts';
@@ -110,6 +112,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const slos = repeatedValues(argv, 'slo');
   if (slos.length > 0) parsed.slo = slos;
   const options = typedOptions(parsed);
+  applyStatsSettings(options);
   if (options.goodput !== undefined) {
     try {
       parseGoodput(options.goodput);
@@ -364,6 +367,34 @@ async function userFilesFromMaster(early: EarlyArgs, env: NodeJS.ProcessEnv): Pr
 function packageFolder(entry: string): string {
   const path = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
   return dirname(dirname(path));
+}
+
+/**
+ * The statistics settings: a user file's (`stats.PERCENTILES_TO_REPORT = [...]`, checked as
+ * Locust's validate_stats_configuration does: a user-file error), then the command line's.
+ */
+function applyStatsSettings(options: LocustaOptions): void {
+  const fromFile = statsSettingsProblem();
+  if (fromFile) throw fileError(`stats settings: ${fromFile}`);
+  const given: Array<[string, keyof StatsSettings, unknown]> = [
+    ['--console-interval', 'CONSOLE_STATS_INTERVAL_SEC', options.consoleInterval],
+    ['--csv-interval', 'CSV_STATS_INTERVAL_SEC', options.csvInterval],
+    ['--history-interval', 'HISTORY_STATS_INTERVAL_SEC', options.historyInterval],
+    ['--current-window', 'CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW', options.currentWindow],
+  ];
+  if (options.percentiles !== undefined) {
+    const text = options.percentiles.trim();
+    const list = text === '' ? [] : text.split(/[\s,]+/).map(Number);
+    if (list.some(Number.isNaN)) throw usageError(`argument --percentiles: '${options.percentiles}' is not a list of fractions, e.g. 0.5,0.95,0.99`);
+    given.push(['--percentiles', 'PERCENTILES_TO_REPORT', list]);
+  }
+  for (const [flag, key, value] of given) {
+    if (value === undefined) continue;
+    const trial = { ...statsSettings, [key]: value };
+    const problem = statsSettingsProblem(trial);
+    if (problem) throw usageError(`argument ${flag}: ${problem.replace(/^[A-Z_]+:? ?/, '')}`);
+    Object.assign(statsSettings, { [key]: value });
+  }
 }
 
 const NO_USER_CLASS = 'No User class found! Make sure your user file exports a class that extends User or HttpUser';

@@ -1,11 +1,10 @@
 import type { ReportHistoryRow } from '@locusta/report';
 import type { RequestStats } from '@locusta/stats';
+import { statsSettings } from '@locusta/stats';
 
 /** One second of a run, Aggregated: what the report's charts draw. */
 export type HistoryRow = ReportHistoryRow;
 
-/** Sampled once a second; a day-long run is 86,400 small rows. */
-const SAMPLE_MS = 1000;
 
 /**
  * The run's Aggregated numbers over time (current rates and percentiles over Locust's window),
@@ -23,7 +22,8 @@ export class RunHistory {
   }
 
   start(): void {
-    this.#timer = setInterval(() => this.sample(), SAMPLE_MS);
+    // HISTORY_STATS_INTERVAL_SEC, once a second by default: a day-long run is 86,400 small rows.
+    this.#timer = setInterval(() => this.sample(), statsSettings.HISTORY_STATS_INTERVAL_SEC * 1000);
     this.#timer.unref();
   }
 

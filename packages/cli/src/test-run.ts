@@ -14,6 +14,7 @@ import {
   formatSloTable,
   formatStatsJson,
   formatStatsTable,
+  statsSettings,
 } from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
 import type { ReportInputs } from './html-report.ts';
@@ -40,8 +41,6 @@ const OUTPUT_EXIT_CODE = 4;
 const DEFAULT_DRAIN = 5;
 const MASTER_MIN_DRAIN = 4;
 
-/** Locust's CONSOLE_STATS_INTERVAL_SEC. */
-const CONSOLE_INTERVAL_MS = 2000;
 
 /** What a test run needs of its runner: a LocalRunner, or a MasterRunner driving workers. */
 export interface RunnerControl {
@@ -218,7 +217,7 @@ export class TestRun {
         printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() }));
         this.#printer = setInterval(
           () => printErr(formatStatsTable(this.#stats, { current: true, nameWidth: nameWidth() })),
-          CONSOLE_INTERVAL_MS,
+          statsSettings.CONSOLE_STATS_INTERVAL_SEC * 1000,
         );
       }
       if (!ui || ui.autostart) void this.begin();

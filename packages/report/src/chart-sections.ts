@@ -79,7 +79,7 @@ export function distributionSection(charts: ChartSet, entries: readonly ReportEn
 }
 
 /** Corrected latencies and the start lag of iterations. */
-export function correctedSection(charts: ChartSet, corrected: ReportCorrected): string {
+export function correctedSection(charts: ChartSet, corrected: ReportCorrected, percentiles?: readonly number[]): string {
   const { lag } = corrected;
   const intro =
     '<p>Response times measured from when each iteration was scheduled to start rather than when it did, ' +
@@ -93,7 +93,7 @@ export function correctedSection(charts: ChartSet, corrected: ReportCorrected): 
   ].join('')}</div>`;
   return (
     intro +
-    `<h3>Corrected response time percentiles</h3>${percentilesTable(corrected.entries)}` +
+    `<h3>Corrected response time percentiles</h3>${percentilesTable(corrected.entries, percentiles)}` +
     `<h3>Start lag (ms)</h3>${htmlTable(lagColumns, [lagRow], 'lag')}${lagCharts}`
   );
 }

@@ -59,7 +59,7 @@ export function renderHtmlReport(data: ReportData): string {
   const sections: Section[] = [
     { id: 'summary', title: 'Summary', html: summaryCards(aggregated, data.slos) },
     { id: 'requests', title: 'Request statistics', html: statsTable(data.entries) },
-    { id: 'percentiles', title: 'Response time percentiles (ms)', html: percentilesTable(data.entries) },
+    { id: 'percentiles', title: 'Response time percentiles (ms)', html: percentilesTable(data.entries, data.percentiles) },
     { id: 'charts', title: 'Charts', html: historySection(charts, data.history) },
     { id: 'distribution', title: 'Response time distribution', html: distributionSection(charts, data.entries, data.corrected) },
     { id: 'failures', title: 'Failures', html: failuresTable(data.failures) },
@@ -70,7 +70,7 @@ export function renderHtmlReport(data: ReportData): string {
   if (data.slos) sections.push({ id: 'slos', title: 'Service level objectives', html: sloTable(data.slos) });
   if (data.steps || data.saturation) sections.push({ id: 'steps', title: 'Steps', html: stepsTable(data.steps ?? [], data.saturation) });
   sections.push(...extras.verdicts);
-  if (data.corrected) sections.push({ id: 'corrected', title: 'Corrected latencies', html: correctedSection(charts, data.corrected) });
+  if (data.corrected) sections.push({ id: 'corrected', title: 'Corrected latencies', html: correctedSection(charts, data.corrected, data.percentiles) });
   sections.push(...extras.statistics);
 
   const nav = sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');

@@ -112,6 +112,8 @@ export interface ReportData {
   command?: string;
   /** `--profile`: the name grouping this run with others. */
   profile?: string;
+  /** The percentile table's columns (PERCENTILES_TO_REPORT); Locust's by default. */
+  percentiles?: readonly number[];
   /** Unix seconds. */
   startTime: number;
   /** Unix seconds. */

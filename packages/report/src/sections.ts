@@ -106,18 +106,18 @@ export function statsTable(all: readonly ReportEntry[]): string {
   return htmlTable(columns, rows, 'stats') + more;
 }
 
-/** Response time percentiles, Locust's columns. */
-export function percentilesTable(all: readonly ReportEntry[]): string {
+/** Response time percentiles: the columns of PERCENTILES_TO_REPORT (Locust's by default). */
+export function percentilesTable(all: readonly ReportEntry[], percentiles: readonly number[] = TABLE_PERCENTILES): string {
   if (all.length === 0) return note('No requests were made.');
   const { entries, more } = listedEntries(all);
   const columns: Column[] = [
     ...TYPE_NAME,
     { head: '# Requests', num: true },
-    ...TABLE_PERCENTILES.map((p) => ({ head: p === 1 ? '100% (max)' : percentileLabel(p), num: true })),
+    ...percentiles.map((p) => ({ head: p === 1 ? '100% (max)' : percentileLabel(p), num: true })),
   ];
   const rows: Row[] = entries.map((e) => ({
     className: rowClass(e),
-    cells: [...typeNameCells(e), escapeHtml(formatInt(e.numRequests)), ...TABLE_PERCENTILES.map((p) => escapeHtml(formatMs(entryPercentile(e, p))))],
+    cells: [...typeNameCells(e), escapeHtml(formatInt(e.numRequests)), ...percentiles.map((p) => escapeHtml(formatMs(entryPercentile(e, p))))],
   }));
   return htmlTable(columns, rows, 'percentiles') + more;
 }

@@ -1,4 +1,4 @@
-import { PERCENTILES_TO_REPORT, percentileLabel } from './percentiles.ts';
+import { percentileLabel, reportedPercentiles } from './percentiles.ts';
 import { padLeft, padRight, pyFixed, pyInt } from './py-format.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { StatsEntry } from './stats-entry.ts';
@@ -69,20 +69,21 @@ function statsRow(e: StatsEntry, nameColumn: number, current: boolean): string {
  */
 export function formatPercentilesTable(stats: RequestStats, options: TableOptions = {}): string {
   const nameWidth = options.nameWidth ?? DEFAULT_NAME_WIDTH;
-  const labels = PERCENTILES_TO_REPORT.map(percentileLabel);
+  const ps = reportedPercentiles();
+  const labels = ps.map(percentileLabel);
   const lines = ['Response time percentiles (HdrHistogram, within 0.1%)'];
   lines.push(
     `${padRight('Type', TYPE_WIDTH)} ${padRight('Name', nameWidth)} ${padLeft(labels[0] ?? '', 8)} ` +
       [...labels.slice(1), '# reqs'].map((l) => padLeft(l, 6)).join(' '),
   );
-  const separator = [TYPE_WIDTH, nameWidth, 8, ...PERCENTILES_TO_REPORT.map(() => 6)]
+  const separator = [TYPE_WIDTH, nameWidth, 8, ...ps.map(() => 6)]
     .map((n) => '-'.repeat(n))
     .join('|');
   lines.push(separator);
   const { rows, more } = tableEntries(stats.entries().filter(hasSamples), options);
-  for (const entry of rows) lines.push(percentileRow(entry, nameWidth));
+  for (const entry of rows) lines.push(percentileRow(entry, nameWidth, ps));
   lines.push(...more, separator);
-  if (hasSamples(stats.total)) lines.push(percentileRow(stats.total, nameWidth));
+  if (hasSamples(stats.total)) lines.push(percentileRow(stats.total, nameWidth, ps));
   return lines.join('\n') + '\n\n';
 }
 
@@ -90,8 +91,8 @@ function hasSamples(e: StatsEntry): boolean {
   return e.numRequests - e.numNoneRequests > 0;
 }
 
-function percentileRow(e: StatsEntry, nameWidth: number): string {
-  const [first = 0, ...rest] = e.responseTimePercentiles(PERCENTILES_TO_REPORT).map(Math.round);
+function percentileRow(e: StatsEntry, nameWidth: number, ps: readonly number[]): string {
+  const [first = 0, ...rest] = e.responseTimePercentiles(ps).map(Math.round);
   return (
     `${padRight(e.method, TYPE_WIDTH)} ${padRight(e.name, nameWidth)} ${padLeft(String(first), 8)} ` +
     [...rest, e.numRequests].map((v) => padLeft(String(v), 6)).join(' ')

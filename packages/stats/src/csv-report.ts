@@ -1,5 +1,6 @@
 import type { ExceptionEntry, ExceptionStats } from './exception-stats.ts';
-import { PERCENTILES_TO_REPORT, percentileLabel } from './percentiles.ts';
+import { percentileLabel, reportedPercentiles } from './percentiles.ts';
+import { DEFAULT_STATS_SETTINGS } from './stats-settings.ts';
 import { formatUtcSeconds, pyFixed, pyFloat } from './py-format.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { StatsEntry } from './stats-entry.ts';
@@ -8,8 +9,6 @@ import type { StatsError } from './stats-error.ts';
 // Locust 2.46's CSV files, as Python's csv.writer writes them: minimal quoting and '\r\n' line
 // ends. Where Locust writes a Python float we write pyFloat (0 -> "0.0"); where its value is an
 // int (counts, `min or 0`, an untouched max of 0) we write an int.
-
-const LABELS = PERCENTILES_TO_REPORT.map(percentileLabel);
 
 const EOL = '\r\n';
 
@@ -55,11 +54,9 @@ const maxField = (e: StatsEntry): string => timeField(e.maxResponseTime);
 // total_content_length / num_requests is a float; with no requests it is the int 0.
 const contentField = (e: StatsEntry): string => (e.numRequests === 0 ? '0' : pyFloat(e.avgContentLength));
 
-function percentileFields(e: StatsEntry, current: boolean): string[] {
-  if (e.numRequests === 0) return LABELS.map(() => 'N/A');
-  const values = current
-    ? (e.currentResponseTimePercentiles(PERCENTILES_TO_REPORT) ?? LABELS.map(() => 0))
-    : e.responseTimePercentiles(PERCENTILES_TO_REPORT);
+function percentileFields(e: StatsEntry, current: boolean, ps: readonly number[]): string[] {
+  if (e.numRequests === 0) return ps.map(() => 'N/A');
+  const values = current ? (e.currentResponseTimePercentiles(ps) ?? ps.map(() => 0)) : e.responseTimePercentiles(ps);
   // Locust's percentiles are its bucket keys: a time below 100 ms is rounded to a whole ms.
   return values.map((v) => String(Math.round(v)));
 }
@@ -70,10 +67,13 @@ interface EntryRow {
   percentiles: string[];
 }
 
-const percentileColumns: CsvColumn<EntryRow>[] = LABELS.map((header, i) => ({ header, value: (r) => r.percentiles[i] ?? 'N/A' }));
+/** A column per percentile of PERCENTILES_TO_REPORT (`50%`, ..., `100%`). */
+function percentileColumns(ps: readonly number[]): CsvColumn<EntryRow>[] {
+  return ps.map((p, i) => ({ header: percentileLabel(p), value: (r) => r.percentiles[i] ?? 'N/A' }));
+}
 
 /** `<prefix>_stats.csv`'s columns, Locust's. Rates are whole-run. */
-const STATS_COLUMNS: readonly CsvColumn<EntryRow>[] = [
+const statsColumns = (ps: readonly number[]): readonly CsvColumn<EntryRow>[] => [
   { header: 'Type', value: (r) => r.e.method },
   { header: 'Name', value: (r) => r.e.name },
   { header: 'Request Count', value: (r) => r.e.numRequests },
@@ -85,7 +85,7 @@ const STATS_COLUMNS: readonly CsvColumn<EntryRow>[] = [
   { header: 'Average Content Size', value: (r) => contentField(r.e) },
   { header: 'Requests/s', value: (r) => pyFloat(r.e.totalRps) },
   { header: 'Failures/s', value: (r) => pyFloat(r.e.totalFailPerSec) },
-  ...percentileColumns,
+  ...percentileColumns(ps),
 ];
 
 /** An entry's row of `<prefix>_stats_history.csv`: the tick's time and user count with it. */
@@ -95,14 +95,14 @@ interface HistoryRow extends EntryRow {
 }
 
 /** `<prefix>_stats_history.csv`'s columns, Locust's: current rates, then the totals. */
-const HISTORY_COLUMNS: readonly CsvColumn<HistoryRow>[] = [
+const historyColumns = (ps: readonly number[]): readonly CsvColumn<HistoryRow>[] => [
   { header: 'Timestamp', value: (r) => r.timestamp },
   { header: 'User Count', value: (r) => r.userCount },
   { header: 'Type', value: (r) => r.e.method },
   { header: 'Name', value: (r) => r.e.name },
   { header: 'Requests/s', value: (r) => pyFixed(r.e.currentRps, 6) },
   { header: 'Failures/s', value: (r) => pyFixed(r.e.currentFailPerSec, 6) },
-  ...percentileColumns,
+  ...percentileColumns(ps),
   { header: 'Total Request Count', value: (r) => r.e.numRequests },
   { header: 'Total Failure Count', value: (r) => r.e.numFailures },
   { header: 'Total Median Response Time', value: (r) => String(Math.round(r.e.medianResponseTime)) },
@@ -130,15 +130,17 @@ const EXCEPTIONS_COLUMNS: readonly CsvColumn<ExceptionEntry>[] = [
   { header: 'Nodes', value: (e) => [...e.nodes].join(', ') },
 ];
 
-export const STATS_CSV_HEADER: readonly string[] = headersOf(STATS_COLUMNS);
-export const HISTORY_CSV_HEADER: readonly string[] = headersOf(HISTORY_COLUMNS);
+/** The headers with Locust's default percentiles (the columns follow PERCENTILES_TO_REPORT). */
+export const STATS_CSV_HEADER: readonly string[] = headersOf(statsColumns(DEFAULT_STATS_SETTINGS.PERCENTILES_TO_REPORT));
+export const HISTORY_CSV_HEADER: readonly string[] = headersOf(historyColumns(DEFAULT_STATS_SETTINGS.PERCENTILES_TO_REPORT));
 export const FAILURES_CSV_HEADER: readonly string[] = headersOf(FAILURES_COLUMNS);
 export const EXCEPTIONS_CSV_HEADER: readonly string[] = headersOf(EXCEPTIONS_COLUMNS);
 
 /** `<prefix>_stats.csv`: header, entries sorted by (name, method), then Aggregated. Rates are whole-run. */
 export function statsCsv(stats: RequestStats): string {
-  const rows = [...stats.entries(), stats.total].map((e) => ({ e, percentiles: percentileFields(e, false) }));
-  return csvTable(STATS_COLUMNS, rows);
+  const ps = reportedPercentiles();
+  const rows = [...stats.entries(), stats.total].map((e) => ({ e, percentiles: percentileFields(e, false, ps) }));
+  return csvTable(statsColumns(ps), rows);
 }
 
 /** `<prefix>_failures.csv`, rows sorted by the error key as Locust does. */
@@ -153,7 +155,7 @@ export function exceptionsCsv(exceptions: ExceptionStats): string {
 
 /** The header line of `<prefix>_stats_history.csv`. */
 export function historyCsvHeader(): string {
-  return csvRow(HISTORY_CSV_HEADER);
+  return csvRow(headersOf(historyColumns(reportedPercentiles())));
 }
 
 export interface HistoryRowsOptions {
@@ -172,6 +174,7 @@ export interface HistoryRowsOptions {
 export function historyCsvRows(stats: RequestStats, options: HistoryRowsOptions): string {
   const timestamp = Math.trunc(options.timestamp ?? Date.now() / 1000);
   const entries = options.fullHistory ? [...stats.entries(), stats.total] : [stats.total];
-  const rows = entries.map((e) => ({ e, percentiles: percentileFields(e, options.fullHistory), timestamp, userCount: options.userCount }));
-  return csvRows(HISTORY_COLUMNS, rows);
+  const ps = reportedPercentiles();
+  const rows = entries.map((e) => ({ e, percentiles: percentileFields(e, options.fullHistory, ps), timestamp, userCount: options.userCount }));
+  return csvRows(historyColumns(ps), rows);
 }

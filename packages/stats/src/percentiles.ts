@@ -1,9 +1,14 @@
 import { pyRoundNegDigits } from './py-format.ts';
 
-/** Locust's PERCENTILES_TO_REPORT: the columns of the percentile table and the CSVs. */
-export const PERCENTILES_TO_REPORT: readonly number[] = Object.freeze([
-  0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0,
-]);
+import { DEFAULT_STATS_SETTINGS, statsSettings } from './stats-settings.ts';
+
+/** Locust's default PERCENTILES_TO_REPORT. */
+export const PERCENTILES_TO_REPORT: readonly number[] = DEFAULT_STATS_SETTINGS.PERCENTILES_TO_REPORT;
+
+/** The percentile columns of the console table, the CSVs and the report: PERCENTILES_TO_REPORT now. */
+export function reportedPercentiles(): readonly number[] {
+  return statsSettings.PERCENTILES_TO_REPORT;
+}
 
 /** Locust's get_readable_percentiles: `50%`, `99.9%`, ... */
 export function percentileLabel(p: number): string {

@@ -1,13 +1,12 @@
 import type { JsHistogram } from 'hdr-histogram-js';
+import { statsSettings } from './stats-settings.ts';
 import { createHistogram, recordMicros, recordMicrosCount, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
 
-/** Seconds covered by current percentiles (Locust's CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW). */
-export const WINDOW_SECONDS = 10;
-// The window is [now-10, now); one more slot for the second being recorded, and no more: each
-// slot is a histogram. Window histograms keep 2 significant digits (1 %, still finer than
+// The window is [now-W, now), W = CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW (10 s by default), read
+// when the window is made; one more slot for the second being recorded, and no more: each slot
+// is a histogram. Window histograms keep 2 significant digits (1 %, still finer than
 // Locust's buckets and exact to the integer ms below 128 ms): with 3 digits a windowed entry
 // held ~350 KB at 50 ms response times, with 2 it holds ~60 KB.
-const SLOTS = WINDOW_SECONDS + 1;
 const WINDOW_DIGITS = 2;
 
 /**
@@ -15,10 +14,12 @@ const WINDOW_DIGITS = 2;
  * comes round again. Slots are allocated on first use, so idle entries stay small.
  */
 export class ResponseTimeWindow {
-  readonly #seconds = new Float64Array(SLOTS).fill(-1);
-  readonly #histograms: Array<JsHistogram | undefined> = new Array<JsHistogram | undefined>(SLOTS);
-  readonly #min = new Float64Array(SLOTS);
-  readonly #max = new Float64Array(SLOTS);
+  readonly #windowSeconds = statsSettings.CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW;
+  readonly #slots = this.#windowSeconds + 1;
+  readonly #seconds = new Float64Array(this.#slots).fill(-1);
+  readonly #histograms: Array<JsHistogram | undefined> = new Array<JsHistogram | undefined>(this.#slots);
+  readonly #min = new Float64Array(this.#slots);
+  readonly #max = new Float64Array(this.#slots);
   // Sum of the window for one `now`, rebuilt when `now` moves or an older slot changes.
   #combined: JsHistogram | undefined;
   #combinedFor = -1;
@@ -26,7 +27,7 @@ export class ResponseTimeWindow {
   #combinedMax = 0;
 
   #slot(second: number): number {
-    const i = second % SLOTS;
+    const i = second % this.#slots;
     if (this.#seconds[i] === second) return i;
     if ((this.#seconds[i] ?? -1) > second) return -1; // older than the ring: outside any window
     const h = this.#histograms[i];
@@ -86,10 +87,10 @@ export class ResponseTimeWindow {
       this.#combined.reset();
       this.#combinedMin = Infinity;
       this.#combinedMax = -Infinity;
-      for (let i = 0; i < SLOTS; i++) {
+      for (let i = 0; i < this.#slots; i++) {
         const second = this.#seconds[i] ?? -1;
         const h = this.#histograms[i];
-        if (h === undefined || h.totalCount === 0 || second < now - WINDOW_SECONDS || second >= now) continue;
+        if (h === undefined || h.totalCount === 0 || second < now - this.#windowSeconds || second >= now) continue;
         this.#combined.add(h);
         this.#combinedMin = Math.min(this.#combinedMin, this.#min[i] ?? Infinity);
         this.#combinedMax = Math.max(this.#combinedMax, this.#max[i] ?? -Infinity);

@@ -5,7 +5,7 @@ export type { TaskRatios, WebRunner, WebStartOptions, WebUserClass, WebWorker } 
 export { adaptRunner, applyStartOptions, formHost } from './runner-adapter.ts';
 export { describeUserClasses, tasksReport } from './task-ratios.ts';
 export { DEFAULT_LOG_LINES, LogBuffer } from './log-buffer.ts';
-export { PERCENTILES_TO_CHART, StatsHistory } from './stats-history.ts';
+export { StatsHistory } from './stats-history.ts';
 export type { HistoryPage, HistoryRow, StatsHistoryOptions } from './stats-history.ts';
 export type { WebCustomOption } from './web-custom-option.ts';
 export type { CsvSources, HtmlReportSource } from './routes/downloads.ts';

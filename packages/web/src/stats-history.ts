@@ -3,8 +3,8 @@ import type { RunnerState } from '@locusta/runner';
 import { properRound } from './rounding.ts';
 import type { WebRunner } from './web-runner.ts';
 
-/** Locust's PERCENTILES_TO_CHART: the response time lines of the charts. */
-export const PERCENTILES_TO_CHART: readonly number[] = Object.freeze([0.5, 0.95]);
+/** The response time lines of the UI's charts: the median and the 95th (Locust's default PERCENTILES_TO_CHART). */
+const CHARTED: readonly number[] = Object.freeze([0.5, 0.95]);
 
 /** One sample, in the layout of Locust's `stats.history` (what its HTML report charts). */
 export interface HistoryRow {
@@ -92,7 +92,7 @@ export class StatsHistory {
   sample(): void {
     const total = this.#runner.stats.total;
     const time = formatUtcSeconds(this.#clock());
-    const [p50, p95] = total.currentResponseTimePercentiles(PERCENTILES_TO_CHART) ?? [0, 0];
+    const [p50, p95] = total.currentResponseTimePercentiles(CHARTED) ?? [0, 0];
     this.#rows.push({
       'response_time_percentile_0.5': [time, p50 ?? 0],
       'response_time_percentile_0.95': [time, p95 ?? 0],

@@ -1,21 +1,18 @@
 import type { StatsEntry, StatsError } from '@locusta/stats';
-import { MANY_NAMES_THRESHOLD, busiestRows, manyNamesWarning } from '@locusta/stats';
+import { MANY_NAMES_THRESHOLD, busiestRows, manyNamesWarning, statsSettings } from '@locusta/stats';
 import { properRound } from '../rounding.ts';
-import { PERCENTILES_TO_CHART } from '../stats-history.ts';
 import type { WebRunner } from '../web-runner.ts';
 import { ACTIVE_WORKER_STATES } from '@locusta/runner';
 
 /** Locust caps the entries and errors it sends (more rows made its UI unusable, issue #1059). */
 export const MAX_ROWS = 500;
 
-/** Locust's PERCENTILES_TO_STATISTICS: the per-row percentile columns. */
-const PERCENTILES_TO_STATISTICS = [0.95, 0.99] as const;
-
 /** One row of `/stats/requests`, Locust's StatsEntry.to_dict(), keys in Locust's order. */
 function entryDict(e: StatsEntry): Record<string, string | number> {
-  // One walk of the histogram for the median and both percentile columns.
-  const [median, p95, p99] = e.responseTimePercentiles([0.5, ...PERCENTILES_TO_STATISTICS]);
-  return {
+  // One walk of the histogram for the median and the PERCENTILES_TO_STATISTICS columns.
+  const ps = statsSettings.PERCENTILES_TO_STATISTICS;
+  const [median, ...values] = e.responseTimePercentiles([0.5, ...ps]);
+  const row: Record<string, string | number> = {
     method: e.method,
     name: e.name,
     num_requests: e.numRequests,
@@ -28,10 +25,10 @@ function entryDict(e: StatsEntry): Record<string, string | number> {
     median_response_time: median ?? 0,
     total_rps: e.totalRps,
     total_fail_per_sec: e.totalFailPerSec,
-    'response_time_percentile_0.95': p95 ?? 0,
-    'response_time_percentile_0.99': p99 ?? 0,
-    avg_content_length: e.avgContentLength,
   };
+  ps.forEach((p, i) => (row[`response_time_percentile_${p}`] = values[i] ?? 0));
+  row['avg_content_length'] = e.avgContentLength;
+  return row;
 }
 
 /** Locust's StatsErrorDict: seen times are unix seconds. */
@@ -66,7 +63,8 @@ export function requestsReport(runner: WebRunner): Record<string, unknown> {
   const rows = entries.rows.map(entryDict);
   const totalRow = entryDict(total);
   rows.push(totalRow);
-  const current = total.currentResponseTimePercentiles(PERCENTILES_TO_CHART);
+  const chart = statsSettings.PERCENTILES_TO_CHART;
+  const current = total.currentResponseTimePercentiles(chart);
   const report: Record<string, unknown> = {
     stats: rows,
     errors: errors.rows.map(errorDict),
@@ -76,7 +74,7 @@ export function requestsReport(runner: WebRunner): Record<string, unknown> {
     total_fail_per_sec: totalRow['total_fail_per_sec'],
     fail_ratio: total.failRatio,
     current_response_time_percentiles: Object.fromEntries(
-      PERCENTILES_TO_CHART.map((p, i) => [`response_time_percentile_${p}`, current?.[i] ?? null]),
+      chart.map((p, i) => [`response_time_percentile_${p}`, current?.[i] ?? null]),
     ),
   };
   if (entries.omitted > 0) report['omitted_entries'] = entries.omitted;
