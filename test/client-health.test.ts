@@ -85,6 +85,22 @@ describe('client health', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<span class="client-limited">client-limited<\/span>/g)).toHaveLength(2);
   });
 
+  it('marks the points of a rate sweep during which the client was limited', async () => {
+    const server = await startServer((_req, res) => res.end('ok'));
+    const dir = tempDir();
+    const r = await runLocusta([
+      '-f', join(FIXTURES, 'cpu-burn.ts'), '-H', server.url, '--headless', '-u', '2',
+      '--sweep', '1', '--sweep-time', '2s', '--sweep-drain', '1s', '--csv', join(dir, 'run'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...points] = readCsv(join(dir, 'run_sweep.csv'));
+    expect(points).toHaveLength(3);
+    // Every point of this run burnt the CPU.
+    const column = header!.indexOf('Client Limited');
+    for (const row of points) expect(row[column]).toBe('1');
+    expect(r.stderr).toContain('The client was the bottleneck in points 1, 2, 3: their latencies include client queueing');
+  });
+
   it('merges the workers of --processes 2: each worker has its own rows, the flag holds', async () => {
     const { r, json, csv } = await run('cpu-burn.ts', ['-u', '2', '--processes', '2']);
     expect(r.code, r.stderr).toBe(0);

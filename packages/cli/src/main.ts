@@ -198,6 +198,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   // The load generator's own CPU and loop lag, sampled where the users run (a master merges).
   const clientHealth = clientHealthOf(environment, { worker: isWorker, master: options.master || (!isWorker && processes !== undefined), logger: mainLog });
   steps.clientLimitedBetween = (t0, t1) => clientHealth.clientLimitedBetween(t0, t1);
+  sweep.clientLimitedBetween = steps.clientLimitedBetween;
   // The requests log: a worker sends its lines to the master, which (or a local run) writes them.
   const requestLog = isWorker ? new RequestLog(environment, undefined) : requestLogOf(environment, paths.requestsLog);
   if (requestLog) addOutput(environment, requestLog);

@@ -16,14 +16,22 @@ export class SweepOutput implements OutputExtension {
   readonly placement = 'verdicts';
   /** The run's sweep, set when it starts. */
   sweep: SweepRunner | undefined;
+  /** Whether the load generator was the limit between two Unix times (client health); set by the CLI. */
+  clientLimitedBetween: ((t0: number, t1: number) => boolean) | undefined;
 
+  /** The points, each marked when the client was the limit in it. */
   get #points(): readonly SweepPoint[] | undefined {
-    return this.sweep?.points;
+    return this.sweep?.points.map((p) => ({ ...p, clientLimited: this.clientLimitedBetween?.(p.start, p.end) ?? false }));
   }
 
   consoleTable(): string {
     const points = this.#points;
-    return points ? `${formatSweepTable(points)}${findKnee(points).line}\n` : '';
+    if (!points) return '';
+    const limited = points.filter((p) => p.clientLimited).map((p) => p.index);
+    const warning = limited.length
+      ? `The client was the bottleneck in point${limited.length > 1 ? 's' : ''} ${limited.join(', ')}: their latencies include client queueing, and the knee may be the client's\n`
+      : '';
+    return `${formatSweepTable(points)}${findKnee(points).line}\n${warning}`;
   }
 
   csvFiles(): OutputCsvFile[] {
@@ -56,10 +64,10 @@ function tableOf(points: readonly SweepPoint[]): { columns: string[]; rows: Arra
   const keys = figureKeys(points);
   const round = (v: number | null | undefined) => (typeof v === 'number' ? Math.round(v * 100) / 100 : null);
   return {
-    columns: ['Point', 'Kind', 'Offered/s', 'Achieved/s', 'Requests', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'Fail ratio', ...keys],
+    columns: ['Point', 'Kind', 'Offered/s', 'Achieved/s', 'Requests', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'Fail ratio', ...keys, 'Client limited'],
     rows: points.map((p) => [
       p.index, p.kind, round(p.offered), round(p.achieved), p.requests, Math.round(p.p50), Math.round(p.p90), Math.round(p.p99),
-      `${(p.failRatio * 100).toFixed(2)}%`, ...keys.map((k) => round(p.figures[k])),
+      `${(p.failRatio * 100).toFixed(2)}%`, ...keys.map((k) => round(p.figures[k])), p.clientLimited ? 'yes' : '',
     ]),
   };
 }

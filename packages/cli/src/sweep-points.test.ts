@@ -64,8 +64,10 @@ describe('the sweep table and CSV', () => {
     const lines = sweepCsv(points).split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe([...SWEEP_CSV_HEADER, 'llm.e2e_p99', 'llm.goodput_rps'].join(','));
-    expect(lines[1]).toBe('1,synchronous,,20.0,1,1010.000,1018.000,5.0,100,0,50,48,60,0.0,,');
-    expect(lines[3]).toBe('3,rate,40.0,40.0,16,1030.000,1038.000,5.0,200,0,35,56,70,0.0,812.50,');
+    expect(lines[1]).toBe('1,synchronous,,20.0,1,1010.000,1018.000,5.0,100,0,50,48,60,0.0,0,,');
+    expect(lines[3]).toBe('3,rate,40.0,40.0,16,1030.000,1038.000,5.0,200,0,35,56,70,0.0,0,812.50,');
+    // A point during which the client was the limit says so.
+    expect(sweepCsv([{ ...points[0]!, clientLimited: true }]).split('\r\n')[1]).toBe('1,synchronous,,20.0,1,1010.000,1018.000,5.0,100,0,50,48,60,0.0,1');
   });
 
   it('prints one console row per point', () => {

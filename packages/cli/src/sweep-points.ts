@@ -37,6 +37,8 @@ export interface SweepPoint {
   shortfall: number;
   /** Figures of other families over the point, keyed `family.figure` (e.g. `llm.e2e_p99`). */
   figures: Record<string, number | null>;
+  /** The load generator was the limit in part of the point (client health): its latencies include client queueing. */
+  clientLimited?: boolean;
 }
 
 /** The knee rule's bounds, documented in the README ("Rate sweep"). */
@@ -132,11 +134,12 @@ const figure = (v: number | null | undefined): string => (typeof v === 'number' 
 /** The sweep table for the console, ending with a blank line as Locust's tables; the knee line after it. */
 export function formatSweepTable(points: readonly SweepPoint[]): string {
   const keys = figureKeys(points).filter((k) => /_p(50|99)$|goodput/.test(k));
-  const header = ['Point', 'Kind', 'Offered/s', 'Achieved/s', 'Requests', 'p50', 'p90', 'p99', 'Fail ratio', ...keys];
+  const header = ['Point', 'Kind', 'Offered/s', 'Achieved/s', 'Requests', 'p50', 'p90', 'p99', 'Fail ratio', ...keys, 'Client limited'];
   const rows = points.map((p) => [
     String(p.index), pointName(p), p.offered === null ? '-' : pyFixed(p.offered, 2), pyFixed(p.achieved, 2), String(p.requests),
     String(Math.round(p.p50)), String(Math.round(p.p90)), String(Math.round(p.p99)), `${pyFixed(p.failRatio * 100, 2)}%`,
     ...keys.map((k) => figure(p.figures[k]) || '-'),
+    p.clientLimited ? 'yes' : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ');
@@ -146,7 +149,7 @@ export function formatSweepTable(points: readonly SweepPoint[]): string {
 
 export const SWEEP_CSV_HEADER: readonly string[] = Object.freeze([
   'Point', 'Kind', 'Offered Rate', 'Achieved Rate', 'Users', 'Start Time', 'End Time', 'Seconds', 'Requests', 'Failures',
-  '50%', '90%', '99%', 'Failure Ratio',
+  '50%', '90%', '99%', 'Failure Ratio', 'Client Limited',
 ]);
 
 /** The points as CSV (csv.writer style): times as Unix seconds, so a point's window can be matched exactly; then the families' figures. */
@@ -157,7 +160,7 @@ export function sweepCsv(points: readonly SweepPoint[]): string {
     out += csvRow([
       p.index, p.kind, p.offered === null ? '' : pyFloat(p.offered), pyFloat(p.achieved), p.users, pyFixed(p.start, 3), pyFixed(p.end, 3),
       pyFloat(p.seconds), p.requests, p.failures, String(Math.round(p.p50)), String(Math.round(p.p90)), String(Math.round(p.p99)),
-      pyFloat(p.failRatio), ...keys.map((k) => figure(p.figures[k])),
+      pyFloat(p.failRatio), p.clientLimited ? 1 : 0, ...keys.map((k) => figure(p.figures[k])),
     ]);
   }
   return out;
