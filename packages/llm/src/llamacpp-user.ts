@@ -5,7 +5,8 @@ import type { LlamaCppFinal } from './llamacpp-chunks.ts';
 import { parseLlamaCppChunk } from './llamacpp-chunks.ts';
 import { llamaCppStatsOf } from './llamacpp-output.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
-import { isShed, judgeGeneration, recordGeneration, retryAfterOf } from './llm-verdict.ts';
+import { isShed, judgeGeneration, recordGeneration, retryAfterOf, sampleTimings } from './llm-verdict.ts';
+import { TokenClock } from './token-clock.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
 import { noteLlmSample } from './request-samples.ts';
 
@@ -83,13 +84,8 @@ export class LlamaCppUser extends HttpUser {
     const sampleOf = (r: LlamaCppResult): LlmSample => ({
       name,
       model: modelOf(r),
-      outcome: r.outcome,
-      retryAfter: r.retryAfter !== null,
       startTime,
-      e2e: r.timings.e2e,
-      ttft: r.timings.ttft ?? undefined,
-      answerTtft: r.timings.answerTtft ?? undefined,
-      itl: stream ? r.timings.itl : undefined,
+      ...sampleTimings(r, stream),
       inputTokens: r.final?.tokens_evaluated,
       outputTokens: r.outputTokens ?? undefined,
       // No reasoning channel: a model's thinking is part of the text, as in OpenAI text completions.
@@ -146,9 +142,7 @@ async function readStream(response: StreamedResponse): Promise<LlamaCppResult> {
     return finish(status, '', null, performance.now() - start, null, [], 0, false, response.error?.message ?? `HTTP ${status}`);
   }
   const content: string[] = [];
-  const itl: number[] = [];
-  let ttft: number | null = null;
-  let last = 0;
+  const clock = new TokenClock(response);
   let final: LlamaCppFinal | null = null;
   let chunks = 0;
   let problem: string | undefined;
@@ -172,22 +166,15 @@ async function readStream(response: StreamedResponse): Promise<LlamaCppResult> {
     if (chunk.content === '') continue;
     chunks++;
     content.push(chunk.content);
-    if (ttft === null) {
-      ttft = response.markFirstToken();
-      last = ttft;
-    } else {
-      const now = performance.now() - start;
-      itl.push(now - last);
-      last = now;
-    }
+    clock.tick();
   }
   const e2e = performance.now() - start;
   // A body that broke off has its error set by the time the loop ends; llama.cpp writes a
   // failure midway as an `error:` line, which is no `data:`: the last chunk never comes.
   let error = problem ?? response.error?.message;
   if (error === undefined && final === null) error = 'the stream ended without its last chunk (stop: true)';
-  const result = finish(status, content.join(''), final, e2e, ttft, itl, chunks, true, error);
-  result.timings.answerTtft = ttft;
+  const result = finish(status, content.join(''), final, e2e, clock.ttft, clock.itl, chunks, true, error);
+  result.timings.answerTtft = clock.ttft;
   return result;
 }
 

@@ -2,6 +2,7 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse } from '@locusta/http';
 import { llmStatsOf } from './attach.ts';
 import type { LlmSample } from './llm-entry.ts';
+import type { LlmTimings } from './openai-user.ts';
 
 // What OpenAIUser and OllamaUser share once an answer is read: its verdict and its recording.
 
@@ -62,4 +63,19 @@ export function recordGeneration(environment: Environment, sample: LlmSample): b
   if (!environment.measurement.contains(sample.startTime / 1000)) return false;
   llmStatsOf(environment).record(sample);
   return true;
+}
+
+/** A generation's verdict and client timings as a sample takes them (every LLM user's part). */
+export function sampleTimings(
+  r: { outcome: LlmSample['outcome']; retryAfter: string | null; timings: LlmTimings },
+  stream: boolean,
+): Pick<LlmSample, 'outcome' | 'retryAfter' | 'e2e' | 'ttft' | 'answerTtft' | 'itl'> {
+  return {
+    outcome: r.outcome,
+    retryAfter: r.retryAfter !== null,
+    e2e: r.timings.e2e,
+    ttft: r.timings.ttft ?? undefined,
+    answerTtft: r.timings.answerTtft ?? undefined,
+    itl: stream ? r.timings.itl : undefined,
+  };
 }

@@ -5,7 +5,8 @@ import { ollamaStatsOf } from './ollama-output.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
-import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
+import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf, sampleTimings } from './llm-verdict.ts';
+import { TokenClock } from './token-clock.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
 import { noteLlmSample } from './request-samples.ts';
 
@@ -114,13 +115,8 @@ export class OllamaUser extends HttpUser {
     const sampleOf = (r: OllamaResult): LlmSample => ({
       name,
       model,
-      outcome: r.outcome,
-      retryAfter: r.retryAfter !== null,
       startTime,
-      e2e: r.timings.e2e,
-      ttft: r.timings.ttft ?? undefined,
-      answerTtft: r.timings.answerTtft ?? undefined,
-      itl: stream ? r.timings.itl : undefined,
+      ...sampleTimings(r, stream),
       inputTokens: r.final?.prompt_eval_count,
       outputTokens: r.outputTokens ?? undefined,
       reasoningTokens: reasoningTokensOf(r, stream),
@@ -175,9 +171,7 @@ async function readStream(response: StreamedResponse, endpoint: OllamaEndpoint):
   }
   const content: string[] = [];
   const thinking: string[] = [];
-  const itl: number[] = [];
-  let ttft: number | null = null;
-  let last = 0;
+  const clock = new TokenClock(response);
   let final: OllamaFinal | null = null;
   let chunks = 0;
   let thinkingChunks = 0;
@@ -206,22 +200,15 @@ async function readStream(response: StreamedResponse, endpoint: OllamaEndpoint):
       content.push(chunk.content);
       answerTtft ??= performance.now() - start;
     }
-    if (ttft === null) {
-      ttft = response.markFirstToken();
-      last = ttft;
-    } else {
-      const now = performance.now() - start;
-      itl.push(now - last);
-      last = now;
-    }
+    clock.tick();
   }
   const e2e = performance.now() - start;
   // A body that broke off has its error set by the time the loop ends.
   let error = problem ?? response.error?.message;
   if (error === undefined && final === null) error = 'the stream ended without its last object (done: true)';
-  const result = finish(status, content.join(''), thinking.join(''), final, e2e, ttft, itl, chunks, true, error);
+  const result = finish(status, content.join(''), thinking.join(''), final, e2e, clock.ttft, clock.itl, chunks, true, error);
   // The first chunk's own time is TTFT: an answer with no thinking has the same two.
-  result.timings.answerTtft = answerTtft === null ? null : thinkingChunks === 0 ? ttft : answerTtft;
+  result.timings.answerTtft = answerTtft === null ? null : thinkingChunks === 0 ? clock.ttft : answerTtft;
   result.thinkingChunks = thinkingChunks;
   return result;
 }

@@ -2,7 +2,7 @@ import type { Environment } from '@locusta/core';
 import type { HttpResponse, RequestHeaders, StreamedResponse } from '@locusta/http';
 import { HttpUser } from '@locusta/http';
 import type { LlmCatchResponse } from './llm-verdict.ts';
-import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf } from './llm-verdict.ts';
+import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf, sampleTimings } from './llm-verdict.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import { noteLlmSample } from './request-samples.ts';
 import type { LlamaCppTimings } from './llamacpp-chunks.ts';
@@ -194,13 +194,8 @@ export class OpenAIUser extends HttpUser {
     const sampleOf = (r: LlmResult): LlmSample => ({
       name,
       model,
-      outcome: r.outcome,
-      retryAfter: r.retryAfter !== null,
       startTime,
-      e2e: r.timings.e2e,
-      ttft: r.timings.ttft ?? undefined,
-      answerTtft: r.timings.answerTtft ?? undefined,
-      itl: stream ? r.timings.itl : undefined,
+      ...sampleTimings(r, stream),
       inputTokens: r.usage?.prompt_tokens,
       outputTokens: r.outputTokens ?? undefined,
       reasoningTokens: r.reasoningTokens ?? undefined,
