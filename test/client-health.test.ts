@@ -101,6 +101,27 @@ describe('client health', () => {
     expect(r.stderr).toContain('The client was the bottleneck in points 1, 2, 3: their latencies include client queueing');
   });
 
+  it('shows the client on /metrics and in a web UI table while the test runs', async () => {
+    const server = await startServer((_req, res) => res.end('ok'));
+    const run = startLocusta(['-f', join(FIXTURES, 'cpu-burn.ts'), '-H', server.url, '--web-host', '127.0.0.1', '--web-port', '0', '--autostart', '-u', '1', '-r', '10', '-t', '30s']);
+    await run.waitFor(/Starting web interface at \S+/);
+    const url = /Starting web interface at (\S+)/.exec(run.output().stderr)![1]!.replace(/\/$/, '');
+    await run.waitFor('The client is the bottleneck');
+    let metrics = '';
+    for (let i = 0; i < 100 && !/^locusta_client_limited 1$/m.test(metrics); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      metrics = await (await fetch(`${url}/metrics`)).text();
+    }
+    expect(metrics).toMatch(/^locusta_client_limited 1$/m);
+    expect(metrics).toMatch(/^locusta_client_cpu_percent\{process="local"\} \d/m);
+    expect(metrics).toMatch(/^locusta_client_limited_seconds_total [1-9]/m);
+    const extra = (await (await fetch(`${url}/stats/extra`)).json()) as { tables: Array<{ id: string; columns: string[]; rows: unknown[][] }> };
+    const table = extra.tables.find((t) => t.id === 'client')!;
+    expect(table.rows.map((r) => r[0])).toEqual(['local']);
+    run.child.kill('SIGINT');
+    expect((await run.done).code).toBe(0);
+  });
+
   it('merges the workers of --processes 2: each worker has its own rows, the flag holds', async () => {
     const { r, json, csv } = await run('cpu-burn.ts', ['-u', '2', '--processes', '2']);
     expect(r.code, r.stderr).toBe(0);

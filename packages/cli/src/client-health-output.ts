@@ -1,9 +1,9 @@
-import type { Environment, OutputExtension, OutputHistoryCsv, OutputSection } from '@locusta/core';
+import type { Environment, OutputExtension, OutputHistoryCsv, OutputSection, OutputTable } from '@locusta/core';
 import { addOutput } from '@locusta/core';
 import { escapeHtml } from '@locusta/report';
 import { CLIENT_CPU_LIMIT, CLIENT_LAG_LIMIT_MS, ClientHealth, checkClientIntervals, isClientLimited } from '@locusta/runner';
 import type { ClientInterval } from '@locusta/runner';
-import { csvRow, pyFixed } from '@locusta/stats';
+import { PrometheusText, csvRow, pyFixed } from '@locusta/stats';
 
 /**
  * The header of PREFIX_client.csv: a row per second per load-generating process (`local`, or a
@@ -80,6 +80,42 @@ class ClientHealthOutput implements OutputExtension {
     const section: OutputSection = { id: 'client-health', title: 'Client health', html };
     if (warning !== undefined) section.banner = warning;
     return section;
+  }
+
+  /** The latest interval of each process (the intervals are kept in the order they came). */
+  #latest(): ClientInterval[] {
+    const latest = new Map<string, ClientInterval>();
+    for (const r of this.health.intervals) latest.set(r.process, r);
+    return [...latest.values()];
+  }
+
+  /** A row per process: the run so far, and its last second. No rows before the first sample: no tab. */
+  webTable(): OutputTable | undefined {
+    const latest = new Map(this.#latest().map((r) => [r.process, r]));
+    const rows = this.health.processes().map((p) => {
+      const last = latest.get(p.process);
+      return [
+        p.process, round1(p.seconds), round1(p.limitedSeconds), last ? round1(last.cpu) : null, last ? round1(last.lagP99) : null, round1(p.maxCpu), round1(p.maxLagP99),
+        last && isClientLimited(last) ? 'LIMITED' : '',
+      ];
+    });
+    return { id: 'client', title: 'Client health', columns: ['Process', 'Seconds', 'Limited (s)', 'CPU %', 'Loop lag p99 (ms)', 'Max CPU %', 'Max loop lag p99 (ms)', 'Now'], rows };
+  }
+
+  /** Gauges of each process's last second, and the seconds the client was the limit. */
+  prometheus(): string {
+    const latest = this.#latest();
+    if (latest.length === 0) return '';
+    const text = new PrometheusText();
+    text.family('locusta_client_cpu_percent', 'gauge', 'CPU of a load-generating process over its last second, in percent of one core');
+    for (const r of latest) text.sample('locusta_client_cpu_percent', [['process', r.process]], r.cpu);
+    text.family('locusta_client_loop_lag_p99_seconds', 'gauge', "99th percentile of a load-generating process's event-loop lag over its last second");
+    for (const r of latest) text.sample('locusta_client_loop_lag_p99_seconds', [['process', r.process]], r.lagP99 / 1000);
+    text.family('locusta_client_limited', 'gauge', `1 when some process was the limit in its last second (${CLIENT_LIMIT_RULE}): latencies then include client queueing`);
+    text.sample('locusta_client_limited', [], latest.some(isClientLimited) ? 1 : 0);
+    text.family('locusta_client_limited_seconds_total', 'counter', 'Seconds of the test in which the client was the limit');
+    text.sample('locusta_client_limited_seconds_total', [], this.health.summary().limitedSeconds);
+    return text.text();
   }
 
   json(): unknown {
