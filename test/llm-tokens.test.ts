@@ -76,6 +76,11 @@ describe('exact prompt tokens against the mock counting with the same tokenizer'
     const llmJson = JSON.parse(readFileSync(`${json}_llm.json`, 'utf8')) as { rows: Array<Record<string, unknown>> };
     expect(llmJson.rows.at(-1)).toMatchObject({ Name: 'Aggregated', 'Cached tokens': counters.cachedTokens, 'Usage mismatches': 0 });
     expect(r.stderr).toContain('tok cached');
+    // The history's last row has the same totals.
+    const [header, ...history] = readCsv(`${prefix}_llm_history.csv`);
+    const last = history.at(-1)!;
+    expect(Number(last[header!.indexOf('Total Cached tokens')])).toBe(counters.cachedTokens);
+    expect(last[header!.indexOf('Total Usage mismatches')]).toBe('0');
   });
 
   it('samples a ShareGPT dataset, the recorded reply giving max_tokens', async () => {

@@ -35,7 +35,7 @@ describe('LlmHistoryCsv (PREFIX_llm_history.csv)', () => {
     const csv = new LlmHistoryCsv();
     expect(csv.header()).toBe(`${LLM_HISTORY_CSV_HEADER.join(',')}\r\n`);
     // Window [107, 117): 15 requests, 5 shed, 80 output tokens over 10 s.
-    expect(lines(csv.rows(stats, 121_900))).toEqual([['121', 'Aggregated', '', '1.500', '0.500', '8.000', '30', '10', '160', '100.000', 'N/A', '0']]);
+    expect(lines(csv.rows(stats, 121_900))).toEqual([['121', 'Aggregated', '', '1.500', '0.500', '8.000', '30', '10', '160', '100.000', 'N/A', '0', '0', '0']]);
     const full = lines(new LlmHistoryCsv({ fullHistory: true }).rows(stats, 121_900));
     expect(full.map((r) => r.slice(0, 6))).toEqual([
       ['121', 'chat', 'm', '1.000', '0.000', '8.000'],

@@ -54,9 +54,9 @@ describe('the reasoning columns in every LLM output', () => {
     expect(total[data.columns.indexOf('Answer TTFT p50 (ms)')]).toBeCloseTo(1000, -1);
     expect(total[data.columns.indexOf('Reasoning tokens')]).toBe(40);
     const history = new LlmHistoryCsv().rows(stats, 1_002_000).trim().split(',');
-    expect(LLM_HISTORY_CSV_HEADER.slice(-2)).toEqual(['Total Answer TTFT p50 (ms)', 'Total Reasoning tokens']);
-    expect(Number(history.at(-2))).toBeCloseTo(1000, -1);
-    expect(history.at(-1)).toBe('40');
+    expect(LLM_HISTORY_CSV_HEADER.slice(-4)).toEqual(['Total Answer TTFT p50 (ms)', 'Total Reasoning tokens', 'Total Cached tokens', 'Total Usage mismatches']);
+    expect(Number(history.at(-4))).toBeCloseTo(1000, -1);
+    expect(history.at(-3)).toBe('40');
     expect(llmReportSection(stats).html).toContain('<th>Answer TTFT p50 (ms)</th>');
     const text = llmPrometheus(stats);
     expect(text).toContain('locusta_llm_reasoning_tokens_total{name="chat",model="r1"} 40\n');
