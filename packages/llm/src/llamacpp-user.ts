@@ -5,10 +5,10 @@ import type { LlamaCppFinal } from './llamacpp-chunks.ts';
 import { parseLlamaCppChunk } from './llamacpp-chunks.ts';
 import { llamaCppStatsOf } from './llamacpp-output.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
-import { isShed, judgeGeneration, recordGeneration, retryAfterOf, sampleTimings } from './llm-verdict.ts';
+import { isShed, recordGeneration, sampleTimings } from './llm-verdict.ts';
 import { TokenClock } from './token-clock.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
-import { noteLlmSample } from './request-samples.ts';
+import { postGeneration } from './post-generation.ts';
 
 /** A native llama.cpp request body (`prompt`, `n_predict`, `stream`, `cache_prompt`, sampling...): sent as it is, `stream: true` added when absent. */
 export type LlamaCppBody = Record<string, unknown>;
@@ -80,7 +80,6 @@ export class LlamaCppUser extends HttpUser {
     const stream = body['stream'] !== false;
     const json = body['stream'] === undefined ? { ...body, stream: true } : body;
     const startTime = Date.now();
-    let result: LlamaCppResult | undefined;
     const sampleOf = (r: LlamaCppResult): LlmSample => ({
       name,
       model: modelOf(r),
@@ -93,30 +92,10 @@ export class LlamaCppUser extends HttpUser {
       cachedTokens: cachedTokensOf(r.final),
       tokenSource: r.tokenSource,
     });
-    const common = { json, name, headers: options.headers as RequestHeaders | undefined, timeout: options.timeout };
-    if (stream) {
-      await this.client.post(path, {
-        ...common,
-        stream: true,
-        catchResponse: async (response) => {
-          result = await readStream(response);
-          result.retryAfter = retryAfterOf(response);
-          noteLlmSample(response, sampleOf(result));
-          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
-        },
-      });
-    } else {
-      await this.client.post(path, {
-        ...common,
-        catchResponse: (response) => {
-          result = readWhole(response);
-          result.retryAfter = retryAfterOf(response);
-          noteLlmSample(response, sampleOf(result));
-          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
-        },
-      });
-    }
-    // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
+    let result = await postGeneration(this.client, {
+      path, body: json, name, headers: options.headers as RequestHeaders | undefined, timeout: options.timeout, stream,
+      readStream, readWhole, sampleOf, catchResponse: options.catchResponse, shedIsFailure: this.shedIsFailure,
+    });
     result ??= finish(0, '', null, 0, null, [], 0, false, 'the response could not be read');
     const recorded = recordGeneration(this.environment, sampleOf(result));
     // The server's own timings, for successes as the client's latencies are.

@@ -5,10 +5,10 @@ import { ollamaStatsOf } from './ollama-output.ts';
 import type { LlmOutcome, LlmSample, TokenSource } from './llm-entry.ts';
 import type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
 import { parseOllamaChunk } from './ollama-chunks.ts';
-import { isShed, judgeGeneration, judgeLlmResponse, recordGeneration, retryAfterOf, sampleTimings } from './llm-verdict.ts';
+import { isShed, judgeLlmResponse, recordGeneration, sampleTimings } from './llm-verdict.ts';
 import { TokenClock } from './token-clock.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
-import { noteLlmSample } from './request-samples.ts';
+import { postGeneration } from './post-generation.ts';
 
 /** A native Ollama request body (`model`, `messages` or `prompt`, `stream`, `think`, `options`, `keep_alive`...): sent as it is. */
 export type OllamaBody = Record<string, unknown>;
@@ -109,7 +109,6 @@ export class OllamaUser extends HttpUser {
     const model = typeof body['model'] === 'string' ? body['model'] : '';
     const stream = body['stream'] !== false;
     const startTime = Date.now();
-    let result: OllamaResult | undefined;
     // Built once the body is read: noted on the response for the request event's listeners
     // (the requests log), then recorded in LlmStats.
     const sampleOf = (r: OllamaResult): LlmSample => ({
@@ -122,30 +121,11 @@ export class OllamaUser extends HttpUser {
       reasoningTokens: reasoningTokensOf(r, stream),
       tokenSource: r.tokenSource,
     });
-    const common = { json: body, name, headers: options.headers as RequestHeaders | undefined, timeout: options.timeout };
-    if (stream) {
-      await this.client.post(path, {
-        ...common,
-        stream: true,
-        catchResponse: async (response) => {
-          result = await readStream(response, endpoint);
-          result.retryAfter = retryAfterOf(response);
-          noteLlmSample(response, sampleOf(result));
-          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
-        },
-      });
-    } else {
-      await this.client.post(path, {
-        ...common,
-        catchResponse: (response) => {
-          result = readWhole(response, endpoint);
-          result.retryAfter = retryAfterOf(response);
-          noteLlmSample(response, sampleOf(result));
-          return judgeGeneration(response, result, options.catchResponse, this.shedIsFailure);
-        },
-      });
-    }
-    // Only a reader that threw (a bug, not a server) leaves no result; the request was recorded as failed.
+    let result = await postGeneration(this.client, {
+      path, body, name, headers: options.headers as RequestHeaders | undefined, timeout: options.timeout, stream,
+      readStream: (response) => readStream(response, endpoint), readWhole: (response) => readWhole(response, endpoint),
+      sampleOf, catchResponse: options.catchResponse, shedIsFailure: this.shedIsFailure,
+    });
     result ??= finish(0, '', '', null, 0, null, [], 0, false, 'the response could not be read');
     const recorded = recordGeneration(this.environment, sampleOf(result));
     // The server's own timings, for successes as the client's latencies are.
