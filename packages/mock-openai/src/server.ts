@@ -43,6 +43,7 @@ import { PrefixCache } from './prefix-cache.ts';
 import { chatChunks, textChunks, tokenize } from './stream-chunks.ts';
 import { fillerText } from './text.ts';
 import { streamTokens } from './token-stream.ts';
+import type { TokenStreamOptions } from './token-stream.ts';
 
 export interface MockServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -292,6 +293,34 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     streams: { started: 0, completed: 0, abandoned: 0, active: 0, maxActive: 0, decoding: 0, budgetShare: null },
   };
 
+  /** A stream opens: its counters move now, and the callbacks returned by streamCounting move them as it goes. */
+  function openStream(): MockCounters['streams'] {
+    const streams = counters.streams;
+    streams.started++;
+    streams.active++;
+    if (streams.active > streams.maxActive) streams.maxActive = streams.active;
+    return streams;
+  }
+
+  /** The token and end callbacks of a stream on ROUTE: tokens counted as written, the request when it ends. */
+  function streamCounting(route: string): Pick<TokenStreamOptions, 'onTokens' | 'onEnd'> {
+    const streams = counters.streams;
+    return {
+      onTokens: (n, reasoning) => {
+        counters.completionTokens += n;
+        counters.reasoningTokens += reasoning;
+      },
+      onEnd: (completed, decoding) => {
+        counters.inFlight--;
+        streams.active--;
+        if (decoding) streams.decoding--;
+        if (completed) streams.completed++;
+        else streams.abandoned++;
+        count(route, completed ? 200 : 499);
+      },
+    };
+  }
+
   function count(route: string, status: number): void {
     if (route === ROUTE_STATS) return;
     counters.requests++;
@@ -469,10 +498,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     jitter: number,
     id: number,
   ): void {
-    const streams = counters.streams;
-    streams.started++;
-    streams.active++;
-    if (streams.active > streams.maxActive) streams.maxActive = streams.active;
+    const streams = openStream();
     counters.promptTokens += plan.promptTokens;
     counters.cachedTokens += plan.cachedTokens ?? 0;
     const meta = {
@@ -506,18 +532,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       pingMs: opts.pingIntervalMs,
       rate,
       onDecodeStart: () => void streams.decoding++,
-      onTokens: (count, reasoning) => {
-        counters.completionTokens += count;
-        counters.reasoningTokens += reasoning;
-      },
-      onEnd: (completed, decoding) => {
-        counters.inFlight--;
-        streams.active--;
-        if (decoding) streams.decoding--;
-        if (completed) streams.completed++;
-        else streams.abandoned++;
-        count(route, completed ? 200 : 499);
-      },
+      ...streamCounting(route),
     });
   }
 
@@ -570,10 +585,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     contentType: string,
     writer: (firstMs: () => number) => ChunkWriter,
   ): void {
-    const streams = counters.streams;
-    streams.started++;
-    streams.active++;
-    if (streams.active > streams.maxActive) streams.maxActive = streams.active;
+    const streams = openStream();
     counters.promptTokens += plan.promptTokens;
     let firstMs = startedMs;
     const rate = (): number => {
@@ -596,18 +608,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         firstMs = performance.now();
         streams.decoding++;
       },
-      onTokens: (count, reasoning) => {
-        counters.completionTokens += count;
-        counters.reasoningTokens += reasoning;
-      },
-      onEnd: (completed, decoding) => {
-        counters.inFlight--;
-        streams.active--;
-        if (decoding) streams.decoding--;
-        if (completed) streams.completed++;
-        else streams.abandoned++;
-        count(route, completed ? 200 : 499);
-      },
+      ...streamCounting(route),
     });
   }
 
