@@ -166,4 +166,19 @@ describe('SseParser field rules', () => {
     parser.end();
     expect(parser.feed(bytes('\n'))).toEqual([]);
   });
+
+  it('drops a byte order mark split between reads, and a \r\n split after the \r', () => {
+    const bom = bytes('\uFEFFdata: x\r\n\r\ndata: y\r\n\r\n');
+    for (let cut = 1; cut < bom.length; cut++) {
+      expect(parse([bom.subarray(0, cut), bom.subarray(cut)]).events).toEqual([{ data: 'x' }, { data: 'y' }]);
+    }
+  });
+
+  it('decodes invalid UTF-8 in a value as TextDecoder does (U+FFFD), whatever the split', () => {
+    const raw = new Uint8Array([...bytes('data: a'), 0xff, 0xe2, 0x82, ...bytes('b'), 0xf0, 0x9f, 0x9a, 0x80, ...bytes('\n\n')]);
+    const want = new TextDecoder().decode(raw.subarray(6, raw.length - 2));
+    for (let cut = 1; cut < raw.length; cut++) {
+      expect(parse([raw.subarray(0, cut), raw.subarray(cut)]).events).toEqual([{ data: want }]);
+    }
+  });
 });
