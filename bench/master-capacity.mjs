@@ -292,7 +292,7 @@ p();
 if (sizes.length) {
   const med = sizes.map((s) => s.median).sort((a, b) => a - b)[sizes.length >> 1];
   p(
-    `Size of one \`stats\` frame (msgpackr; 50 entries + Aggregated, histogram buckets packed as WorkerRunner sends them): min ${int(Math.min(...sizes.map((s) => s.min)))} B, ` +
+    `Size of one \`stats\` frame (msgpackr; 50 entries + Aggregated, in the compact form WorkerRunner sends (stats-wire.ts: tuples, strings by number in the connection table, 4-bit bucket codes, no Aggregated histogram)): min ${int(Math.min(...sizes.map((s) => s.min)))} B, ` +
       `median ${int(med)} B (${kb(med)}), max ${int(Math.max(...sizes.map((s) => s.max)))} B, over ${int(sizes.reduce((a, s) => a + s.n, 0))} frames sent in the windows.`,
   );
 }

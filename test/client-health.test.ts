@@ -145,7 +145,7 @@ describe('client health from workers', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-    ws.send(packr.pack({ type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'fake', fileHash: 'from-master' }, nodeId: 'fake_cpu' }));
+    ws.send(packr.pack({ type: 'client_ready', data: { protocol: 2, version: '0.1.0', host: 'fake', fileHash: 'from-master' }, nodeId: 'fake_cpu' }));
     const empty = { entries: [], total: { name: 'Aggregated', method: '', numRequests: 0, numNoneRequests: 0, numFailures: 0, totalResponseTime: 0, minResponseTime: null, maxResponseTime: 0, totalContentLength: 0, startTime: 1, lastRequestTimestamp: null, numReqsPerSec: [], numFailPerSec: [], histogram: new Uint8Array() }, errors: [] };
     // A CPU below zero, beside a well-formed interval that must not be merged either.
     const client = [

@@ -12,7 +12,7 @@ async function fakeWorker(port: number, nodeId: string, frames: Uint8Array[]): P
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-  ws.send(packr.pack({ type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'fake', fileHash: 'from-master' }, nodeId }));
+  ws.send(packr.pack({ type: 'client_ready', data: { protocol: 2, version: '0.1.0', host: 'fake', fileHash: 'from-master' }, nodeId }));
   for (const f of frames) ws.send(f);
   const timeout = new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), 2000));
   const how = await Promise.race([closed.then(() => 'closed' as const), timeout]);

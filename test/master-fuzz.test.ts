@@ -13,7 +13,7 @@ import {
   historyCsvRows,
   statsCsv,
 } from '@locusta/stats';
-import { ProtocolError, decodeWorkerMessage } from '@locusta/runner';
+import { ProtocolError, StatsWireDecoder, StatsWireEncoder, decodeWorkerMessage, encode } from '@locusta/runner';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { generator, mutate } from './frame-mutations.ts';
@@ -88,7 +88,7 @@ class FakeWorker {
     if (this.#ws && this.#ws.readyState === WebSocket.OPEN) return this.#ws;
     const ws = new WebSocket(`ws://127.0.0.1:${this.port}/`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(packr.pack({ type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'fuzz', fileHash: 'from-master' }, nodeId: this.nodeId }));
+    ws.send(packr.pack({ type: 'client_ready', data: { protocol: 2, version: '0.1.0', host: 'fuzz', fileHash: 'from-master' }, nodeId: this.nodeId }));
     this.#ws = ws;
     return ws;
   }
@@ -135,8 +135,18 @@ describe('fuzzing the master with mutated worker frames', () => {
 
   async function record(): Promise<void> {
     if (recorded.length > 0) return;
-    recorded = await recordWorkerFrames();
-    stats = recorded.filter((f) => (packr.unpack(f) as { type: string }).type === 'stats');
+    // A worker's reports name strings it sent earlier on its connection by number. Each one is
+    // made to stand alone (every string as text, as in a connection's first report), so any
+    // mutated frame can be judged by a master connection of its own.
+    const wire = new StatsWireDecoder();
+    const isStats = (f: Buffer) => (packr.unpack(f) as { type: string }).type === 'stats';
+    const standalone = (f: Buffer) => {
+      const msg = decodeWorkerMessage(f, wire);
+      if (msg.type !== 'stats') return f;
+      return encode({ ...msg, data: { ...msg.data, stats: new StatsWireEncoder().encode(msg.data.stats) } });
+    };
+    recorded = (await recordWorkerFrames()).map((f) => (isStats(f) ? standalone(f) : f));
+    stats = recorded.filter(isStats);
   }
 
   it('records real frames holding failures, a schedule, corrected times and task errors', async () => {
@@ -147,7 +157,7 @@ describe('fuzzing the master with mutated worker frames', () => {
     expect(first.data.stats['corrected']).toBeDefined();
     expect((first.data.stats['errors'] as unknown[]).length).toBeGreaterThan(0);
     expect(first.data.exceptions.exceptions.length).toBeGreaterThan(0);
-    for (const f of recorded) expect(() => decodeWorkerMessage(f)).not.toThrow();
+    for (const f of recorded) expect(() => decodeWorkerMessage(f, new StatsWireDecoder())).not.toThrow();
   });
 
   it(`the master's decoder refuses or merges cleanly ${IN_PROCESS_MUTATIONS} mutations (seed ${SEED})`, async () => {
@@ -162,7 +172,7 @@ describe('fuzzing the master with mutated worker frames', () => {
       const frame = mutate(base, rand, 'fuzz_1');
       let msg;
       try {
-        msg = decodeWorkerMessage(frame);
+        msg = decodeWorkerMessage(frame, new StatsWireDecoder());
       } catch (err) {
         expect(err, String(err)).toBeInstanceOf(ProtocolError);
         continue;

@@ -35,8 +35,8 @@ if (!values.port) throw new Error('--port is required');
 
 const RUNNER = new URL('../../packages/runner/', import.meta.url);
 const STATS = new URL('../../packages/stats/', import.meta.url);
-const { encode, decodeMasterMessage, PROTOCOL_VERSION, newWorkerId } = await import(new URL('dist/index.js', RUNNER).href);
-const { RequestStats, ExceptionStats, packBuckets } = await import(new URL('dist/index.js', STATS).href);
+const { encode, decodeMasterMessage, PROTOCOL_VERSION, StatsWireEncoder, newWorkerId } = await import(new URL('dist/index.js', RUNNER).href);
+const { RequestStats, ExceptionStats } = await import(new URL('dist/index.js', STATS).href);
 // ws belongs to packages/runner; use the copy it resolves.
 const require = createRequire(new URL('package.json', RUNNER));
 const { default: WebSocket } = await import(pathToFileURL(require.resolve('ws')).href);
@@ -89,8 +89,6 @@ function buildVariant(seed, entries) {
   }
   clock = BASE_SECOND + span;
   const snapshot = stats.serialize();
-  // As WorkerRunner sends them: histogram buckets packed as varint bytes.
-  for (const entry of [...snapshot.entries, snapshot.total]) entry.histogram = packBuckets(entry.histogram);
   return { snapshot, exceptions: new ExceptionStats().serialize(), requests, failures };
 }
 
@@ -108,8 +106,8 @@ function shiftEntry(e, d) {
   };
 }
 
-/** The stats frame of `variant` for worker `id`, covering the last 3 s before now. */
-function statsFrame(variant, id) {
+/** The stats frame of `variant` for worker `w`, covering the last 3 s before now, in the compact form WorkerRunner sends (the worker's string table). */
+function statsFrame(variant, w) {
   const { snapshot, exceptions } = variant;
   const d = Math.floor(now()) - Math.ceil(REPORT_MS / 1000) - BASE_SECOND;
   const stats = {
@@ -119,8 +117,8 @@ function statsFrame(variant, id) {
   };
   return encode({
     type: 'stats',
-    data: { stats, exceptions, userCount: 1, userClassesCount: { [USER_CLASS]: 1 }, custom: {} },
-    nodeId: id,
+    data: { stats: w.wire.encode(stats), exceptions, userCount: 1, userClassesCount: { [USER_CLASS]: 1 }, custom: {} },
+    nodeId: w.id,
   });
 }
 
@@ -148,7 +146,7 @@ function send(w, msg) {
 
 function sendReport(w, t) {
   const variant = variants[w.nextVariant++ % variants.length];
-  const frame = statsFrame(variant, w.id);
+  const frame = statsFrame(variant, w);
   if (w.ws.readyState !== WebSocket.OPEN) return;
   w.ws.send(frame);
   totals.reports++;
@@ -225,6 +223,8 @@ function connect(w) {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://${values.host}:${values.port}/`, { maxPayload: 16 * 1024 * 1024, handshakeTimeout: 30_000 });
     w.ws = ws;
+    // A new connection, a new string table (the master starts its twin with the connection).
+    w.wire = new StatsWireEncoder();
     ws.on('open', () => {
       send(w, { type: 'client_ready', data: { protocol: PROTOCOL_VERSION, version: 'bench', host: 'bench', fileHash: values['file-hash'] } });
       resolve();

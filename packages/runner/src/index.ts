@@ -9,6 +9,8 @@ export { weightedSequence } from './weighted-sequence.ts';
 export { MasterRunner } from './master-runner.ts';
 export type { MasterOptions } from './master-runner.ts';
 export { WorkerRunner, newWorkerId } from './worker-runner.ts';
+export { StatsWireDecoder, StatsWireEncoder } from './stats-wire.ts';
+export type { WireStats } from './stats-wire.ts';
 export type { WorkerOptions } from './worker-runner.ts';
 export type { LostWorker, WorkerNode } from './worker-node.ts';
 export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, WORKER_REPORT_INTERVAL_MS, decodeMasterMessage, decodeWorkerMessage, encode } from './protocol.ts';

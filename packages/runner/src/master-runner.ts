@@ -11,6 +11,7 @@ import type { ArrivalPlan } from './arrival-schedule.ts';
 import { describePlan } from './describe-plan.ts';
 import { pyJson } from './py-json.ts';
 import type { Envelope, MasterMessage, SpawnData, UserFileData, WorkerMessage } from './protocol.ts';
+import { StatsWireDecoder } from './stats-wire.ts';
 import { FROM_MASTER, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, ProtocolError, WORKER_REPORT_INTERVAL_MS, decodeWorkerMessage, encode } from './protocol.ts';
 import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { ACTIVE_WORKER_STATES } from './runner.ts';
@@ -201,12 +202,14 @@ export class MasterRunner implements Runner {
     let nodeId: string | undefined;
     // Once a frame was refused, nothing more from that connection is read, whatever is in flight.
     let refused = false;
+    // The string table of this connection's compact reports; a reconnect starts a new one.
+    const wire = new StatsWireDecoder();
     const who = () => (nodeId ? `the connection of worker ${nodeId} (${peer})` : `a worker connection (${peer})`);
     ws.on('message', (frame: Buffer) => {
       if (refused) return;
       let msg: Envelope<WorkerMessage>;
       try {
-        msg = decodeWorkerMessage(frame);
+        msg = decodeWorkerMessage(frame, wire);
         if (nodeId !== undefined && msg.nodeId !== nodeId) throw new ProtocolError(`message for another worker id '${msg.nodeId.slice(0, 80)}'`);
         if (nodeId === undefined && msg.type !== 'client_ready' && msg.type !== 'user_files_request') {
           throw new ProtocolError(`'${msg.type}' before client_ready`);

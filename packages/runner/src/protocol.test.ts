@@ -70,14 +70,14 @@ describe('worker frames', () => {
     expect(reasonOf(frame({ stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: {}, reset: 2 }))).toBe('accepted');
     expect(reasonOf(frame({ stats: empty, exceptions: { exceptions: [] }, userCount: 0, userClassesCount: {}, custom: {}, reset: -1 }))).toMatch(/reset/);
     const others: WorkerMessage[] = [
-      { type: 'client_ready', data: { protocol: 1, version: '0.1.0', host: 'h', fileHash: 'abc' } },
+      { type: 'client_ready', data: { protocol: 2, version: '0.1.0', host: 'h', fileHash: 'abc' } },
       { type: 'heartbeat', data: { state: 'running', cpu: 12.5, memory: 1e8 } },
       { type: 'spawning', data: null },
       { type: 'spawning_complete', data: { userClassesCount: { A: 2 }, userCount: 2 } },
       { type: 'client_stopped', data: null },
       { type: 'quit', data: null },
       { type: 'custom', data: { type: 'x', data: [1, 2] } },
-      { type: 'user_files_request', data: { protocol: 1 } },
+      { type: 'user_files_request', data: { protocol: 2 } },
     ];
     for (const m of others) expect(reasonOf(frame(m.data, m.type)), m.type).toBe('accepted');
   });
@@ -125,7 +125,7 @@ describe('worker frames', () => {
   it('refuses bad envelopes and bad data of the small messages', () => {
     expect(reasonOf(encode({ type: 'heartbeat', data: { state: 'dancing', cpu: 1, memory: 1 }, nodeId: 'w' } as never))).toMatch(/heartbeat.*state: expected one of/);
     expect(reasonOf(encode({ type: 'heartbeat', data: { state: 'running', cpu: Number.NaN, memory: 1 }, nodeId: 'w' } as never))).toMatch(/cpu/);
-    expect(reasonOf(encode({ type: 'client_ready', data: { protocol: 1, version: 'v', host: 'h'.repeat(300), fileHash: '' }, nodeId: 'w' } as never))).toMatch(/host/);
+    expect(reasonOf(encode({ type: 'client_ready', data: { protocol: 2, version: 'v', host: 'h'.repeat(300), fileHash: '' }, nodeId: 'w' } as never))).toMatch(/host/);
     expect(reasonOf(encode({ type: 'spawning', data: { a: 1 }, nodeId: 'w' } as never))).toMatch(/expected no data/);
     expect(reasonOf(encode({ type: 'quit', data: null, nodeId: '' } as never))).toMatch(/node id of 0 characters/);
     expect(reasonOf(encode({ type: 'quit', data: null, nodeId: 'x'.repeat(300) } as never))).toMatch(/node id of 300 characters/);

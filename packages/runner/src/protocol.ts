@@ -11,13 +11,14 @@ import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
 import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
 import type { RunnerState } from './runner.ts';
+import type { StatsWireDecoder, WireStats } from './stats-wire.ts';
 import { RUNNER_STATES } from './runner.ts';
 import type { Check } from './wire-schema.ts';
 import { any, arrayOf, either, int, isPlainObject, nil, nullable, num, object, oneOf, optional, reason, record, str } from './wire-schema.ts';
 import { MAX_LOG_LINE } from './worker-logs.ts';
 
 /** Bumped on any incompatible change; a worker speaking another version is refused at connect. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Largest frame either side accepts. A stats report of 50 entries is a few tens of KB. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -97,13 +98,16 @@ export type MasterMessage =
   | { type: 'custom'; data: { type: string; data: unknown } }
   | { type: 'user_files'; data: { files: UserFileData[] } | { error: string } };
 
+/** A worker's message as it sends it: statistics in their compact form (stats-wire.ts). */
+export type SentWorkerMessage = Exclude<WorkerMessage, { type: 'stats' }> | { type: 'stats'; data: Omit<StatsReport, 'stats'> & { stats: WireStats } };
+
 export type Envelope<T> = T & { nodeId: string };
 
 // Stats reports carry their histogram buckets as packed bytes (packBuckets), which msgpack moves
 // as one binary field instead of thousands of integers.
 const packr = new Packr({ useRecords: false });
 
-export function encode<T extends WorkerMessage | MasterMessage>(msg: Envelope<T>): Buffer {
+export function encode<T extends WorkerMessage | SentWorkerMessage | MasterMessage>(msg: Envelope<T>): Buffer {
   return packr.pack(msg);
 }
 
@@ -172,7 +176,7 @@ const MASTER_SCHEMAS: Record<MasterMessage['type'], Check> = {
   ),
 };
 
-function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>): Envelope<T> {
+function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>, wire?: StatsWireDecoder): Envelope<T> {
   if (frame.length > MAX_MESSAGE_BYTES) throw new ProtocolError(`message of ${frame.length} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
   let msg: unknown;
   try {
@@ -184,14 +188,30 @@ function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>): Envelope<
   if (msg['nodeId'].length === 0 || msg['nodeId'].length > ID_LENGTH) throw new ProtocolError(`malformed message: a node id of ${msg['nodeId'].length} characters`);
   const check = Object.hasOwn(schemas, msg['type']) ? schemas[msg['type']] : undefined;
   if (!check) throw new ProtocolError(`unknown message type '${msg['type'].slice(0, 40)}'`);
+  if (msg['type'] === 'stats') expandStats(msg['data'], wire);
   const why = check(msg['data']);
   if (why !== undefined) throw new ProtocolError(`malformed '${msg['type']}' message: ${reason(why)}`);
   return msg as Envelope<T>;
 }
 
-/** Decodes and validates a frame a worker sent; throws ProtocolError. */
-export function decodeWorkerMessage(frame: Buffer): Envelope<WorkerMessage> {
-  return decodeWith<WorkerMessage>(frame, WORKER_SCHEMAS);
+/**
+ * A compact report's statistics (StatsWireEncoder's) made plain in place, with the string table
+ * of the connection it came on, so the plain form's checks judge them. Plain ones pass as they are.
+ */
+function expandStats(data: unknown, wire: StatsWireDecoder | undefined): void {
+  if (!isPlainObject(data) || !isPlainObject(data['stats']) || !Array.isArray(data['stats']['total'])) return;
+  if (!wire) throw new ProtocolError("malformed 'stats' message: compact statistics outside a worker connection");
+  const plain = wire.decode(data['stats']);
+  if (typeof plain === 'string') throw new ProtocolError(`malformed 'stats' message: ${plain}`);
+  data['stats'] = plain;
+}
+
+/**
+ * Decodes and validates a frame a worker sent; throws ProtocolError. `wire` is the string table
+ * of the connection it came on, which compact statistics refer to (one per connection).
+ */
+export function decodeWorkerMessage(frame: Buffer, wire?: StatsWireDecoder): Envelope<WorkerMessage> {
+  return decodeWith<WorkerMessage>(frame, WORKER_SCHEMAS, wire);
 }
 
 /** Decodes and validates a frame the master sent; throws ProtocolError. */

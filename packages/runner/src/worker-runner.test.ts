@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { Envelope, MasterMessage, WorkerMessage } from './protocol.ts';
 import { decodeWorkerMessage, encode } from './protocol.ts';
+import { StatsWireDecoder } from './stats-wire.ts';
 import { WorkerRunner } from './worker-runner.ts';
 
 class Idle extends User {
@@ -22,7 +23,8 @@ async function fakeMaster() {
   const connected = new Promise<void>((resolve) =>
     server.once('connection', (ws) => {
       socket = ws;
-      ws.on('message', (frame: Buffer) => received.push(decodeWorkerMessage(frame)));
+      const wire = new StatsWireDecoder();
+      ws.on('message', (frame: Buffer) => received.push(decodeWorkerMessage(frame, wire)));
       resolve();
     }),
   );
@@ -50,7 +52,7 @@ describe('WorkerRunner', () => {
     });
     const done = worker.run();
     await master.connected;
-    expect((await master.next('client_ready', 0)).data).toMatchObject({ protocol: 1, fileHash: 'h' });
+    expect((await master.next('client_ready', 0)).data).toMatchObject({ protocol: 2, fileHash: 'h' });
     const spawn = (timestamp: number, users: number) =>
       master.send({ type: 'spawn', data: { timestamp, userClassesCount: { Idle: users }, host: null, stopTimeout: 0, parsedOptions: {} } });
     spawn(10, 10);

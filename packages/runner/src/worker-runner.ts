@@ -3,13 +3,13 @@ import { hostname } from 'node:os';
 import type { Environment } from '@locusta/core';
 import { describeError, filterTasksByTags, messageOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats } from '@locusta/stats';
-import { packBuckets } from '@locusta/stats';
 import { WebSocket } from 'ws';
 import { ArrivalExecutor } from './arrival-executor.ts';
 import { EventRecorder } from './event-recorder.ts';
-import type { Envelope, MasterMessage, SpawnData, WorkerMessage } from './protocol.ts';
+import type { Envelope, MasterMessage, SentWorkerMessage, SpawnData } from './protocol.ts';
 import { PROTOCOL_VERSION, WORKER_REPORT_INTERVAL_MS, decodeMasterMessage, encode } from './protocol.ts';
 import { openMasterSocket } from './master-socket.ts';
+import { StatsWireEncoder } from './stats-wire.ts';
 import type { MessageListener, Runner, RunnerState } from './runner.ts';
 import { UsageMonitor } from './usage-monitor.ts';
 import { UserPool } from './user-pool.ts';
@@ -69,6 +69,8 @@ export class WorkerRunner implements Runner {
   /** Recent log lines for the master's `/logs`; the CLI feeds them (`recordLog`). */
   readonly #logs = new WorkerLogs();
   #ws: WebSocket | undefined;
+  /** The string table of the current connection's reports (the master keeps its twin per connection). */
+  #wire = new StatsWireEncoder();
   #state: RunnerState = 'ready';
   #index = -1;
   #lastSpawn = -Infinity;
@@ -122,6 +124,7 @@ export class WorkerRunner implements Runner {
     if (this.#quitting) return;
     const ws = openMasterSocket(this.#opts);
     this.#ws = ws;
+    this.#wire = new StatsWireEncoder();
     ws.on('open', () => {
       this.#backoffMs = 250;
       this.#lastHeard = Date.now();
@@ -341,15 +344,10 @@ export class WorkerRunner implements Runner {
     if (unawaited) custom[UNAWAITED_KEY] = unawaited;
     const excluded = this.environment.measurement.takeDelta();
     if (excluded) custom[EXCLUDED_KEY] = excluded;
-    const stats = this.stats.serialize();
-    for (const entry of [...stats.entries, stats.total]) entry.histogram = packBuckets(entry.histogram);
-    if (stats.schedule) stats.schedule.lag = packBuckets(stats.schedule.lag);
-    const corrected = stats.corrected;
-    if (corrected) for (const entry of [...corrected.entries, corrected.total]) entry.histogram = packBuckets(entry.histogram);
     this.#send({
       type: 'stats',
       data: {
-        stats,
+        stats: this.#wire.encode(this.stats.serialize()),
         exceptions: this.exceptions.serialize(),
         userCount: this.#pool.count,
         userClassesCount: this.#pool.classesCount(),
@@ -361,7 +359,7 @@ export class WorkerRunner implements Runner {
     this.exceptions.reset();
   }
 
-  #send(msg: WorkerMessage): void {
+  #send(msg: SentWorkerMessage): void {
     const ws = this.#ws;
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(encode({ ...msg, nodeId: this.nodeId }));
   }

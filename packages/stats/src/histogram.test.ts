@@ -47,7 +47,7 @@ describe('buckets from the wire', () => {
   });
 
   it('readBuckets accepts what packBuckets and toBuckets give, and refuses broken encodings', async () => {
-    const { packBuckets, readBuckets, toBuckets, MAX_BUCKET_INDEX } = await import('./histogram-codec.ts');
+    const { packBuckets, readBuckets, toBuckets, unpackBuckets, MAX_BUCKET_INDEX } = await import('./histogram-codec.ts');
     const h = createHistogram();
     for (const us of [0, 3, 900, 70_000, 3_600_000_000]) h.recordValueWithCount(us, 4);
     const buckets = toBuckets(h);
@@ -57,8 +57,15 @@ describe('buckets from the wire', () => {
     const packed = packBuckets(buckets);
     expect(readBuckets(packed.subarray(0, packed.length - 1))).toBe('packed buckets end inside a varint');
     expect(readBuckets(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 1))).toBe('a bucket varint longer than 5 bytes');
-    expect(readBuckets(Uint8Array.of(5, 1, 0, 1))).toBe('bucket index 5 repeated');
-    expect(readBuckets(Uint8Array.of(5, 0))).toMatch(/bucket count 0/);
+    // Two buckets, both sent in full (codes 0): (gap 5, count 1), then a gap of 0.
+    expect(readBuckets(Uint8Array.of(2, 0, 10, 0))).toBe('bucket index 5 repeated');
+    // One bucket in full: index 5 with a count of 2^35 + 1 (over 32 bits).
+    expect(readBuckets(Uint8Array.of(1, 0, 11, 0xff, 0xff, 0xff, 0xff, 0x7f))).toMatch(/bucket count 34359738369 is not in/);
+    expect(readBuckets(Uint8Array.of(200, 1, 0))).toMatch(/200 buckets need 100 bytes of codes; 1 are left/);
+    expect(readBuckets(Uint8Array.of(1, 3, 9))).toBe('1 bytes after the last bucket');
+    // Index 20 in full (first), then +1 and +15 with count 1 as codes, then +16 and a count of 3 in full.
+    expect(packBuckets([20, 1, 21, 1, 36, 1, 52, 3])).toEqual(Uint8Array.of(4, 0x10, 0x0f, 40, 33, 1));
+    expect(unpackBuckets(Uint8Array.of(4, 0x10, 0x0f, 40, 33, 1))).toEqual([20, 1, 21, 1, 36, 1, 52, 3]);
     expect(readBuckets(packBuckets([MAX_BUCKET_INDEX + 1, 1]))).toMatch(/bucket index \d+ over/);
     expect(readBuckets([3, 1, 2, 1])).toMatch(/out of order/);
     expect(readBuckets([3, 1.5])).toMatch(/bucket count 1.5/);

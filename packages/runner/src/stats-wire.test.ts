@@ -1,0 +1,123 @@
+import { ExceptionStats, RequestStats } from '@locusta/stats';
+import type { StatsSnapshot } from '@locusta/stats';
+import { describe, expect, it } from 'vitest';
+import type { StatsReport } from './protocol.ts';
+import { decodeWorkerMessage, encode } from './protocol.ts';
+import { StatsWireDecoder, StatsWireEncoder } from './stats-wire.ts';
+
+/** A worker's 3 s of statistics: ENTRIES names, log-normal times in µs detail, failures on every fifth, a schedule and corrected times. */
+function workerStats(seed: number, entries = 50): RequestStats {
+  let x = seed;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  let clock = 1_700_000_000;
+  const stats = new RequestStats({ clock: () => clock });
+  stats.reset();
+  for (let i = 0; i < entries; i++) {
+    const method = i % 10 < 7 ? 'GET' : 'POST';
+    const name = `/api/v1/resource-${String(i).padStart(2, '0')}${method === 'GET' ? '/{id}' : ''}`;
+    const n = 200 + Math.floor(rand() * 200);
+    for (let k = 0; k < n; k++) {
+      clock = 1_700_000_000 + (3 * (k + rand())) / n;
+      const rt = k % 97 === 0 ? null : Math.exp(Math.log(15 + (300 * ((i * 37) % entries)) / entries) + 0.6 * gauss());
+      stats.logRequest(method, name, rt, 200 + Math.floor(rand() * 4000));
+      if (i % 5 === 0 && rand() < 0.02) stats.logError(method, name, new Error(`500 Server Error for url: ${name}`));
+      if (i === 3) {
+        stats.schedule.recordLag(rand() * 50);
+        stats.logScheduled(method, name, rt, 10, rand() * 50);
+      }
+    }
+  }
+  clock = 1_700_000_003;
+  return stats;
+}
+
+/** What the master's checks and merge see of a plain snapshot: histograms as [index, count, ...] lists. */
+function plain(s: StatsSnapshot): StatsSnapshot {
+  const lists = (snap: StatsSnapshot): StatsSnapshot => ({
+    ...snap,
+    entries: snap.entries.map((e) => ({ ...e, histogram: Array.from(e.histogram) })),
+    total: { ...snap.total, histogram: Array.from(snap.total.histogram) },
+  });
+  const out = lists(s);
+  if (s.corrected) out.corrected = lists(s.corrected);
+  if (s.schedule) out.schedule = { ...s.schedule, lag: Array.from(s.schedule.lag) };
+  return out;
+}
+
+const frameOf = (encoder: StatsWireEncoder, s: StatsSnapshot) =>
+  encode({ type: 'stats', nodeId: 'w_1', data: { stats: encoder.encode(s), exceptions: new ExceptionStats().serialize(), userCount: 1, userClassesCount: { A: 1 }, custom: {} } });
+
+const reasonOf = (f: Buffer, wire: StatsWireDecoder | undefined) => {
+  try {
+    decodeWorkerMessage(f, wire);
+    return 'accepted';
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
+describe('compact statistics on a worker connection', () => {
+  it('reach the master as exactly the snapshot the worker serialized, frame after frame, the total histogram added up again', () => {
+    const encoder = new StatsWireEncoder();
+    const decoder = new StatsWireDecoder();
+    for (const seed of [1, 2, 3]) {
+      const s = workerStats(seed).serialize();
+      expect(s.schedule?.iterations).toBeGreaterThan(0);
+      expect(s.errors.length).toBeGreaterThan(0);
+      const msg = decodeWorkerMessage(frameOf(encoder, s), decoder);
+      expect((msg.data as StatsReport).stats).toEqual(plain(s));
+    }
+  });
+
+  it('merged on the master, equal bucket for bucket the worker statistics', () => {
+    const encoder = new StatsWireEncoder();
+    const decoder = new StatsWireDecoder();
+    const merged = new RequestStats();
+    const truth = new RequestStats();
+    for (const seed of [4, 5]) {
+      const s = workerStats(seed).serialize();
+      truth.merge(s);
+      merged.merge((decodeWorkerMessage(frameOf(encoder, s), decoder).data as StatsReport).stats);
+    }
+    expect(merged.serialize()).toEqual(truth.serialize());
+  });
+
+  it('a 50-entry report fits in 20 KB once its strings are in the table (the first one carries them)', () => {
+    const encoder = new StatsWireEncoder();
+    const first = frameOf(encoder, workerStats(6).serialize()).length;
+    const next = frameOf(encoder, workerStats(7).serialize()).length;
+    const s = workerStats(7).serialize();
+    const old = encode({ type: 'stats', nodeId: 'w_1', data: { stats: s, exceptions: { exceptions: [] }, userCount: 1, userClassesCount: { A: 1 }, custom: {} } }).length;
+    expect(next).toBeLessThan(first);
+    expect(next).toBeLessThanOrEqual(20 * 1024);
+    expect(next * 2).toBeLessThan(old);
+  });
+
+  it('refuses a reference to a string the connection never carried: a reconnect starts both tables anew', () => {
+    const encoder = new StatsWireEncoder();
+    frameOf(encoder, workerStats(8, 3).serialize());
+    const second = frameOf(encoder, workerStats(8, 3).serialize());
+    expect(reasonOf(second, new StatsWireDecoder())).toMatch(/malformed 'stats' message: stats\.total\.name: 0 is neither a string nor a number in the connection's table \(0 strings\)/);
+    expect(reasonOf(second, undefined)).toMatch(/compact statistics outside a worker connection/);
+  });
+
+  it('refuses broken compact forms with the path of the field, and leaves the rest to the plain checks', () => {
+    const s = workerStats(9, 3).serialize();
+    const cases: Array<[string, (w: ReturnType<StatsWireEncoder['encode']>) => void, RegExp]> = [
+      ['a short entry', (w) => w.entries[1]!.pop(), /stats\.entries\[1\]: expected 14 fields, got 13/],
+      ['histogram not bytes', (w) => (w.entries[0]![13] = [1, 2] as never), /stats\.entries\[0\]\.histogram: expected packed bytes/],
+      ['odd per-second list', (w) => w.entries[0]![11].push(5), /stats\.entries\[0\]\.numReqsPerSec: an odd number/],
+      ['errors not a list', (w) => (w.errors = {} as never), /stats\.errors: expected an array/],
+      ['a count the plain checks refuse', (w) => (w.entries[0]![2] = -1), /stats\.entries\[0\]\.numRequests: expected an integer/],
+      ['seconds out of order', (w) => (w.entries[0]![11][2] = -1), /numReqsPerSec: seconds out of order/],
+      ['a total that is not the sum of the entries', (w) => ((w.total[2] += 1), (w.total[11][1]! += 1)), /stats\.total: histogram holds \d+ samples, not numRequests/],
+    ];
+    for (const [what, mutate, want] of cases) {
+      const wire = new StatsWireEncoder().encode(s);
+      mutate(wire);
+      const f = encode({ type: 'stats', nodeId: 'w_1', data: { stats: wire, exceptions: { exceptions: [] }, userCount: 1, userClassesCount: {}, custom: {} } });
+      expect(reasonOf(f, new StatsWireDecoder()), what).toMatch(want);
+    }
+  });
+});
