@@ -29,7 +29,7 @@ type Ref = number | string;
 export type WireEntry = [Ref, Ref, number, number, number, number, number | null, number, number, number | null, number | null, number[], number[], Uint8Array | null];
 
 /** method, name, error, occurrences, firstSeen, lastSeen (the key is the master's to compute). */
-export type WireFailure = [Ref, Ref, Ref, number, number, number];
+type WireFailure = [Ref, Ref, Ref, number, number, number];
 
 export interface WireStats {
   entries: WireEntry[];
