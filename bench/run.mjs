@@ -31,7 +31,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(`node bench/run.mjs [--duration 10] [--warmup 2] [--rounds 3] [--users 32]
-  [--server raw|http] [--memory-users 1,1000,10000] [--spawn-rate 2000] [--profile | --no-profile]
+  [--server raw|http|nginx] [--memory-users 1,1000,10000] [--spawn-rate 2000] [--profile | --no-profile]
   [--memory-only] [--throughput-only] [--locustfile tight.ts]
   --profile always runs Locusta once more under node --cpu-prof (by default only when it misses the target).
   --memory-only skips the throughput rounds, prints the memory rows and leaves bench/RESULTS.md as it is.
@@ -53,6 +53,8 @@ if (!existsSync(`${ROOT}packages/locusta/dist/index.js`)) {
 }
 
 const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta } = await import('./lib/clients.mjs');
+const { peerVersions, peersInstalled, runLocust, runWrk } = await import('./lib/peers.mjs');
+const { startNginx } = await import('./lib/nginx.mjs');
 const { start, stop, tasksetUsable, waitForLine } = await import('./lib/proc.mjs');
 const { renderResults, summarise, TARGET_RATIO } = await import('./lib/report.mjs');
 const { topSelfTime } = await import('./lib/profile.mjs');
@@ -78,21 +80,26 @@ const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const pin = tasksetUsable();
 log(pin ? 'pinning: target on core 1, clients on core 0' : 'taskset unavailable: running unpinned');
 
-const server = start(process.execPath, [`${BENCH}target.mjs`, '--kind', opts.server], { core: 1, pin, cwd: ROOT, stdin: 'pipe' });
-const [, port] = await waitForLine(server, 'stdout', /READY (\d+)/, 10_000);
+let server;
+let port;
+if (opts.server === 'nginx') {
+  ({ child: server, port } = await startNginx({ core: 1, pin }));
+} else {
+  server = start(process.execPath, [`${BENCH}target.mjs`, '--kind', opts.server], { core: 1, pin, cwd: ROOT, stdin: 'pipe' });
+  [, port] = await waitForLine(server, 'stdout', /READY (\d+)/, 10_000);
+}
 const o = { ...opts, pin, server, url: `http://127.0.0.1:${port}` };
 log(`target (${opts.server}) pid ${server.pid} on ${o.url}`);
 
-const CLIENTS = { undici: runUndiciPool, autocannon: runAutocannon, locusta: runLocusta };
+const CLIENTS = { undici: runUndiciPool, autocannon: runAutocannon, locusta: runLocusta, wrk: runWrk, locust: runLocust };
 const throughputOnly = values['throughput-only'];
-const ROTATION = throughputOnly
-  ? [['undici', 'locusta'], ['locusta', 'undici']]
-  : [
-      ['undici', 'autocannon', 'locusta'],
-      ['autocannon', 'locusta', 'undici'],
-      ['locusta', 'undici', 'autocannon'],
-    ];
-const runs = { undici: [], autocannon: [], locusta: [], all: [] };
+// wrk and Locust run in the same rounds when installed (Debian's wrk and python3-locust).
+const peers = peersInstalled();
+for (const [name, ok] of Object.entries(peers)) if (!ok && !throughputOnly) log(`${name} is not installed: not measured (apt-get install ${name === 'wrk' ? 'wrk' : 'python3-locust'})`);
+const clientNames = throughputOnly ? ['undici', 'locusta'] : ['undici', 'autocannon', 'locusta', ...Object.keys(peers).filter((k) => peers[k])];
+// Each round starts one client later, so no client always runs first or last.
+const ROTATION = clientNames.map((_, r) => [...clientNames.slice(r), ...clientNames.slice(0, r)]);
+const runs = { ...Object.fromEntries(clientNames.map((c) => [c, []])), all: [] };
 const order = [];
 // A memory-only run (for iterating on per-user memory) has no throughput to report.
 const memoryOnly = values['memory-only'];
@@ -108,7 +115,7 @@ for (let round = 1; !memoryOnly && round <= opts.rounds; round++) {
 }
 const summary = memoryOnly
   ? undefined
-  : summarise(throughputOnly ? { undici: runs.undici, locusta: runs.locusta } : { undici: runs.undici, autocannon: runs.autocannon, locusta: runs.locusta });
+  : summarise(Object.fromEntries(clientNames.map((c) => [c, runs[c]])));
 if (throughputOnly) {
   await stop(server);
   const perRound = order.map((_, i) => {
@@ -149,7 +156,7 @@ const cpuModel = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', '
 const nproc = Number(spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()) || os.availableParallelism();
 const machine = { nproc, cpuModel, os: `${os.type()} ${os.release()}` };
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-const md = renderResults({ machine, opts, command, pinned: pin, summary, runs, memory, profile, order });
+const md = renderResults({ machine, opts: { ...opts, peers: peerVersions() }, command, pinned: pin, summary, runs, memory, profile, order });
 // Keep the section bench/master-capacity.mjs writes: this run does not measure it.
 let kept = '';
 try {
