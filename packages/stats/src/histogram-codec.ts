@@ -139,6 +139,10 @@ const MAX_BUCKET_COUNT = 0x7fffffff;
  */
 export function readBuckets(v: unknown): { buckets: number[]; total: number } | string {
   if (v instanceof Uint8Array) return unpackChecked(v);
+  // A list this module unpacked and checked itself (a master reads each report's buckets twice:
+  // to add up the total, then in the entry's checks) is not walked again.
+  const unpacked = Array.isArray(v) ? checked.get(v) : undefined;
+  if (unpacked !== undefined) return { buckets: v as number[], total: unpacked };
   if (!Array.isArray(v)) return 'expected packed bytes or an [index, count, ...] array';
   if (v.length % 2 !== 0) return `an odd number (${v.length}) of bucket numbers`;
   let total = 0;
@@ -176,6 +180,9 @@ function readVarint(bytes: Uint8Array, at: number): number {
 
 const varintProblem = (code: number) => (code === -1 ? 'packed buckets end inside a varint' : 'a bucket varint longer than 5 bytes');
 
+/** Lists unpackChecked made, with their sample totals. */
+const checked = new WeakMap<number[], number>();
+
 function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } | string {
   if (bytes.length === 0) return { buckets: [], total: 0 };
   const n = readVarint(bytes, 0);
@@ -183,7 +190,9 @@ function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } 
   const codesAt = varintEnd;
   let at = codesAt + Math.ceil(n / 2);
   if (at > bytes.length) return `${n} buckets need ${Math.ceil(n / 2)} bytes of codes; ${bytes.length - codesAt} are left`;
-  const out: number[] = [];
+  // Sized once from the count (no growth as buckets are pushed); a bad count fails before filling it.
+  const out: number[] = new Array<number>(2 * n);
+  let k = 0;
   let index = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -191,7 +200,8 @@ function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } 
     if (code !== 0) {
       index += code;
       if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
-      out.push(index, 1);
+      out[k++] = index;
+      out[k++] = 1;
       total += 1;
       continue;
     }
@@ -210,9 +220,11 @@ function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } 
     index += gap;
     if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
     if (count > MAX_BUCKET_COUNT) return `bucket count ${count} is not in [1, ${MAX_BUCKET_COUNT}]`;
-    out.push(index, count);
+    out[k++] = index;
+    out[k++] = count;
     total += count;
   }
   if (at !== bytes.length) return `${bytes.length - at} bytes after the last bucket`;
+  checked.set(out, total);
   return { buckets: out, total };
 }
