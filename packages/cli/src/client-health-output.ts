@@ -4,6 +4,7 @@ import { escapeHtml } from '@locusta/report';
 import { CLIENT_CPU_LIMIT, CLIENT_LAG_LIMIT_MS, ClientHealth, checkClientIntervals, isClientLimited } from '@locusta/runner';
 import type { ClientInterval } from '@locusta/runner';
 import { PrometheusText, csvRow, pyFixed } from '@locusta/stats';
+import { clientHealthCharts } from './client-health-charts.ts';
 
 /**
  * The header of PREFIX_client.csv: a row per second per load-generating process (`local`, or a
@@ -77,7 +78,7 @@ class ClientHealthOutput implements OutputExtension {
       `<p>${escapeHtml(warning ?? 'The client was not the bottleneck: no interval reached the limit.')} Limit: ${escapeHtml(CLIENT_LIMIT_RULE)}.</p>` +
       '<table><thead><tr><th>Process</th><th>Seconds</th><th>Limited (s)</th><th>Max CPU %</th><th>Max loop lag p99 (ms)</th><th>Max loop lag (ms)</th></tr></thead>' +
       `<tbody>${rows.join('')}</tbody></table>`;
-    const section: OutputSection = { id: 'client-health', title: 'Client health', html };
+    const section: OutputSection = { id: 'client-health', title: 'Client health', html, charts: clientHealthCharts(this.health.intervals) };
     if (warning !== undefined) section.banner = warning;
     return section;
   }
