@@ -159,9 +159,24 @@ describe('client health', () => {
     expect(metrics).toMatch(/^locusta_client_limited 1$/m);
     expect(metrics).toMatch(/^locusta_client_cpu_percent\{process="local"\} \d/m);
     expect(metrics).toMatch(/^locusta_client_limited_seconds_total [1-9]/m);
-    const extra = (await (await fetch(`${url}/stats/extra`)).json()) as { tables: Array<{ id: string; columns: string[]; rows: unknown[][] }> };
+    const extra = (await (await fetch(`${url}/stats/extra`)).json()) as {
+      tables: Array<{ id: string; columns: string[]; rows: unknown[][]; charts?: Array<{ id: string; x: number[]; series: ChartSeries[] }> }>;
+    };
     const table = extra.tables.find((t) => t.id === 'client')!;
     expect(table.rows.map((r) => r[0])).toEqual(['local']);
+    // The tab's charts come with the table: a point per second so far, in time order, the limited ones marked.
+    expect(table.charts!.map((c) => c.id)).toEqual(['client-cpu', 'client-loop-lag']);
+    const [cpu, lag] = table.charts!;
+    expect(cpu!.x.length).toBeGreaterThanOrEqual(1);
+    expect(cpu!.x).toEqual([...cpu!.x].sort((a, b) => a - b));
+    expect(lag!.x).toEqual(cpu!.x);
+    for (const s of [...cpu!.series, ...lag!.series]) expect(s.values).toHaveLength(cpu!.x.length);
+    const cpuValues = cpu!.series.find((s) => s.label === 'CPU %')!.values as number[];
+    const lagP99 = lag!.series.find((s) => s.label === 'Lag p99')!.values as number[];
+    const marks = cpu!.series.find((s) => s.label === 'Client limited')!;
+    expect(marks.marks).toBe(true);
+    expect(marks.values).toEqual(cpuValues.map((v, i) => (v >= 90 || lagP99[i]! >= 50 ? v : null)));
+    expect(marks.values.some((v) => v !== null)).toBe(true);
     run.child.kill('SIGINT');
     expect((await run.done).code).toBe(0);
   });

@@ -45,11 +45,13 @@ export function clientHealthPoints(intervals: readonly ClientInterval[]): Client
 const LIMITED = { label: 'Client limited', color: '#d0342c', marks: true } as const;
 
 /**
- * The report's charts of the client's health over the run: CPU (% of a core) and event-loop lag
- * (p99 and max, ms), each with the client-limited seconds marked at their value.
+ * The charts of the client's health over the run: CPU (% of a core) and event-loop lag (p99 and
+ * max, ms), each with the client-limited seconds marked at their value; the `last` points only
+ * when given.
  */
-export function clientHealthCharts(intervals: readonly ClientInterval[]): OutputTimeChart[] {
-  const points = clientHealthPoints(intervals);
+export function clientHealthCharts(intervals: readonly ClientInterval[], last?: number): OutputTimeChart[] {
+  const all = clientHealthPoints(intervals);
+  const points = last !== undefined && all.length > last ? all.slice(-last) : all;
   if (points.length === 0) return [];
   const several = new Set(intervals.map((r) => r.process)).size > 1;
   const x = points.map((p) => p.time);

@@ -22,6 +22,9 @@ const CLIENT_LIMIT_RULE = `CPU >= ${CLIENT_CPU_LIMIT}% of a core or event-loop l
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** The web UI's charts show the last half hour (they travel with every poll); the report has the whole run. */
+const WEB_CHART_POINTS = 1800;
+
 function csvLine(r: ClientInterval): string {
   return csvRow([
     Math.trunc(r.end), r.process, pyFixed(r.seconds, 3), pyFixed(r.cpu, 1), pyFixed(r.lagP50, 1), pyFixed(r.lagP99, 1), pyFixed(r.lagMax, 1),
@@ -100,7 +103,13 @@ class ClientHealthOutput implements OutputExtension {
         last && isClientLimited(last) ? 'LIMITED' : '',
       ];
     });
-    return { id: 'client', title: 'Client health', columns: ['Process', 'Seconds', 'Limited (s)', 'CPU %', 'Loop lag p99 (ms)', 'Max CPU %', 'Max loop lag p99 (ms)', 'Now'], rows };
+    return {
+      id: 'client',
+      title: 'Client health',
+      columns: ['Process', 'Seconds', 'Limited (s)', 'CPU %', 'Loop lag p99 (ms)', 'Max CPU %', 'Max loop lag p99 (ms)', 'Now'],
+      rows,
+      charts: clientHealthCharts(this.health.intervals, WEB_CHART_POINTS),
+    };
   }
 
   /** Gauges of each process's last second, and the seconds the client was the limit. */

@@ -20,6 +20,8 @@ export interface OutputTable {
   rows: Array<Array<string | number | null>>;
   /** The last row sums the others: shown in bold, as the statistics' Aggregated row. */
   lastRowIsTotal?: boolean;
+  /** Charts over time, drawn under the table (sent with every poll: keep them to recent points). */
+  charts?: OutputTimeChart[];
 }
 
 /** A line (or marks) of an OutputTimeChart. */
