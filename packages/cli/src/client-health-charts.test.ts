@@ -29,4 +29,11 @@ describe('the client-health charts', () => {
     expect(clientHealthCharts([interval(100, 'local', 50)])[0]!.series[1]!.values).toEqual([null]);
     expect(clientHealthCharts([])).toEqual([]);
   });
+
+  it('keeps the last points when asked (the web UI)', () => {
+    const intervals = Array.from({ length: 10 }, (_, i) => interval(100 + i, 'local', i));
+    const [cpu] = clientHealthCharts(intervals, 3);
+    expect(cpu!.x).toEqual([107, 108, 109]);
+    expect(cpu!.series[0]!.values).toEqual([7, 8, 9]);
+  });
 });

@@ -50,10 +50,16 @@ const LIMITED = { label: 'Client limited', color: '#d0342c', marks: true } as co
  * when given.
  */
 export function clientHealthCharts(intervals: readonly ClientInterval[], last?: number): OutputTimeChart[] {
-  const all = clientHealthPoints(intervals);
+  // The web UI's recent points: only the intervals of those seconds are grouped (a master may hold 100,000).
+  let recent = intervals;
+  if (last !== undefined && intervals.length > last) {
+    const newest = intervals.reduce((m, r) => Math.max(m, r.end), -Infinity);
+    recent = intervals.filter((r) => r.end > newest - last - 1);
+  }
+  const all = clientHealthPoints(recent);
   const points = last !== undefined && all.length > last ? all.slice(-last) : all;
   if (points.length === 0) return [];
-  const several = new Set(intervals.map((r) => r.process)).size > 1;
+  const several = new Set(recent.map((r) => r.process)).size > 1;
   const x = points.map((p) => p.time);
   const at = (value: (p: ClientHealthPoint) => number) => points.map((p) => round1(value(p)));
   const marked = (value: (p: ClientHealthPoint) => number) => points.map((p) => (p.limited ? round1(value(p)) : null));
