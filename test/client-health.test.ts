@@ -15,7 +15,45 @@ interface ClientJson {
   seconds: number;
   maxCpuPercent: number;
   processes: number;
-  intervals: Array<{ process: string; cpuPercent: number; clientLimited: boolean }>;
+  intervals: Array<{ end: number; process: string; cpuPercent: number; loopLagP99Ms: number; clientLimited: boolean }>;
+}
+
+interface ChartSeries {
+  label: string;
+  values: Array<number | null>;
+  marks?: boolean;
+}
+
+/** A chart of the report, from the data the page draws it from (the JSON embedded in the HTML). */
+function reportChart(html: string, id: string): { x: number[]; series: ChartSeries[]; unit: string } {
+  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
+  const charts = (JSON.parse(json) as { charts: Array<{ id: string; x: number[]; series: ChartSeries[]; unit: string }> }).charts;
+  const chart = charts.find((c) => c.id === id);
+  expect(chart, `chart ${id} among ${charts.map((c) => c.id).join(', ')}`).toBeDefined();
+  return chart!;
+}
+
+/**
+ * The report's client-health charts have a point per recorded second (the JSON's intervals, in
+ * time order), CPU and loop lag as recorded, and marks at exactly the client-limited seconds.
+ */
+function expectClientCharts(html: string, json: ClientJson): void {
+  const intervals = [...json.intervals].sort((a, b) => a.end - b.end);
+  expect(html).toContain('data-chart="extra-chart-client-cpu"');
+  expect(html).toContain('data-chart="extra-chart-client-loop-lag"');
+  const cpu = reportChart(html, 'extra-chart-client-cpu');
+  const lag = reportChart(html, 'extra-chart-client-loop-lag');
+  for (const chart of [cpu, lag]) {
+    expect(chart.x).toEqual(intervals.map((i) => i.end));
+    for (const s of chart.series) expect(s.values).toHaveLength(intervals.length);
+  }
+  expect(cpu.unit).toBe('%');
+  expect(cpu.series.find((s) => s.label === 'CPU %')!.values).toEqual(intervals.map((i) => i.cpuPercent));
+  expect(lag.series.find((s) => s.label === 'Lag p99')!.values).toEqual(intervals.map((i) => i.loopLagP99Ms));
+  const cpuMarks = cpu.series.find((s) => s.label === 'Client limited')!;
+  expect(cpuMarks.marks).toBe(true);
+  expect(cpuMarks.values).toEqual(intervals.map((i) => (i.clientLimited ? i.cpuPercent : null)));
+  expect(lag.series.find((s) => s.label === 'Client limited')!.values).toEqual(intervals.map((i) => (i.clientLimited ? i.loopLagP99Ms : null)));
 }
 
 describe('client health', () => {
@@ -54,6 +92,10 @@ describe('client health', () => {
     expect(html).toMatch(/<div class="banner" role="alert">Client was the bottleneck for \d+ s/);
     expect(html.indexOf('class="banner"')).toBeLessThan(html.indexOf('<nav>'));
     expect(html).toContain('id="client-health"');
+    // The charts over time: a point per recorded second, the limited ones marked.
+    expect(csv.slice(1)).toHaveLength(json.intervals.length);
+    expectClientCharts(html, json);
+    expect(json.intervals.some((i) => i.clientLimited)).toBe(true);
   });
 
   it('does not flag a light run', async () => {
@@ -68,6 +110,8 @@ describe('client health', () => {
     expect(csv.slice(1).every((row) => row[7] === '0')).toBe(true);
     expect(html).not.toContain('class="banner"');
     expect(html).toContain('The client was not the bottleneck');
+    expect(csv.slice(1)).toHaveLength(json.intervals.length);
+    expectClientCharts(html, json);
   });
 
   it('marks the steps of a saturation search during which the client was limited', async () => {
@@ -115,9 +159,24 @@ describe('client health', () => {
     expect(metrics).toMatch(/^locusta_client_limited 1$/m);
     expect(metrics).toMatch(/^locusta_client_cpu_percent\{process="local"\} \d/m);
     expect(metrics).toMatch(/^locusta_client_limited_seconds_total [1-9]/m);
-    const extra = (await (await fetch(`${url}/stats/extra`)).json()) as { tables: Array<{ id: string; columns: string[]; rows: unknown[][] }> };
+    const extra = (await (await fetch(`${url}/stats/extra`)).json()) as {
+      tables: Array<{ id: string; columns: string[]; rows: unknown[][]; charts?: Array<{ id: string; x: number[]; series: ChartSeries[] }> }>;
+    };
     const table = extra.tables.find((t) => t.id === 'client')!;
     expect(table.rows.map((r) => r[0])).toEqual(['local']);
+    // The tab's charts come with the table: a point per second so far, in time order, the limited ones marked.
+    expect(table.charts!.map((c) => c.id)).toEqual(['client-cpu', 'client-loop-lag']);
+    const [cpu, lag] = table.charts!;
+    expect(cpu!.x.length).toBeGreaterThanOrEqual(1);
+    expect(cpu!.x).toEqual([...cpu!.x].sort((a, b) => a - b));
+    expect(lag!.x).toEqual(cpu!.x);
+    for (const s of [...cpu!.series, ...lag!.series]) expect(s.values).toHaveLength(cpu!.x.length);
+    const cpuValues = cpu!.series.find((s) => s.label === 'CPU %')!.values as number[];
+    const lagP99 = lag!.series.find((s) => s.label === 'Lag p99')!.values as number[];
+    const marks = cpu!.series.find((s) => s.label === 'Client limited')!;
+    expect(marks.marks).toBe(true);
+    expect(marks.values).toEqual(cpuValues.map((v, i) => (v >= 90 || lagP99[i]! >= 50 ? v : null)));
+    expect(marks.values.some((v) => v !== null)).toBe(true);
     run.child.kill('SIGINT');
     expect((await run.done).code).toBe(0);
   });

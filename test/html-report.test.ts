@@ -131,6 +131,26 @@ function sampleReport(): ReportData {
       { users: 40, rps: 70.9, p50: 110, p95: 620, p99: 1400, failRatio: 0.012, pass: false },
     ],
     saturation: { users: 40, slo: 'error_rate < 0.5%' },
+    // An output family's section with charts over time: a line and marks at some of its points.
+    extraSections: [
+      {
+        id: 'client-health',
+        title: 'Client health',
+        html: '<p>The client was the limit for 10 s.</p>',
+        charts: [
+          {
+            id: 'client-cpu',
+            caption: 'Client CPU (% of a core); client-limited seconds marked',
+            unit: '%',
+            x: history.map((h) => h.time),
+            series: [
+              { label: 'CPU %', color: '#2f6fb3', values: history.map((_, i) => (i >= 30 && i < 40 ? 97 : 20 + i)) },
+              { label: 'Client limited', color: '#d0342c', marks: true, values: history.map((_, i) => (i >= 30 && i < 40 ? 97 : null)) },
+            ],
+          },
+        ],
+      },
+    ],
     corrected: {
       entries: entriesOf(corrected, seconds),
       lag: {
@@ -195,8 +215,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`the HTML report in a browser (needs ${CH
         };
       }),
     );
-    // 3 over time, histogram + spectrum for Aggregated and 4 requests, 2 for the start lag.
-    expect(charts).toHaveLength(3 + 5 * 2 + 2);
+    // 3 over time, histogram + spectrum for Aggregated and 4 requests, 2 for the start lag, 1 of a section.
+    expect(charts).toHaveLength(3 + 5 * 2 + 2 + 1);
+    expect(charts.map((c) => c.id)).toContain('extra-chart-client-cpu');
     for (const chart of charts) {
       expect(chart, `chart ${chart.id}`).toMatchObject({ drawn: 'true' });
       expect(chart.label, `chart ${chart.id}`).toBeTruthy();

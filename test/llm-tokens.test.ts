@@ -52,7 +52,7 @@ describe('exact prompt tokens against the mock counting with the same tokenizer'
     expect(Number(total['Output tokens'])).toBe(counters.completionTokens);
     expect(total['Usage mismatches']).toBe('0');
     expect(r.stderr).toContain('usage !=');
-    expect(r.stderr).not.toContain('checked prompts had usage.prompt_tokens');
+    expect(r.stderr).not.toContain('checked answers had token counts');
   });
 
   it('shares a prefix of exactly --prefix-tokens tokens and reports the cached tokens the mock reported', async () => {
@@ -124,7 +124,7 @@ describe('usage that disagrees with the tokenizer', () => {
     const ok = lines.filter((l) => l['outcome'] === 'success');
     expect(ok).toHaveLength(n);
     for (const line of ok) expect(line).toMatchObject({ expected_input_tokens: 30, input_tokens: 60, usage_mismatch: true });
-    expect(r.stderr).toContain(`usage: ${n} of ${n} checked prompts had usage.prompt_tokens outside the tokenizer's count + tolerance`);
+    expect(r.stderr).toContain(`usage: ${n} of ${n} checked answers had token counts the client disagrees with`);
   });
 
   it('is within the tolerance when the server adds a chat template', async () => {
@@ -135,6 +135,72 @@ describe('usage that disagrees with the tokenizer', () => {
     const r = await runLocusta([...RUN, '-H', server.url, '--csv', join(dir, 'run'), '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '30', '--usage-tolerance', '5', 'PromptChatUser']);
     expect(r.code).toBe(0);
     expect(llmTotals(join(dir, 'run'))['Usage mismatches']).toBe('0');
+  });
+});
+
+describe("OllamaUser's prompts and usage check (Ollama's native API of the mock)", () => {
+  it.each([['local'], ['distributed']])('sends prompts of exactly --prompt-tokens with num_predict = --output-tokens, and every count agrees (%s)', async (mode) => {
+    const words = loadTokenizer(WORD_TOKENIZER);
+    const server = await mock({ countTokens: (text) => words.count(text) });
+    const prefix = join(tempDir(), 'run');
+    const distributed = mode === 'distributed' ? ['--processes', '2', '--master-bind-port', '0'] : [];
+    const r = await runLocusta([...RUN, ...distributed, '-H', server.url, '--csv', prefix, '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '40', '--output-tokens', '8', 'PromptOllamaChatUser', 'PromptOllamaGenerateUser']);
+    expect(r.code).toBe(0);
+    const chats = answered(server, 'POST /api/chat');
+    const generations = answered(server, 'POST /api/generate');
+    expect(chats).toBeGreaterThan(0);
+    expect(generations).toBeGreaterThan(0);
+    const n = chats + generations;
+    const counters = server.counters();
+    // Every prompt was 40 tokens of the tokenizer; every answer stopped at num_predict.
+    expect(counters.promptTokens).toBe(40 * n);
+    expect(counters.completionTokens).toBe(8 * n);
+    const total = llmTotals(prefix);
+    expect(Number(total['Successes'])).toBe(n);
+    expect(Number(total['Input tokens'])).toBe(counters.promptTokens);
+    expect(Number(total['Output tokens'])).toBe(counters.completionTokens);
+    expect(total['Usage mismatches']).toBe('0');
+    expect(r.stderr).toContain('usage !=');
+  });
+
+  it("counts prompt_eval_count of another vocabulary as mismatches, named in the summary", async () => {
+    const words = loadTokenizer(WORD_TOKENIZER);
+    const server = await mock({ countTokens: (text) => 2 * words.count(text) });
+    const dir = tempDir();
+    const log = join(dir, 'requests.jsonl');
+    const r = await runLocusta([...RUN, '-H', server.url, '--csv', join(dir, 'run'), '--requests-log', log, '--tokenizer', WORD_TOKENIZER, '--prompt-tokens', '30', '--usage-tolerance', '10', 'PromptOllamaChatUser']);
+    expect(r.code).toBe(0);
+    const n = answered(server, 'POST /api/chat');
+    expect(n).toBeGreaterThan(0);
+    expect(Number(llmTotals(join(dir, 'run'))['Usage mismatches'])).toBe(n);
+    const ok = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['outcome'] === 'success');
+    expect(ok).toHaveLength(n);
+    for (const line of ok) expect(line).toMatchObject({ expected_input_tokens: 30, input_tokens: 60, usage_mismatch: true });
+    expect(r.stderr).toContain(`usage: ${n} of ${n} checked answers had token counts the client disagrees with`);
+  });
+
+  it.each([['whole'], ['evaluated']] as const)('a shared prefix served from the prompt cache is no mismatch (prompt_eval_count: %s)', async (promptCount) => {
+    const o200k = defaultTokenizer();
+    const server = await mock({ countTokens: (text) => o200k.count(text), prefixCache: true, ollamaPromptCount: promptCount });
+    const dir = tempDir();
+    const r = await runLocusta([...RUN, '-H', server.url, '--csv', join(dir, 'run'), '--prefix-tokens', '200', '--prompt-tokens', '10', '--output-tokens', '4', '--seed', '4', 'PromptOllamaGenerateUser']);
+    expect(r.code).toBe(0);
+    const n = answered(server, 'POST /api/generate');
+    expect(n).toBeGreaterThan(3);
+    const counters = server.counters();
+    expect(counters.promptTokens).toBe(210 * n);
+    expect(counters.cachedTokens).toBeGreaterThanOrEqual(200 * (n - 1));
+    const total = llmTotals(join(dir, 'run'));
+    expect(total['Usage mismatches']).toBe('0');
+    if (promptCount === 'whole') {
+      // prompt_eval_count is the whole prompt and prompt_eval_cached_count the cached part.
+      expect(Number(total['Input tokens'])).toBe(counters.promptTokens);
+      expect(Number(total['Cached tokens'])).toBe(counters.cachedTokens);
+    } else {
+      // Only the evaluated tokens are reported: the client does not invent the cached ones.
+      expect(Number(total['Input tokens'])).toBe(counters.promptTokens - counters.cachedTokens);
+      expect(Number(total['Cached tokens'] || 0)).toBe(0);
+    }
   });
 });
 

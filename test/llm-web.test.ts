@@ -15,7 +15,13 @@ const EXAMPLE = join(ROOT, 'examples/llm-streaming/locustfile.ts');
 const MODELS = ['llama3.1:8b', 'llama3.2:1b', 'qwen2.5:14b'];
 
 interface ExtraTables {
-  tables: Array<{ id: string; title: string; columns: string[]; rows: Array<Array<string | number | null>> }>;
+  tables: Array<{
+    id: string;
+    title: string;
+    columns: string[];
+    rows: Array<Array<string | number | null>>;
+    charts?: Array<{ id: string; x: number[]; series: Array<{ label: string; values: Array<number | null> }> }>;
+  }>;
 }
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -63,11 +69,13 @@ describe('LLM metrics live in the web UI, on /metrics and in PREFIX_llm_history.
       await page.goto(`${url}/#extra-llm`);
       await page.locator('#tab-extra-llm').waitFor({ state: 'visible' });
       expect(await page.locator('.tabs button[data-tab="extra-llm"]').textContent()).toBe('LLM metrics');
-      expect(await page.locator('#tab-extra-llm thead th').allTextContents()).toContain('Current shed/s');
-      await page.waitForFunction(() => document.querySelector('#tab-extra-llm tbody tr.total td')?.textContent === 'Aggregated');
-      const models = await page.locator('#tab-extra-llm tbody tr:not(.total) td:nth-child(2)').allTextContents();
+      expect(await page.locator('#tab-extra-llm .table-wrap thead th').allTextContents()).toContain('Current shed/s');
+      await page.waitForFunction(() => document.querySelector('#tab-extra-llm .table-wrap tbody tr.total td')?.textContent === 'Aggregated');
+      const models = await page.locator('#tab-extra-llm .table-wrap tbody tr:not(.total) td:nth-child(2)').allTextContents();
       expect(models.length).toBeGreaterThanOrEqual(1);
       for (const m of models) expect(MODELS).toContain(m);
+      // Its charts of TTFT, ITL and E2E, under the table.
+      await page.waitForFunction(() => ['llm-ttft', 'llm-itl', 'llm-e2e'].every((id) => document.querySelector(`#tab-extra-llm [data-chart="${id}"] canvas`)));
       mkdirSync(join(ROOT, 'test/artifacts'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test/artifacts/llm-web.png') });
     }
@@ -80,6 +88,14 @@ describe('LLM metrics live in the web UI, on /metrics and in PREFIX_llm_history.
 
     const { table, col, total } = await llmRows();
     expect(table.title).toBe('LLM metrics');
+    // The charts the tab draws: TTFT, ITL and E2E at the request charts' percentiles (PERCENTILES_TO_CHART: p50, p95).
+    expect(table.charts!.map((c) => c.id)).toEqual(['llm-ttft', 'llm-itl', 'llm-e2e']);
+    for (const c of table.charts!) {
+      expect(c.series.map((s) => s.label)).toEqual(['p50', 'p95']);
+      expect(c.x.length).toBeGreaterThanOrEqual(1);
+      for (const s of c.series) expect(s.values).toHaveLength(c.x.length);
+      expect(c.series[0]!.values.some((v) => v !== null && v > 0)).toBe(true);
+    }
     expect(Number(total![col('Shed')])).toBe(shed);
     expect(Number(total![col('Requests')])).toBe(answered);
     expect(typeof total![col('Current shed/s')]).toBe('number');

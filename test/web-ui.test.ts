@@ -237,4 +237,35 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+  it("draws an extra table's charts under it and follows their data", async () => {
+    let x = [1_714_560_000, 1_714_560_001];
+    const chart = () => ({
+      id: 'c',
+      caption: HOSTILE,
+      unit: '%',
+      x,
+      series: [
+        { label: 'CPU %', color: '#2f6fb3', values: x.map((_, i) => 10 + i) },
+        { label: 'Client limited', color: '#d0342c', marks: true, values: x.map((_, i) => (i === 1 ? 95 : null)) },
+      ],
+    });
+    const f = await startFixture({
+      server: { pollMs: 300, outputs: () => [{ name: 'x', webTable: () => ({ id: 'x', title: 'X', columns: ['Name'], rows: [['a']], charts: [chart()] }) }] },
+    });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${f.url}/#extra-x`);
+    await page.waitForFunction(() => document.querySelectorAll('#tab-extra-x [data-chart="c"] .uplot canvas').length === 1);
+    expect(await page.locator('#tab-extra-x [data-chart="c"] .u-title').textContent()).toBe(HOSTILE);
+    expect(await page.locator('#tab-extra-x [data-chart="c"] .u-legend .u-series').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('CPU %'), expect.stringContaining('Client limited')]));
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    // A later poll's points reach the same chart.
+    x = [...x, 1_714_560_002, 1_714_560_003];
+    expect(await page.locator('#tab-extra-x [data-chart="c"]').getAttribute('data-points')).toBe('2');
+    await page.waitForFunction(() => document.querySelector('#tab-extra-x [data-chart="c"]')!.getAttribute('data-points') === '4');
+    expect(await page.locator('#tab-extra-x [data-chart="c"]').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });

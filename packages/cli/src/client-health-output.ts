@@ -4,6 +4,7 @@ import { escapeHtml } from '@locusta/report';
 import { CLIENT_CPU_LIMIT, CLIENT_LAG_LIMIT_MS, ClientHealth, checkClientIntervals, isClientLimited } from '@locusta/runner';
 import type { ClientInterval } from '@locusta/runner';
 import { PrometheusText, csvRow, pyFixed } from '@locusta/stats';
+import { clientHealthCharts } from './client-health-charts.ts';
 
 /**
  * The header of PREFIX_client.csv: a row per second per load-generating process (`local`, or a
@@ -20,6 +21,9 @@ const CLIENT_CSV_HEADER: readonly string[] = Object.freeze([
 const CLIENT_LIMIT_RULE = `CPU >= ${CLIENT_CPU_LIMIT}% of a core or event-loop lag p99 >= ${CLIENT_LAG_LIMIT_MS} ms in any load-generating process`;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The web UI's charts show the last half hour (they travel with every poll); the report has the whole run. */
+const WEB_CHART_POINTS = 1800;
 
 function csvLine(r: ClientInterval): string {
   return csvRow([
@@ -77,7 +81,7 @@ class ClientHealthOutput implements OutputExtension {
       `<p>${escapeHtml(warning ?? 'The client was not the bottleneck: no interval reached the limit.')} Limit: ${escapeHtml(CLIENT_LIMIT_RULE)}.</p>` +
       '<table><thead><tr><th>Process</th><th>Seconds</th><th>Limited (s)</th><th>Max CPU %</th><th>Max loop lag p99 (ms)</th><th>Max loop lag (ms)</th></tr></thead>' +
       `<tbody>${rows.join('')}</tbody></table>`;
-    const section: OutputSection = { id: 'client-health', title: 'Client health', html };
+    const section: OutputSection = { id: 'client-health', title: 'Client health', html, charts: clientHealthCharts(this.health.intervals) };
     if (warning !== undefined) section.banner = warning;
     return section;
   }
@@ -99,7 +103,13 @@ class ClientHealthOutput implements OutputExtension {
         last && isClientLimited(last) ? 'LIMITED' : '',
       ];
     });
-    return { id: 'client', title: 'Client health', columns: ['Process', 'Seconds', 'Limited (s)', 'CPU %', 'Loop lag p99 (ms)', 'Max CPU %', 'Max loop lag p99 (ms)', 'Now'], rows };
+    return {
+      id: 'client',
+      title: 'Client health',
+      columns: ['Process', 'Seconds', 'Limited (s)', 'CPU %', 'Loop lag p99 (ms)', 'Max CPU %', 'Max loop lag p99 (ms)', 'Now'],
+      rows,
+      charts: clientHealthCharts(this.health.intervals, WEB_CHART_POINTS),
+    };
   }
 
   /** Gauges of each process's last second, and the seconds the client was the limit. */

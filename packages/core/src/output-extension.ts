@@ -20,6 +20,32 @@ export interface OutputTable {
   rows: Array<Array<string | number | null>>;
   /** The last row sums the others: shown in bold, as the statistics' Aggregated row. */
   lastRowIsTotal?: boolean;
+  /** Charts over time, drawn under the table (sent with every poll: keep them to recent points). */
+  charts?: OutputTimeChart[];
+}
+
+/** A line (or marks) of an OutputTimeChart. */
+export interface OutputChartSeries {
+  label: string;
+  /** A CSS colour. */
+  color: string;
+  /** One value per time of the chart; null: none then. */
+  values: Array<number | null>;
+  /** Drawn as marks at its values, without a line: e.g. the times a condition held. */
+  marks?: boolean;
+}
+
+/** A chart over time in a report section, drawn by the report's own charts (data, not markup). */
+export interface OutputTimeChart {
+  /** Unique in the report: the chart's container. */
+  id: string;
+  /** The caption above it (plain text). */
+  caption: string;
+  /** The y axis's unit. */
+  unit: string;
+  /** Unix seconds, ascending. */
+  x: number[];
+  series: OutputChartSeries[];
 }
 
 /** A section of the HTML report; `html` must already be escaped. */
@@ -38,6 +64,8 @@ export interface OutputSection {
    * whole report's numbers doubtful, e.g. a load generator that was its own bottleneck.
    */
   banner?: string;
+  /** Charts over time, drawn after `html`. */
+  charts?: OutputTimeChart[];
 }
 
 /** A file `--csv PREFIX` writes: `PREFIX_<suffix>.csv`. */

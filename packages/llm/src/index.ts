@@ -13,6 +13,9 @@ export type { EmbeddingResult, LlmRequestOptions, LlmResult, LlmTimings, OpenAIB
 export { OllamaUser } from './ollama-user.ts';
 export type { OllamaBody, OllamaEmbedResult, OllamaResult } from './ollama-user.ts';
 export type { OllamaEndpoint, OllamaFinal } from './ollama-chunks.ts';
+export { ollamaChatBody, ollamaGenerateBody } from './ollama-bodies.ts';
+export { expectedOllamaPromptTokens, ollamaUsageCheck } from './ollama-usage-check.ts';
+export type { OllamaUsageInput } from './ollama-usage-check.ts';
 export { LlamaCppUser } from './llamacpp-user.ts';
 export type { LlamaCppBody, LlamaCppResult } from './llamacpp-user.ts';
 export type { LlamaCppFinal, LlamaCppTimings } from './llamacpp-chunks.ts';

@@ -40,7 +40,10 @@ export interface LlmSample {
    * "Token counts checked"); absent when not checked.
    */
   expectedInputTokens?: number;
-  /** The server's `usage.prompt_tokens` was outside [expected, expected + tolerance]; absent when not checked. */
+  /**
+   * The server's counts disagreed with the client's: `usage.prompt_tokens` outside [expected,
+   * expected + tolerance], or Ollama's counts (LLM_METRICS.md); absent when not checked.
+   */
   usageMismatch?: boolean;
   tokenSource: TokenSource;
 }
@@ -66,7 +69,7 @@ export interface LlmEntryData {
   answerTokens: number;
   /** Prompt tokens the server served from its prefix cache (`cached_tokens`), summed over successes. */
   cachedTokens?: number;
-  /** Successes whose `usage.prompt_tokens` was compared with the tokenizer's count, and those that disagreed. */
+  /** Successes whose token counts were checked (LLM_METRICS.md, "Token counts checked"), and those that disagreed. */
   usageChecked?: number;
   usageMismatches?: number;
   /** Successful requests whose output tokens came from `usage`, from chunks, or from nowhere. */

@@ -9,11 +9,13 @@ import { llmReportSection } from './llm-report-section.ts';
 import type { LlmStats, LlmStatsData } from './llm-stats.ts';
 import { llmWindowFigures, llmWindowMark } from './llm-window.ts';
 import { llmTableData } from './llm-table-data.ts';
+import { LlmWebCharts } from './llm-web-charts.ts';
 import { formatLlmTable } from './llm-table.ts';
 
 /**
  * The LLM token metrics as an output family: the console table, PREFIX_llm.csv and
- * PREFIX_llm_history.csv, the report's section, the web UI's tab, the `locusta_llm_*` families
+ * PREFIX_llm_history.csv, the report's section, the web UI's tab (its table, and charts of TTFT,
+ * ITL and E2E at PERCENTILES_TO_CHART), the `locusta_llm_*` families
  * on `/metrics` and NAME_llm.json; a worker sends its samples with each report and starts over,
  * a master merges them. Files and sections appear once the run has LLM requests. The same
  * object for the same LlmStats.
@@ -33,6 +35,7 @@ const outputs = new WeakMap<LlmStats, OutputExtension>();
 
 function makeLlmOutput(stats: LlmStats): OutputExtension {
   const some = () => stats.total.requests > 0;
+  const charts = new LlmWebCharts();
   return {
     name: REPORT_KEY,
     consoleTable: () => formatLlmTable(stats),
@@ -43,7 +46,7 @@ function makeLlmOutput(stats: LlmStats): OutputExtension {
       rows: ({ fullHistory }) => new LlmHistoryCsv({ fullHistory }).rows(stats),
     },
     htmlSection: () => (some() ? llmReportSection(stats) : undefined),
-    webTable: () => ({ id: 'llm', title: 'LLM metrics', ...llmTableData(stats), lastRowIsTotal: true }),
+    webTable: () => ({ id: 'llm', title: 'LLM metrics', ...llmTableData(stats), lastRowIsTotal: true, charts: charts.charts(stats) }),
     prometheus: () => llmPrometheus(stats),
     json: () => (some() ? llmJson(stats) : undefined),
     takeReport: () => {
@@ -57,7 +60,10 @@ function makeLlmOutput(stats: LlmStats): OutputExtension {
       // Checked in full by the master's runner (checkReport); a runner without checks gets no crash.
       if (isObject(value) && Array.isArray(value['entries']) && isObject(value['total'])) stats.merge(value as unknown as LlmStatsData);
     },
-    reset: () => stats.reset(),
+    reset: () => {
+      stats.reset();
+      charts.reset();
+    },
     windowMark: () => llmWindowMark(stats),
     windowFigures: (mark, seconds) => llmWindowFigures(stats, mark, seconds),
   };

@@ -32,8 +32,8 @@ export function llmPrometheus(stats: LlmStats): string {
   counter('locusta_llm_reasoning_tokens_total', 'Reasoning tokens of successful requests whose split is known.', (e) => e.reasoningTokens);
   counter('locusta_llm_answer_tokens_total', 'Answer (non-reasoning) tokens of successful requests whose split is known.', (e) => e.answerTokens);
   counter('locusta_llm_cached_tokens_total', 'Prompt tokens the server served from its prefix cache (usage.prompt_tokens_details.cached_tokens).', (e) => e.cachedTokens);
-  counter('locusta_llm_usage_checked_total', "Successful requests whose usage.prompt_tokens was compared with the tokenizer's count.", (e) => e.usageChecked);
-  counter('locusta_llm_usage_mismatches_total', "Checked requests whose usage.prompt_tokens was outside the tokenizer's count + tolerance.", (e) => e.usageMismatches);
+  counter('locusta_llm_usage_checked_total', "Successful requests whose token counts were checked (usage.prompt_tokens against the tokenizer's count; Ollama's counts, LLM_METRICS.md).", (e) => e.usageChecked);
+  counter('locusta_llm_usage_mismatches_total', "Checked requests whose token counts disagreed with the client's (LLM_METRICS.md, Token counts checked).", (e) => e.usageMismatches);
   m.family('locusta_llm_ttft_seconds', 'histogram', 'Time to the first output token (reasoning included) of successful streamed requests.');
   for (const e of entries) m.histogram('locusta_llm_ttft_seconds', key(e), e.histograms.ttft, LLM_LATENCY_BUCKETS);
   m.family('locusta_llm_answer_ttft_seconds', 'histogram', 'Time to the first answer token (content or tool calls) of successful streamed requests.');

@@ -40,7 +40,7 @@ export function formatLlmTable(stats: LlmStats): string {
   });
   if (stats.goodput !== undefined) out.push(`goodput: ${formatGoodput(stats.goodput)}`);
   if (total.usageMismatches > 0) {
-    out.push(`usage: ${total.usageMismatches} of ${total.usageChecked} checked prompts had usage.prompt_tokens outside the tokenizer's count + tolerance (LLM_METRICS.md, "Token counts checked")`);
+    out.push(`usage: ${total.usageMismatches} of ${total.usageChecked} checked answers had token counts the client disagrees with (LLM_METRICS.md, "Token counts checked")`);
   }
   return out.join('\n') + '\n\n';
 }

@@ -7,6 +7,8 @@ export interface OllamaFinal {
   total_duration: number | undefined;
   load_duration: number | undefined;
   prompt_eval_count: number | undefined;
+  /** Prompt tokens read from the prompt cache (newer Ollama; `prompt_eval_count` then counts the whole prompt). */
+  prompt_eval_cached_count: number | undefined;
   prompt_eval_duration: number | undefined;
   eval_count: number | undefined;
   eval_duration: number | undefined;
@@ -24,7 +26,7 @@ export interface OllamaChunk {
   error: string | undefined;
 }
 
-const FINAL_NUMBERS = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const;
+const FINAL_NUMBERS = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_cached_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const;
 
 /**
  * Reads one object of `/api/chat` or `/api/generate`, streamed (one a line) or whole

@@ -8,7 +8,10 @@ import { parseOllamaChunk } from './ollama-chunks.ts';
 import { isShed, judgeLlmResponse, recordGeneration, sampleTimings } from './llm-verdict.ts';
 import { TokenClock } from './token-clock.ts';
 import type { LlmRequestOptions, LlmTimings } from './openai-user.ts';
+import { expectedOllamaPromptTokens, numPredictOf, ollamaUsageCheck } from './ollama-usage-check.ts';
 import { postGeneration } from './post-generation.ts';
+import { promptSourceOf, tokenSettingsOf } from './prompt-options.ts';
+import type { PromptSource } from './prompt-source.ts';
 
 /** A native Ollama request body (`model`, `messages` or `prompt`, `stream`, `think`, `options`, `keep_alive`...): sent as it is. */
 export type OllamaBody = Record<string, unknown>;
@@ -28,6 +31,8 @@ export interface OllamaResult {
   timings: LlmTimings;
   /** Streamed chunks that carried thinking: the thinking tokens, one a chunk as Ollama streams. */
   thinkingChunks: number;
+  /** Streamed chunks that carried thinking or answer text (0 when not streamed). */
+  chunks: number;
   /** HTTP status; 0 when no response came. */
   status: number;
   /** The output tokens counted in LlmStats (`eval_count`, else non-empty chunks); null when unknown. */
@@ -64,17 +69,35 @@ const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
  *
  * The base URL is `--host`, else the class's `host`, else `OLLAMA_HOST` (which, as Ollama
  * reads it, may omit the scheme), else Ollama's default `http://127.0.0.1:11434`.
+ *
+ * The run's prompts (`--prompt-tokens`, `--dataset`, `--output-tokens`...) come from
+ * `this.promptSource`, as OpenAIUser's: `this.chat(ollamaChatBody(model, this.promptSource.next()))`.
  */
 export class OllamaUser extends HttpUser {
   static override abstract = true;
 
   /** Count shed load (503, 429) as failures in the request statistics; see OpenAIUser.shedIsFailure. */
   shedIsFailure = false;
+  /**
+   * Check each answer's `prompt_eval_count` and `eval_count` (LLM_METRICS.md, "Token counts
+   * checked"). Undefined: when the run set `--tokenizer`, `--prompt-tokens`, `--prefix-tokens`
+   * or `--dataset`, as OpenAIUser.checkUsage.
+   */
+  checkUsage: boolean | undefined = undefined;
 
   constructor(environment: Environment) {
     super(environment);
     // A subclass's `host = '...'` field is assigned after this runs, so it still wins.
     if (!this.host && !(this.constructor as typeof OllamaUser).host) this.host = ollamaUrl(process.env['OLLAMA_HOST']);
+  }
+
+  /**
+   * The run's prompts, shared by the users of the process (see OpenAIUser.promptSource):
+   * `ollamaChatBody(model, this.promptSource.next())` or `ollamaGenerateBody(...)`, whose
+   * `--output-tokens` becomes `options.num_predict`.
+   */
+  get promptSource(): PromptSource {
+    return promptSourceOf(this.environment);
   }
 
   /** POST /api/chat. */
@@ -108,6 +131,19 @@ export class OllamaUser extends HttpUser {
     const name = options.name ?? path;
     const model = typeof body['model'] === 'string' ? body['model'] : '';
     const stream = body['stream'] !== false;
+    const settings = tokenSettingsOf(this.environment);
+    const check = this.checkUsage ?? settings.checkUsage;
+    const expected = check ? expectedOllamaPromptTokens(settings.tokenizer, endpoint, body) : undefined;
+    const numPredict = numPredictOf(body);
+    // The cached prompt tokens the answer reported, and the check of its counts (successes only).
+    const countsOf = (r: OllamaResult): Pick<LlmSample, 'cachedTokens' | 'expectedInputTokens' | 'usageMismatch'> => {
+      if (r.final === null) return {};
+      if (check && r.outcome === 'success') {
+        return ollamaUsageCheck({ final: r.final, expected, numPredict, chunks: stream ? r.chunks : undefined, tolerance: settings.usageTolerance });
+      }
+      const cached = r.final.prompt_eval_cached_count;
+      return cached === undefined ? {} : { cachedTokens: cached };
+    };
     const startTime = Date.now();
     // Built once the body is read: noted on the response for the request event's listeners
     // (the requests log), then recorded in LlmStats.
@@ -119,6 +155,7 @@ export class OllamaUser extends HttpUser {
       inputTokens: r.final?.prompt_eval_count,
       outputTokens: r.outputTokens ?? undefined,
       reasoningTokens: reasoningTokensOf(r, stream),
+      ...countsOf(r),
       tokenSource: r.tokenSource,
     });
     let result = await postGeneration(this.client, {
@@ -227,7 +264,7 @@ function finish(
   const evalCount = final?.eval_count;
   const tokenSource: TokenSource = evalCount !== undefined ? 'usage' : streamed ? 'chunks' : 'none';
   const outputTokens = evalCount !== undefined ? evalCount : streamed ? chunks : null;
-  return { text, thinking, final, timings: { ttft, e2e, itl, answerTtft: null }, thinkingChunks: 0, status, outputTokens, tokenSource, outcome, error: error ?? null, retryAfter: null };
+  return { text, thinking, final, timings: { ttft, e2e, itl, answerTtft: null }, thinkingChunks: 0, chunks, status, outputTokens, tokenSource, outcome, error: error ?? null, retryAfter: null };
 }
 
 /**

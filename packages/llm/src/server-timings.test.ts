@@ -12,6 +12,7 @@ const final = (ms: number): OllamaFinal => ({
   total_duration: ms * 4e6,
   load_duration: ms * 1e6,
   prompt_eval_count: 10,
+  prompt_eval_cached_count: undefined,
   prompt_eval_duration: ms * 1e6,
   eval_count: 20,
   eval_duration: ms * 2e6,

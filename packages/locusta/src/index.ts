@@ -64,7 +64,7 @@ export type {
   ServerSentEvent,
   StreamRequestOptions,
 } from '@locusta/http';
-export { LlamaCppUser, OllamaUser, OpenAIUser, PromptSource, chatBody, completionBody, defaultTokenizer, llmStatsOf, loadPrompts, loadTokenizer, syntheticPrompts, weightedModels } from '@locusta/llm';
+export { LlamaCppUser, OllamaUser, OpenAIUser, PromptSource, chatBody, completionBody, defaultTokenizer, llmStatsOf, loadPrompts, loadTokenizer, ollamaChatBody, ollamaGenerateBody, syntheticPrompts, weightedModels } from '@locusta/llm';
 export type { LlamaCppBody, LlamaCppResult, LlmRequestOptions, LlmResult, OllamaBody, OllamaEmbedResult, OllamaResult, PromptSourceOptions, SourcedPrompt, TextTokenizer } from '@locusta/llm';
 export { PrometheusText, csvRow, csvTable, statsSettings as stats } from '@locusta/stats';
 export type { CsvColumn, PrometheusLabels, StatsSettings } from '@locusta/stats';

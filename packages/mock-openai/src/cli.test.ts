@@ -38,6 +38,11 @@ describe('parseCliArgs', () => {
     expect(options.countTokens?.('  the load\n test ')).toBe(3);
   });
 
+  it('reads --ollama-prompt-count', () => {
+    expect(parseCliArgs(['--ollama-prompt-count', 'evaluated']).options.ollamaPromptCount).toBe('evaluated');
+    expect(() => parseCliArgs(['--ollama-prompt-count', 'some'])).toThrow("--ollama-prompt-count must be whole or evaluated, got 'some'");
+  });
+
   it.each([
     [['--port', 'abc']],
     [['--port', '70000']],

@@ -45,6 +45,9 @@ Options:
                            message's content apart (default: about 4 characters a token)
   --prefix-cache           report usage.prompt_tokens_details.cached_tokens: the longest
                            whole-word prefix shared with an earlier prompt to the model
+  --ollama-prompt-count <c> whole (default: Ollama's prompt_eval_count is the whole
+                           prompt, prompt_eval_cached_count the cached part) or evaluated
+                           (only the tokens evaluated, as some Ollama versions report)
   -h, --help               show this help
 `;
 
@@ -95,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
         'reasoning-field': { type: 'string' },
         'count-words': { type: 'boolean' },
         'prefix-cache': { type: 'boolean' },
+        'ollama-prompt-count': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -132,6 +136,11 @@ export function parseCliArgs(argv: readonly string[]): { help: boolean; options:
   }
   if (values['count-words']) options.countTokens = countWords;
   if (values['prefix-cache']) options.prefixCache = true;
+  const promptCount = values['ollama-prompt-count'];
+  if (promptCount !== undefined) {
+    if (promptCount !== 'whole' && promptCount !== 'evaluated') throw new UsageError(`--ollama-prompt-count must be whole or evaluated, got '${promptCount}'`);
+    options.ollamaPromptCount = promptCount;
+  }
   return { help: values.help === true, options };
 }
 

@@ -15,6 +15,7 @@ export {
 } from './latency.ts';
 export type { GenerationPlan, PlanInput, StreamRateInput } from './latency.ts';
 export { OLLAMA_BUSY_MESSAGE } from './protocol.ts';
+export type { OllamaPromptCount } from './ollama-protocol.ts';
 export type { ChatCompletion, ModelObject, OpenAIError, ReasoningField, TextCompletion, Usage } from './protocol.ts';
 export { SSE_DONE, SSE_PING, tokenize } from './stream-chunks.ts';
 export type { ChatCompletionChunk, TextCompletionChunk } from './stream-chunks.ts';

@@ -19,6 +19,8 @@ export interface OllamaRequest {
   endpoint: OllamaEndpoint;
   model: string;
   promptText: string;
+  /** The parts counted for `prompt_eval_count`: each chat message's content, or generate's `system` and `prompt`. */
+  promptParts: string[];
   /** `options.num_predict`; undefined when absent or negative (Ollama's "no limit"). */
   maxTokens: number | undefined;
   /** Ollama streams unless the body says `stream: false`. */
@@ -88,28 +90,28 @@ export function parseOllamaRequest(raw: string, endpoint: OllamaEndpoint): Ollam
   if (numPredict !== undefined && numPredict !== null && !(typeof numPredict === 'number' && Number.isInteger(numPredict))) {
     throw new OllamaRequestError(400, `options.num_predict must be an integer, got ${JSON.stringify(numPredict)}`);
   }
-  let promptText: string;
+  let promptParts: string[];
   if (endpoint === 'chat') {
     const messages = body['messages'] ?? [];
     if (!Array.isArray(messages)) throw new OllamaRequestError(400, 'messages must be an array');
-    promptText = messages
-      .map((m, i) => {
-        if (!isObject(m) || typeof m['role'] !== 'string') throw new OllamaRequestError(400, `messages[${i}] must have a string role`);
-        return typeof m['content'] === 'string' ? m['content'] : '';
-      })
-      .join('');
+    promptParts = messages.map((m, i) => {
+      if (!isObject(m) || typeof m['role'] !== 'string') throw new OllamaRequestError(400, `messages[${i}] must have a string role`);
+      return typeof m['content'] === 'string' ? m['content'] : '';
+    });
   } else {
     const prompt = body['prompt'] ?? '';
     if (typeof prompt !== 'string') throw new OllamaRequestError(400, 'prompt must be a string');
     const system = typeof body['system'] === 'string' ? body['system'] : '';
-    promptText = system + prompt;
+    promptParts = system === '' ? [prompt] : [system, prompt];
   }
+  const promptText = promptParts.join('');
   const messages = body['messages'];
   const loadOnly = endpoint === 'chat' ? !Array.isArray(messages) || messages.length === 0 : body['prompt'] === undefined || body['prompt'] === '';
   return {
     endpoint,
     model,
     promptText,
+    promptParts,
     maxTokens: typeof numPredict === 'number' && numPredict >= 0 ? numPredict : undefined,
     stream: stream !== false,
     think: think === true || (typeof think === 'string' && think !== ''),
@@ -200,6 +202,8 @@ export interface OllamaTimings {
   total_duration: number;
   load_duration: number;
   prompt_eval_count: number;
+  /** With a prefix cache: the prompt tokens read from it (Ollama's `prompt_eval_cached_count`). */
+  prompt_eval_cached_count?: number;
   prompt_eval_duration: number;
   eval_count: number;
   eval_duration: number;
@@ -208,19 +212,29 @@ export interface OllamaTimings {
 const ns = (ms: number): number => Math.max(0, Math.round(ms * 1e6));
 
 /**
+ * How `prompt_eval_count` counts a prompt partly served from the prefix cache: `whole`, the
+ * whole prompt with the cached part in `prompt_eval_cached_count` (current Ollama), or
+ * `evaluated`, only the tokens evaluated and no cached count (some Ollama versions did so).
+ */
+export type OllamaPromptCount = 'whole' | 'evaluated';
+
+/**
  * The timings from what happened: `start` (admitted), `first` (first token out) and `end`
  * (last token out), all `performance.now()` ms; load is part of the wait for the first token.
  */
-export function ollamaTimings(plan: OllamaPlan, start: number, first: number, end: number): OllamaTimings {
+export function ollamaTimings(plan: OllamaPlan, start: number, first: number, end: number, promptCount: OllamaPromptCount = 'whole'): OllamaTimings {
   const load = Math.min(plan.loadMs, first - start);
-  return {
+  const cached = plan.cachedTokens;
+  const out: OllamaTimings = {
     total_duration: ns(end - start),
     load_duration: ns(load),
-    prompt_eval_count: plan.promptTokens,
+    prompt_eval_count: promptCount === 'evaluated' ? plan.promptTokens - (cached ?? 0) : plan.promptTokens,
     prompt_eval_duration: ns(first - start - load),
     eval_count: plan.completionTokens,
     eval_duration: ns(end - first),
   };
+  if (cached !== undefined && promptCount === 'whole') out.prompt_eval_cached_count = cached;
+  return out;
 }
 
 interface ChunkMeta {

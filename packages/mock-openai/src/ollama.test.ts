@@ -180,6 +180,38 @@ describe('POST /api/generate', () => {
   });
 });
 
+describe('prompt_eval_count by the counting rule and the prefix cache', () => {
+  const words = (text: string) => text.split(/\s+/).filter((w) => w !== '').length;
+  const prompt = (tail: string) => ({ model: 'llama3.2:1b', messages: [{ role: 'system', content: 'You answer briefly.' }, { role: 'user', content: `shared words of a long prefix ${tail}` }], stream: false });
+
+  it('counts each message with countTokens; without a cache there is no cached count', async () => {
+    const server = await start({ countTokens: words });
+    const answer = JSON.parse((await post(server, '/api/chat', prompt('one two'))).text);
+    expect(answer.prompt_eval_count).toBe(3 + 8);
+    expect(answer).not.toHaveProperty('prompt_eval_cached_count');
+    const generated = JSON.parse((await post(server, '/api/generate', { model: 'llama3.2:1b', system: 'Be brief.', prompt: 'why is it blue', stream: false })).text);
+    expect(generated.prompt_eval_count).toBe(2 + 4);
+  });
+
+  it('whole (default): the whole prompt, the cached part in prompt_eval_cached_count, streamed too', async () => {
+    const server = await start({ countTokens: words, prefixCache: true });
+    const first = JSON.parse((await post(server, '/api/chat', prompt('one two'))).text);
+    expect(first).toMatchObject({ prompt_eval_count: 11, prompt_eval_cached_count: 0 });
+    const second = lines((await post(server, '/api/chat', { ...prompt('three four'), stream: true })).text).at(-1);
+    // The system message and the shared words are cached: 3 + 6 of the 11 tokens.
+    expect(second).toMatchObject({ prompt_eval_count: 11, prompt_eval_cached_count: 9 });
+    expect(server.counters()).toMatchObject({ promptTokens: 22, cachedTokens: 9 });
+  });
+
+  it('evaluated: only the tokens evaluated, no cached count (as some Ollama versions report)', async () => {
+    const server = await start({ countTokens: words, prefixCache: true, ollamaPromptCount: 'evaluated' });
+    expect(JSON.parse((await post(server, '/api/chat', prompt('one two'))).text).prompt_eval_count).toBe(11);
+    const second = JSON.parse((await post(server, '/api/chat', prompt('three four'))).text);
+    expect(second.prompt_eval_count).toBe(2);
+    expect(second).not.toHaveProperty('prompt_eval_cached_count');
+  });
+});
+
 describe('POST /api/embed', () => {
   it('embeds a string or an array of strings', async () => {
     const server = await start();

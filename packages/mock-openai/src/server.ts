@@ -35,7 +35,7 @@ import {
   tagsBody,
   wholeAnswer,
 } from './ollama-protocol.ts';
-import type { OllamaPlan, OllamaRequest } from './ollama-protocol.ts';
+import type { OllamaPlan, OllamaPromptCount, OllamaRequest } from './ollama-protocol.ts';
 import type { LlamaCppRequest } from './llamacpp-protocol.ts';
 import { llamaCppChunks, llamaCppFinal, llamaCppTimings, parseLlamaCppRequest } from './llamacpp-protocol.ts';
 import type { ChunkWriter } from './stream-chunks.ts';
@@ -94,6 +94,13 @@ export interface MockServerOptions {
    * prefix-cache.ts), and prefill only the prompt tokens not in it. Default false.
    */
   prefixCache?: boolean;
+  /**
+   * How Ollama's native answers count a prompt partly served from the prefix cache in
+   * `prompt_eval_count`: `whole` (default: the whole prompt, the cached part in
+   * `prompt_eval_cached_count`, as current Ollama) or `evaluated` (only the tokens evaluated,
+   * as some Ollama versions did).
+   */
+  ollamaPromptCount?: OllamaPromptCount;
 }
 
 export interface MockCounters {
@@ -163,6 +170,7 @@ interface ResolvedOptions {
   reasoningField: ReasoningField;
   countTokens: ((text: string) => number) | undefined;
   prefixCache: boolean;
+  ollamaPromptCount: OllamaPromptCount;
 }
 
 function resolveOptions(options: MockServerOptions): ResolvedOptions {
@@ -199,7 +207,11 @@ function resolveOptions(options: MockServerOptions): ResolvedOptions {
   const countTokens = options.countTokens;
   if (countTokens !== undefined && typeof countTokens !== 'function') throw new RangeError('countTokens must be a function');
   const prefixCache = options.prefixCache ?? false;
-  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter, reasoningTokens, reasoningField, countTokens, prefixCache };
+  const ollamaPromptCount = options.ollamaPromptCount ?? 'whole';
+  if (ollamaPromptCount !== 'whole' && ollamaPromptCount !== 'evaluated') {
+    throw new RangeError(`ollamaPromptCount must be 'whole' or 'evaluated', got '${String(ollamaPromptCount)}'`);
+  }
+  return { capacity, speed, seed, errorRate, fixedLatencyMs, models, tokenBudget, pingIntervalMs, jitter, reasoningTokens, reasoningField, countTokens, prefixCache, ollamaPromptCount };
 }
 
 function routeKey(method: string, path: string): string {
@@ -380,8 +392,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     counters.inFlight++;
     if (counters.inFlight > counters.maxInFlight) counters.maxInFlight = counters.inFlight;
     const jitter = jitterFactor(jitterRng, opts.jitter);
-    const promptTokens = native ? undefined : countPrompt(parsed.promptParts);
-    const cachedTokens = native ? undefined : cachedTokensOf(parsed, promptTokens ?? estimateTokens(parsed.promptText));
+    const promptTokens = countPrompt(parsed.promptParts);
+    const cachedTokens = cachedTokensOf(parsed, promptTokens ?? estimateTokens(parsed.promptText));
     const base: GenerationPlan = planGeneration({
       model,
       promptText: parsed.promptText,
@@ -427,10 +439,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       if (native) {
         const nativePlan = plan as OllamaPlan;
         const tokens = nativeTokens(model, native, nativePlan);
-        const timings = ollamaTimings(nativePlan, startedMs, startedMs + nativePlan.ttftMs, performance.now());
+        const timings = ollamaTimings(nativePlan, startedMs, startedMs + nativePlan.ttftMs, performance.now(), opts.ollamaPromptCount);
         const thinking = tokens.slice(0, nativePlan.thinking).join('');
         const content = tokens.slice(nativePlan.thinking).join('');
         counters.promptTokens += plan.promptTokens;
+        counters.cachedTokens += plan.cachedTokens ?? 0;
         counters.completionTokens += plan.completionTokens;
         counters.reasoningTokens += nativePlan.thinking;
         send(res, route, 200, wholeAnswer({ endpoint: native.endpoint, model: native.model }, thinking, content, plan.finishReason, timings));
@@ -549,8 +562,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const meta = { endpoint: request.endpoint, model: request.model };
     // Ollama writes nothing between objects.
     streamOwn(res, route, model, plan, jitter, startedMs, nativeTokens(model, request, plan), plan.thinking, NDJSON_TYPE, (firstMs) =>
-      ndjsonChunks(meta, () => ollamaTimings(plan, startedMs, firstMs(), performance.now())),
+      ndjsonChunks(meta, () => ollamaTimings(plan, startedMs, firstMs(), performance.now(), opts.ollamaPromptCount)),
     );
+    counters.cachedTokens += plan.cachedTokens ?? 0;
   }
 
   /** An admitted llama.cpp stream: a `data:` chunk a token, the last with the server's timings of what it sent. */
@@ -667,7 +681,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const parsed: GenerationRequest = {
       model: request.model,
       promptText: request.promptText,
-      promptParts: [request.promptText],
+      promptParts: request.promptParts,
       maxTokens: request.maxTokens,
       stream: request.stream,
       includeUsage: false,

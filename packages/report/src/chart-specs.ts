@@ -11,6 +11,8 @@ export interface SeriesSpec {
   label: string;
   color: string;
   values: Array<number | null>;
+  /** Drawn as marks at its values, without a line (time charts). */
+  marks?: boolean;
 }
 
 /** Lines over time; x in unix seconds. */

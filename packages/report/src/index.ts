@@ -18,4 +18,5 @@ export type {
   ReportSaturation,
   ReportSlo,
   ReportStep,
+  ReportTimeChart,
 } from './report-data.ts';

@@ -4,7 +4,7 @@ import { correctedSection, distributionSection, historySection } from './chart-s
 import { ChartSet } from './chart-specs.ts';
 import { chartsScript } from './charts-script.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import type { ReportData, ReportExtraSection } from './report-data.ts';
+import type { ReportData, ReportExtraSection, ReportTimeChart } from './report-data.ts';
 import {
   exceptionsTable,
   failuresTable,
@@ -34,16 +34,25 @@ function section(s: Section): string {
   return `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`;
 }
 
-/** Other features' sections, by placement; ids `extra-<n>` for those without one. */
-function extraSections(extras: readonly ReportExtraSection[]): { verdicts: Section[]; statistics: Section[] } {
+/** Other features' sections, by placement; ids `extra-<n>` for those without one. Their charts join the report's. */
+function extraSections(extras: readonly ReportExtraSection[], charts: ChartSet): { verdicts: Section[]; statistics: Section[] } {
   const out: { verdicts: Section[]; statistics: Section[] } = { verdicts: [], statistics: [] };
   let unnamed = 0;
   for (const extra of extras) {
     // Tables can be wide: they scroll sideways, their cells kept on one line.
-    const html = extra.scroll === false ? extra.html : `<div class="table-wrap extra">${extra.html}</div>`;
+    let html = extra.scroll === false ? extra.html : `<div class="table-wrap extra">${extra.html}</div>`;
+    if (extra.charts && extra.charts.length > 0) html += extraCharts(charts, extra.charts);
     out[extra.placement ?? 'statistics'].push({ id: extra.id ?? `extra-${++unnamed}`, title: extra.title, html });
   }
   return out;
+}
+
+/** A section's charts over time, two a row. */
+function extraCharts(charts: ChartSet, list: readonly ReportTimeChart[]): string {
+  const placed = list.map((c) =>
+    charts.place(c.x.length > 0 ? { kind: 'time', id: `extra-chart-${c.id}`, title: c.caption, unit: c.unit, x: c.x, series: c.series } : null, c.caption, 'No data.'),
+  );
+  return `<div class="${placed.length === 1 ? 'charts-grid' : 'charts-pair'}">${placed.join('')}</div>`;
 }
 
 function scriptHash(source: string): string {
@@ -66,7 +75,7 @@ export function renderHtmlReport(data: ReportData): string {
     { id: 'exceptions', title: 'Exceptions', html: exceptionsTable(data.exceptions) },
   ];
   // Other features' sections: their verdicts follow the SLOs', their tables end the report.
-  const extras = extraSections(data.extraSections ?? []);
+  const extras = extraSections(data.extraSections ?? [], charts);
   if (data.slos) sections.push({ id: 'slos', title: 'Service level objectives', html: sloTable(data.slos) });
   if (data.steps || data.saturation) sections.push({ id: 'steps', title: 'Steps', html: stepsTable(data.steps ?? [], data.saturation) });
   sections.push(...extras.verdicts);

@@ -91,6 +91,15 @@ export interface ReportSaturation {
 }
 
 /** A section added by another feature (an output family); `html` must already be escaped. */
+/** A chart over time of an extra section (x: unix seconds); a `marks` series is drawn as marks, not a line. */
+export interface ReportTimeChart {
+  id: string;
+  caption: string;
+  unit: string;
+  x: number[];
+  series: Array<{ label: string; color: string; values: Array<number | null>; marks?: boolean }>;
+}
+
 export interface ReportExtraSection {
   title: string;
   html: string;
@@ -102,6 +111,8 @@ export interface ReportExtraSection {
   placement?: 'statistics' | 'verdicts';
   /** A warning shown at the top of the report, above the summary (plain text). */
   banner?: string;
+  /** Charts over time, drawn after `html` by the report's charts. */
+  charts?: ReportTimeChart[];
 }
 
 export interface ReportData {

@@ -50,12 +50,10 @@ function yAxis(label: string): UPlot.Axis {
 }
 
 function line(s: SeriesSpec, unit: string): UPlot.Series {
-  return {
-    label: s.label,
-    stroke: s.color,
-    width: 1.5,
-    value: (_u, v) => (v == null ? NO_VALUE : `${chartNumber(v)} ${unit}`),
-  };
+  const value = (_u: UPlot, v: number | null) => (v == null ? NO_VALUE : `${chartNumber(v)} ${unit}`);
+  // Marks: a dot at each value, no line between them (e.g. the seconds a condition held).
+  if (s.marks) return { label: s.label, stroke: s.color, width: 0, paths: () => null, points: { show: true, size: 9, stroke: s.color, fill: s.color }, value };
+  return { label: s.label, stroke: s.color, width: 1.5, value };
 }
 
 // Labels at 1, 2 and 5 times a power of ten when a decade is wide enough, else at powers of

@@ -50,6 +50,15 @@ export interface LogsReport {
   workers?: Record<string, string[]>;
 }
 
+/** A chart over time of an extra table (x: unix seconds). */
+export interface ExtraChart {
+  id: string;
+  caption: string;
+  unit: string;
+  x: number[];
+  series: Array<{ label: string; color: string; values: Array<number | null>; marks?: boolean }>;
+}
+
 /** A table of `/stats/extra`. */
 export interface ExtraTable {
   id: string;
@@ -57,6 +66,8 @@ export interface ExtraTable {
   columns: string[];
   rows: Array<Array<string | number | null>>;
   lastRowIsTotal?: boolean;
+  /** Charts over time, drawn under the table. */
+  charts?: ExtraChart[];
 }
 
 /** `/tasks`: the share of each user class, and of each task within it. */

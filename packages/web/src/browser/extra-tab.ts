@@ -1,5 +1,6 @@
 import type { ExtraTable } from './api.ts';
 import { $ } from './dom.ts';
+import { ExtraCharts } from './extra-charts.ts';
 import type { Column } from './fill-table.ts';
 import { fillTable } from './fill-table.ts';
 import { esc } from './text.ts';
@@ -15,6 +16,8 @@ export interface ExtraTab {
   table: HTMLTableElement;
   head: string;
   data: ExtraTable | null;
+  /** Its charts over time, made when the table first brings some. */
+  charts: ExtraCharts | null;
 }
 
 /** Adds the button and section of tab `name` before Download data; `bindTab` makes the button work. */
@@ -37,7 +40,7 @@ export function makeExtraTab(name: string, bindTab: (button: HTMLButtonElement) 
   wrap.appendChild(el);
   section.appendChild(wrap);
   $('tab-download').parentNode!.insertBefore(section, $('tab-download'));
-  return { name, button, section, table: el, head: '', data: null };
+  return { name, button, section, table: el, head: '', data: null, charts: null };
 }
 
 export function renderExtra(tab: ExtraTab): void {
@@ -61,4 +64,9 @@ export function renderExtra(tab: ExtraTab): void {
   const texts = t.rows.map((r) => r.map((v) => (v === null || v === undefined ? '-' : String(v))));
   const classes = texts.map((_, i) => (t.lastRowIsTotal && i === texts.length - 1 ? 'total' : ''));
   fillTable(tab.table.tBodies[0]!, cols, texts, classes, 'No data yet');
+  // Charts come with the table's data; once made, a poll without them takes them away.
+  if (tab.charts || (t.charts && t.charts.length > 0)) {
+    tab.charts ??= new ExtraCharts(tab.section);
+    tab.charts.render(t.charts ?? []);
+  }
 }
