@@ -65,6 +65,10 @@ describe('Locusta installed into a project of its own', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toContain('install-scripts');
 
+    // msgpackr's native string decoder loads from its prebuilt package without its install script.
+    const extract = await run(process.execPath, ['-e', "process.stdout.write(typeof require('msgpackr-extract').extractStrings)"], join(project, 'node_modules/msgpackr'));
+    expect(extract.stdout, extract.stderr).toBe('function');
+
     // The starter runs against a loopback server, with neither skipped install script.
     const server = await startServer();
     const r = await run('npx', ['locusta', '-f', 'locustfile.ts', '--headless', '-u', '2', '-r', '2', '-t', '2s', '-H', server.url, '--csv', 'out/run'], project);
