@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createMockServer } from '@locusta/mock-openai';
 import { freePort, startServer, tempDir } from '@locusta/test-support';
-import { describe, expect, it } from 'vitest';
-import { FIXTURES, startLocusta } from './helpers.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FIXTURES, ROOT, startLocusta } from './helpers.ts';
 import { junitSchemaErrors } from './junit-schema.ts';
 
 /** The test cases of a JUnit file: name, suite (classname) and failure message (undefined: passed). */
@@ -102,6 +103,37 @@ describe('--junit FILE', () => {
     expect(steps.map((s) => [s.name, s.classname])).toEqual([['step 1: 1 users', 'locusta.steps'], ['step 2: 2 users', 'locusta.steps'], ['step 3: 3 users', 'locusta.steps']]);
     expect(steps[0]!.failure).toBeUndefined();
     expect(steps[2]!.failure).toMatch(/^step 3 \(3 users\) failed: p50<25 measured [\d.]+ ms, bound < 25 ms$/);
+  });
+
+  it('has a test case per goodput bound, judged on the requests of every worker', async () => {
+    const server = await createMockServer({ port: 0, speed: 40, capacity: 64, seed: 5, jitter: 0 });
+    onTestFinished(() => server.close());
+    const file = join(tempDir(), 'junit.xml');
+    const r = await startLocusta([
+      '-f', join(ROOT, 'examples/llm-streaming/locustfile.ts'), '-H', server.url, '--headless', '-u', '4', '-r', '20', '-t', '3', '-s', '20',
+      '--processes', '2', '--master-bind-port', '0', '--goodput', 'ttft:1', 'e2e:60000', '--junit', file,
+    ]).done;
+    // Goodput is a finding: the exit code stays 0.
+    expect(r.code).toBe(0);
+    expect(junitSchemaErrors(file)).toBe('');
+    const xml = readFileSync(file, 'utf8');
+    const [ttft, e2e] = cases(xml);
+    const streams = server.counters().streams.completed;
+    expect(streams).toBeGreaterThan(0);
+    // No streamed answer's first token comes within 1 ms at this speed: every one broke the bound.
+    expect(ttft).toEqual({ name: 'ttft<=1 ms', classname: 'locusta.goodput', failure: expect.stringMatching(new RegExp(`^goodput bound ttft:1 broken by ${streams} of ${streams} requests \\(100\\.00%\\), p99 [\\d.]+ ms, max [\\d.]+ ms; bound <= 1 ms per request$`)) });
+    expect(e2e).toEqual({ name: 'e2e<=60000 ms', classname: 'locusta.goodput', failure: undefined });
+    expect(xml).toMatch(/<testsuite name="Goodput" tests="2" failures="1"/);
+  });
+
+  it('names the SLO that stopped the run with --slo-abort', async () => {
+    const server = await slowServer();
+    const file = join(tempDir(), 'junit.xml');
+    const r = await startLocusta(['-f', join(FIXTURES, 'steady.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '10', '-t', '60', '--slo', 'p95<5', '--slo-abort', '--junit', file]).done;
+    expect(r.code).toBe(3);
+    const [p95] = cases(readFileSync(file, 'utf8'));
+    expect(p95!.failure).toMatch(/^SLO p95<5 failed: measured [\d.]+ ms, bound < 5 ms \(it stopped the run: --slo-abort\)$/);
+    expect(readFileSync(file, 'utf8')).toContain('<property name="stop_reason" value="SLO p95&lt;5 failed');
   });
 
   it('refuses a path where no file can be written, before the run', async () => {
