@@ -10,6 +10,7 @@ import type { RawSetting } from './config-file.ts';
 import { readConfigFiles } from './config-file.ts';
 import { CliError, fileError, usageError } from './errors.ts';
 import { TestRun } from './test-run.ts';
+import { runInit } from './init.ts';
 import { attachLlmStats, llmOutput, llmStatsOf, parseGoodput, readTokenSettings } from '@locusta/llm';
 import { checkWebOptions, startWebUi } from './web-ui.ts';
 import type { LocalRunner, MasterRunner } from '@locusta/runner';
@@ -75,6 +76,9 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   const cwd = ctx.cwd ?? process.cwd();
   const envVars = ctx.env ?? process.env;
   process.setSourceMapsEnabled(true);
+  // `locusta init`: a subcommand, as `k6 new`; Locust's positional words are User class names,
+  // and none is called `init` in practice.
+  if (argv[0] === 'init') return runInit(argv.slice(1), cwd, out);
   const early = parseEarly(argv);
   if (early.version) {
     // Locust's form, `locust 2.x from <folder> (Python 3.x)`: which copy runs is the question.

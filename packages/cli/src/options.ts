@@ -121,6 +121,7 @@ const OPTION_TABLE = [
   { name: 'burstiness', type: 'number', group: WORKLOAD, describe: 'Bursty arrivals: gaps drawn from a gamma distribution of this shape (> 0) and mean 1/rate; below 1 burstier than Poisson, 1 is Poisson, above 1 more regular (replaces --arrival-spacing)' },
   { name: 'seed', type: 'number', group: WORKLOAD, describe: 'Seed of the Poisson or gamma arrivals, to repeat a schedule (default: random, logged)' },
   { name: 'slo', type: 'array', oneValue: true, group: SLO, describe: "Service level objective, checked every 2 s and at the end: [NAME:]METRIC<|<=|>|>=VALUE, e.g. p99<1000, fail_ratio<0.01, rps>100, '/v1/chat:p95<500'. A failed SLO exits with code 3" },
+  { name: 'junit', type: 'string', group: SLO, describe: 'Write the verdicts as JUnit XML to FILE at the end: a test case per --slo, per --step-users step and per --goodput bound, a failed one naming the measured value and the bound' },
   { name: 'goodput', type: 'array', group: SLO, describe: 'LLM goodput bounds in ms, all to be met: ttft:500 tpot:50 e2e:10000 (OpenAIUser requests); the share and rate of requests that met them are reported' },
   { name: 'tokenizer', type: 'string', group: TOKENS, describe: "A Hugging Face tokenizer.json (the model's): counts prompt tokens and builds exact-length prompts. Default: the built-in o200k_base (GPT-4o)" },
   { name: 'prompt-tokens', type: 'number', group: TOKENS, describe: "OpenAIUser's promptSource: synthetic prompts of exactly this many tokens under the tokenizer (after --prefix-tokens)" },

@@ -30,6 +30,7 @@ export class OutputPaths {
   readonly #hdrLog: { value: string; file: string } | undefined;
   readonly #logfile: { value: string; file: string } | undefined;
   readonly #requestsLog: { value: string; file: string } | undefined;
+  readonly #junit: { value: string; file: string } | undefined;
 
   constructor(options: LocustaOptions, settings: { users: number; spawnRate: number; runTime: number | undefined }) {
     const csv = options.csv || undefined;
@@ -44,6 +45,8 @@ export class OutputPaths {
     this.#logfile = log === undefined ? undefined : { value: log, file: resolve(log) };
     const requests = options.requestsLog || undefined;
     this.#requestsLog = requests === undefined ? undefined : { value: requests, file: resolve(requests) };
+    const junit = options.junit || undefined;
+    this.#junit = junit === undefined ? undefined : { value: junit, file: resolve(junit) };
   }
 
   /** `--csv`'s prefix (absolute), when CSV files are written. */
@@ -76,6 +79,11 @@ export class OutputPaths {
     return this.#requestsLog?.file;
   }
 
+  /** `--junit`'s file: the verdicts as JUnit XML. */
+  get junit(): string | undefined {
+    return this.#junit?.file;
+  }
+
   /** The files to check before the run: `--csv`'s first file stands for the prefix. */
   checked(): OutputFile[] {
     const out: OutputFile[] = [];
@@ -84,6 +92,7 @@ export class OutputPaths {
     if (this.#json) out.push({ flag: '--json-file', value: this.#json.value, file: this.json()! });
     if (this.#hdrLog) out.push({ flag: '--hdr-log', value: this.#hdrLog.value, file: this.#hdrLog.file });
     if (this.#requestsLog) out.push({ flag: '--requests-log', value: this.#requestsLog.value, file: this.#requestsLog.file });
+    if (this.#junit) out.push({ flag: '--junit', value: this.#junit.value, file: this.#junit.file });
     if (this.#logfile) out.push({ flag: '--logfile', value: this.#logfile.value, file: this.#logfile.file });
     return out;
   }

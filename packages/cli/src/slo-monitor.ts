@@ -69,6 +69,11 @@ export class SloMonitor {
     return results;
   }
 
+  /** The SLO (its canonical text) that stopped the run with `--slo-abort`, if one did. */
+  get abortedBy(): string | undefined {
+    return this.#abortedBy;
+  }
+
   /** The final results on the final statistics; an SLO that aborted the run stays failed. */
   final(): SloResult[] {
     this.stop();

@@ -1,6 +1,6 @@
-import type { OutputCsvFile, OutputExtension, OutputSection } from '@locusta/core';
+import type { OutputCsvFile, OutputExtension, OutputSection, OutputVerdict } from '@locusta/core';
 import { stepsTable } from '@locusta/report';
-import { formatSaturation, formatStepsTable, stepsCsv } from '@locusta/stats';
+import { formatSaturation, formatStepsTable, stepVerdicts, stepsCsv } from '@locusta/stats';
 import type { StepResult } from '@locusta/stats';
 import type { StepSearch } from './step-search.ts';
 
@@ -31,6 +31,11 @@ export class StepsOutput implements OutputExtension {
   csvFiles(): OutputCsvFile[] {
     const s = this.search;
     return s ? [{ suffix: 'steps', content: stepsCsv(s.results) }] : [];
+  }
+
+  /** A verdict per judged step: `--junit`'s Steps suite. */
+  verdicts(): OutputVerdict[] {
+    return this.search ? stepVerdicts(this.search.results) : [];
   }
 
   htmlSection(): OutputSection | undefined {

@@ -1,8 +1,9 @@
 import { appendFileSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Environment, LoadTestShape, UserClass } from '@locusta/core';
 import type { ArrivalPlan } from '@locusta/runner';
 import { ShapeDriver } from '@locusta/runner';
-import type { Logger, OutputPlacement } from '@locusta/core';
+import type { Logger, OutputPlacement, OutputVerdict } from '@locusta/core';
 import { messageOf, outputsOf } from '@locusta/core';
 import type { ExceptionStats, RequestStats, SloResult } from '@locusta/stats';
 import {
@@ -14,9 +15,11 @@ import {
   formatSloTable,
   formatStatsJson,
   formatStatsTable,
+  sloVerdicts,
   statsSettings,
 } from '@locusta/stats';
 import { CsvWriter } from './csv-writer.ts';
+import { formatJunit, verdictsJson } from './junit-report.ts';
 import type { ReportInputs } from './html-report.ts';
 import { reportData, writeHtmlReport } from './html-report.ts';
 import { escapeHtml, renderHtmlReport } from '@locusta/report';
@@ -376,6 +379,7 @@ export class TestRun {
       return;
     }
     // A second signal: write what we have, synchronously, and leave at once.
+    this.#stopReason = 'Second stop signal: exited at once with the statistics gathered so far';
     this.#o.logger.warn('Second stop signal: exiting at once with the statistics gathered so far');
     const log = this.#o.requestLog?.closeSync();
     if (log) this.#requestLogClosed(log);
@@ -388,6 +392,7 @@ export class TestRun {
   shutdown(reason: string): Promise<number> {
     this.#stopping ??= (async () => {
       const { logger } = this.#o;
+      this.#stopReason = reason;
       logger.info(reason);
       if (this.#runTimer) clearTimeout(this.#runTimer);
       this.#driver?.stop();
@@ -421,6 +426,22 @@ export class TestRun {
   #finalSlos(): SloResult[] {
     this.#sloResults ??= this.#slo?.final() ?? [];
     return this.#sloResults;
+  }
+
+  /** Why the run ended, as logged: a property of the JUnit report. */
+  #stopReason: string | undefined;
+
+  /** Every verdict of the run: the SLOs', then the output families' (steps, goodput bounds). */
+  #verdicts(): OutputVerdict[] {
+    return [...sloVerdicts(this.#finalSlos(), this.#slo?.abortedBy), ...outputsOf(this.#env).flatMap((ext) => ext.verdicts?.() ?? [])];
+  }
+
+  #writeJunit(file: string): void {
+    const start = this.#stats.total.startTime;
+    const end = this.#stats.total.lastRequestTimestamp ?? start;
+    const properties: Array<readonly [string, string]> = [['host', this.#env.host ?? '']];
+    if (this.#stopReason !== undefined) properties.push(['stop_reason', this.#stopReason]);
+    writeFileSync(file, formatJunit(this.#verdicts(), { startTime: start, seconds: Math.max(end - start, 0), hostname: hostname(), properties }));
   }
 
   #exitCode(): number {
@@ -488,9 +509,13 @@ export class TestRun {
     if (this.#hdrLog && hdrLog !== undefined) this.#attempt(hdrLog, () => this.#hdrLog?.writeInterval());
     const html = paths.html;
     if (html !== undefined) this.#attempt(html, () => writeHtmlReport(html, this.#reportInputs(this.#finalSlos())));
+    const junit = paths.junit;
+    if (junit !== undefined) this.#attempt(junit, () => this.#writeJunit(junit));
     const json = paths.json();
     if (json !== undefined) {
       this.#attempt(json, () => writeFileSync(json, `${formatStatsJson(this.#stats)}\n`));
+      const verdicts = paths.json('verdicts');
+      if (verdicts !== undefined) this.#attempt(verdicts, () => writeFileSync(verdicts, `${JSON.stringify(verdictsJson(this.#verdicts()), null, 1)}\n`));
       for (const ext of outputsOf(this.#env)) {
         const value = ext.json?.();
         const file = paths.json(ext.name);

@@ -60,4 +60,4 @@ export { LoadTestShape, SpikeShape, StagesShape, StepLoadShape, isShapeClass } f
 export type { ShapeTick, Stage } from './load-test-shape.ts';
 export { addOutput, attachOutputs, makeOutputs, outputsOf, registerOutput } from './outputs.ts';
 export type { OutputFactory, OutputHandle, OutputRole } from './outputs.ts';
-export type { OutputChartSeries, OutputCsvFile, OutputExtension, OutputHistoryCsv, OutputPlacement, OutputSection, OutputTable, OutputTimeChart } from './output-extension.ts';
+export type { OutputChartSeries, OutputCsvFile, OutputExtension, OutputHistoryCsv, OutputPlacement, OutputSection, OutputTable, OutputTimeChart, OutputVerdict } from './output-extension.ts';

@@ -89,6 +89,24 @@ export interface OutputHistoryCsv {
 }
 
 /**
+ * One pass/fail judgement of a run (an SLO, a saturation step, a goodput bound): a test case of
+ * `--junit FILE` and an item of `NAME_verdicts.json`.
+ */
+export interface OutputVerdict {
+  /** The group it belongs to, a JUnit test suite: `Goodput`, `Steps`. */
+  suite: string;
+  /** Unique within its suite: `ttft<=500 ms`, `step 3: 9 users`. */
+  name: string;
+  pass: boolean;
+  /** What was measured, in the bound's units (`812 ms`, `6 of 200 requests over`). */
+  value: string;
+  /** What it was held to (`< 600 ms`). */
+  bound: string;
+  /** One line saying why it failed, with the measured value and the bound; empty when it passed. */
+  message: string;
+}
+
+/**
  * A family of statistics that renders itself in every output of a run. Every member but `name`
  * is optional: a family leaves out what it has nothing for. Each output asks once it is written
  * (the final summary, the final files, each tick of a history file or of the web UI).
@@ -114,6 +132,11 @@ export interface OutputExtension {
   webTable?(): OutputTable | undefined;
   /** Whole Prometheus text families appended to `/metrics`, '' for none. */
   prometheus?(): string;
+  /**
+   * Its pass/fail judgements of the run, from the final statistics (a finding such as a failed
+   * saturation step does not change the exit code; only `--slo` does).
+   */
+  verdicts?(): readonly OutputVerdict[];
   /** What `--json-file NAME` writes to `NAME_<name>.json`; undefined for none. */
   json?(): unknown;
   /**

@@ -1,5 +1,6 @@
 import type { OutputExtension } from '@locusta/core';
 import { REPORT_KEY } from './report-key.ts';
+import { goodputVerdicts } from './goodput-verdicts.ts';
 import { llmCsv } from './llm-csv.ts';
 import { LlmHistoryCsv } from './llm-history-csv.ts';
 import { llmJson } from './llm-json.ts';
@@ -49,6 +50,7 @@ function makeLlmOutput(stats: LlmStats): OutputExtension {
     webTable: () => ({ id: 'llm', title: 'LLM metrics', ...llmTableData(stats), lastRowIsTotal: true, charts: charts.charts(stats) }),
     prometheus: () => llmPrometheus(stats),
     json: () => (some() ? llmJson(stats) : undefined),
+    verdicts: () => goodputVerdicts(stats),
     takeReport: () => {
       if (!some()) return undefined;
       const data = stats.serialize();

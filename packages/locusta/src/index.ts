@@ -45,6 +45,7 @@ export type {
   OutputPlacement,
   OutputSection,
   OutputTable,
+  OutputVerdict,
   ParsedOptions,
   RequestEvent,
   RunnerHandle,

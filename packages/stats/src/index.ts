@@ -45,6 +45,7 @@ export { StatsWindow, WindowStats, takeMark, windowSince } from './stats-window.
 export type { StatsMark } from './stats-window.ts';
 export { STEPS_CSV_HEADER, formatSaturation, formatStepsTable, stepResult, stepsCsv } from './steps-report.ts';
 export type { StepResult } from './steps-report.ts';
+export { sloVerdicts, stepVerdicts } from './verdicts.ts';
 export { WindowEntry } from './window-entry.ts';
 export type { WindowEntryInit } from './window-entry.ts';
 export { forEachRecorded } from './histogram.ts';

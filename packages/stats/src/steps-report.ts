@@ -1,7 +1,7 @@
 import { csvRow } from './csv-report.ts';
 import { formatUtcSeconds, padLeft, pyFixed, pyFloat } from './py-format.ts';
-import { evaluateSlo, formatSlo, parseSlo } from './slo.ts';
-import type { Slo } from './slo.ts';
+import { checkSlos, formatSlo, parseSlo } from './slo.ts';
+import type { Slo, SloResult } from './slo.ts';
 import type { WindowStats } from './stats-window.ts';
 
 /** One step of a stepped load test, judged on its own window of the stats. */
@@ -24,6 +24,8 @@ export interface StepResult {
   pass: boolean;
   /** Canonical texts (formatSlo) of the SLOs that failed in this step. */
   failed: string[];
+  /** Each SLO with the value it measured on the step's window (what `--junit` shows). */
+  checks?: SloResult[];
 }
 
 export const STEPS_CSV_HEADER: readonly string[] = Object.freeze([
@@ -36,10 +38,11 @@ export function stepResult(step: number, users: number, window: WindowStats, slo
   const t = window.total;
   const [p50 = 0, p95 = 0, p99 = 0] = t.responseTimePercentiles([0.5, 0.95, 0.99]);
   // A step that made no request cannot be judged: it fails rather than passing on no data.
-  const failed = t.numRequests === 0 ? ['no requests'] : slos.filter((slo) => !evaluateSlo(slo, window).pass).map(formatSlo);
+  const checks = checkSlos(slos, window);
+  const failed = t.numRequests === 0 ? ['no requests'] : checks.filter((c) => !c.pass).map((c) => formatSlo(c.slo));
   return {
     step, users, start: window.start, end: window.end, requests: t.numRequests, failures: t.numFailures, rps: t.rps,
-    p50, p95, p99, failRatio: t.failRatio, pass: failed.length === 0, failed,
+    p50, p95, p99, failRatio: t.failRatio, pass: failed.length === 0, failed, checks,
   };
 }
 
