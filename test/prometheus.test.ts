@@ -107,4 +107,29 @@ describe.skipIf(PROMETHEUS === undefined)('/metrics scraped by a real Prometheus
     worker.child.kill('SIGINT');
     await worker.done;
   });
+
+  it('scrapes behind --web-auth, --web-login and --web-base-path with basic auth; without it the target is down with 401', { timeout: 90_000 }, async () => {
+    const server = await target();
+    const run = startLocusta([
+      '-f', join(FIXTURES, 'prometheus-names.ts'), '-H', server.url, '--web-host', '127.0.0.1', '--web-port', '0', '--autostart', '-u', '2', '-r', '10',
+      '--web-auth', 'scraper:s3cret:with"quote', '--web-login', '--web-base-path', '/load/test',
+    ]);
+    await run.waitFor(/Starting web interface at \S+/);
+    const web = /Starting web interface at (\S+)/.exec(run.output().stderr)![1]!.replace(/\/$/, '');
+    const { host, pathname } = new URL(web);
+    const prom = await startPrometheus([
+      { job: 'with-auth', target: host, path: `${pathname}/metrics`, basicAuth: { username: 'scraper', password: 's3cret:with"quote' } },
+      { job: 'no-auth', target: host, path: `${pathname}/metrics` },
+    ]);
+    // Both jobs scraped once at least (the target list is empty until the config is loaded).
+    await waitUntil(async () => (await prom.targets()).filter((t) => t.health !== 'unknown').length === 2, 30_000, 250);
+    await waitUntil(async () => Number((await prom.query('sum(locusta_requests_total)'))[0]?.value[1] ?? 0) > 0, 30_000, 250);
+    const targets = Object.fromEntries((await prom.targets()).map((t) => [t.labels['job'], { health: t.health, lastError: t.lastError }]));
+    expect(targets).toEqual({
+      'with-auth': { health: 'up', lastError: '' },
+      'no-auth': { health: 'down', lastError: expect.stringContaining('401') },
+    });
+    run.child.kill('SIGINT');
+    await run.done;
+  });
 });

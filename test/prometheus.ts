@@ -17,21 +17,32 @@ export interface Prometheus {
   /** An instant query at the current time: its vector, or throws with Prometheus' error. */
   query(expr: string): Promise<PromSeries[]>;
   /** `/api/v1/targets`' active targets. */
-  targets(): Promise<Array<{ health: string; lastError: string; scrapeUrl: string; labels: Record<string, string> }>>;
+  targets(): Promise<Array<{ health: string; lastError: string; scrapeUrl: string; labels: Record<string, string>; scrapePool: string }>>;
   /** Prometheus' own metrics as text (its counters of rejected samples). */
   selfMetrics(): Promise<string>;
   /** What the server printed (warnings and errors only). */
   log(): string;
 }
 
+/** A scrape job: `target` is host:port. */
+export interface ScrapeJob {
+  job?: string;
+  target: string;
+  path?: string;
+  basicAuth?: { username: string; password: string };
+}
+
 /**
- * Our own Prometheus, not a system service: a temporary config scraping `target` (host:port)
- * every second, its database in a temporary folder, listening on a free loopback port; killed
- * when the test ends.
+ * Our own Prometheus, not a system service: a temporary config scraping each job (a `target`
+ * host:port alone is the job `locusta` on `/metrics`) every second, its database in a temporary
+ * folder, listening on a free loopback port; stopped when the test ends.
  */
-export async function startPrometheus(target: string, metricsPath = '/metrics'): Promise<Prometheus> {
+export async function startPrometheus(jobs: string | ScrapeJob[]): Promise<Prometheus> {
   const dir = tempDir('prometheus');
   const config = join(dir, 'prometheus.yml');
+  const list = typeof jobs === 'string' ? [{ target: jobs }] : jobs;
+  // JSON strings are YAML strings: names, paths and passwords need no YAML escaping of their own.
+  const q = JSON.stringify;
   writeFileSync(
     config,
     [
@@ -39,10 +50,13 @@ export async function startPrometheus(target: string, metricsPath = '/metrics'):
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       'scrape_configs:',
-      '  - job_name: locusta',
-      `    metrics_path: ${JSON.stringify(metricsPath)}`,
-      '    static_configs:',
-      `      - targets: [${JSON.stringify(target)}]`,
+      ...list.flatMap((j) => [
+        `  - job_name: ${q(j.job ?? 'locusta')}`,
+        `    metrics_path: ${q(j.path ?? '/metrics')}`,
+        ...(j.basicAuth ? ['    basic_auth:', `      username: ${q(j.basicAuth.username)}`, `      password: ${q(j.basicAuth.password)}`] : []),
+        '    static_configs:',
+        `      - targets: [${q(j.target)}]`,
+      ]),
       '',
     ].join('\n'),
   );
