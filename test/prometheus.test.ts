@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createMockServer } from '@locusta/mock-openai';
 import { freePort, startServer, waitUntil } from '@locusta/test-support';
-import { describe, expect, it } from 'vitest';
-import { FIXTURES, startLocusta } from './helpers.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FIXTURES, ROOT, startLocusta } from './helpers.ts';
 import type { Prometheus } from './prometheus.ts';
 import { PROMETHEUS, REJECTED_SAMPLE_COUNTERS, startPrometheus } from './prometheus.ts';
 
@@ -131,5 +133,38 @@ describe.skipIf(PROMETHEUS === undefined)('/metrics scraped by a real Prometheus
     });
     run.child.kill('SIGINT');
     await run.done;
+  });
+
+  it("the LLM families and Ollama's and llama.cpp's server timings: promtool's lint and a real scrape keep every sample", { timeout: 120_000 }, async () => {
+    const server = await createMockServer({ port: 0, speed: 20, seed: 3 });
+    onTestFinished(() => server.close());
+    const families = { 'llm-streaming': 'locusta_llm_ttft_seconds', ollama: 'locusta_ollama_server_seconds', llamacpp: 'locusta_llamacpp_server_seconds' };
+    const webs: Record<string, string> = {};
+    for (const example of Object.keys(families)) {
+      const run = startLocusta(['-f', join(ROOT, 'examples', example, 'locustfile.ts'), '-H', server.url, '--web-host', '127.0.0.1', '--web-port', '0', '--autostart', '-u', '2', '-r', '10']);
+      await run.waitFor(/Starting web interface at \S+/);
+      webs[example] = /Starting web interface at (\S+)/.exec(run.output().stderr)![1]!.replace(/\/$/, '');
+    }
+    const prom = await startPrometheus(Object.entries(webs).map(([job, web]) => ({ job, target: new URL(web).host })));
+    for (const [example, family] of Object.entries(families)) {
+      let text = '';
+      await waitUntil(async () => {
+        text = await (await fetch(`${webs[example]}/metrics`)).text();
+        return new RegExp(`^${family}_count\\{.*\\} [1-9]`, 'm').test(text) && /^locusta_client_cpu_percent\{/m.test(text);
+      }, 60_000, 250);
+      // promtool (Prometheus' own linter) on the exposition: one finding only, the name kept from
+      // Locust's field current_fail_per_sec, which dashboards already query.
+      const lint = spawnSync(join(dirname(PROMETHEUS!), 'promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      const findings = [...new Set(`${lint.stdout}${lint.stderr}`.split('\n').filter(Boolean))];
+      expect(findings, example).toEqual(['locusta_current_fail_per_sec metric names should not contain abbreviated units']);
+      await waitUntil(async () => (await prom.query(`${family}_count{job="${example}"}`)).length > 0, 30_000, 250);
+    }
+    const targets = await prom.targets();
+    expect(targets.map((t) => [t.labels['job'], t.health, t.lastError]).sort()).toEqual(Object.keys(families).map((job) => [job, 'up', '']).sort());
+    const self = await prom.selfMetrics();
+    for (const name of REJECTED_SAMPLE_COUNTERS) expect(self, name).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? 0$`, 'm'));
+    const dropped = await prom.query('scrape_samples_post_metric_relabeling - scrape_samples_scraped != 0');
+    expect(dropped).toEqual([]);
+    expect(prom.log()).not.toMatch(/level=(warn|error)/);
   });
 });
