@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 /** Debian's Prometheus (the `prometheus` package, which .ci/run installs); its tests are skipped without it. */
 export const PROMETHEUS = ['/usr/bin/prometheus', ...(process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, 'prometheus'))].find((p) => existsSync(p));
 
-export interface PromSeries {
+interface PromSeries {
   metric: Record<string, string>;
   value: [number, string];
 }
