@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { bodyOf, serve, startServer } from '@locusta/test-support';
-import { describe, expect, it } from 'vitest';
-import { FIXTURES, finalSummary, runLocusta } from './helpers.ts';
+import { bodyOf, freePort, serve, startServer } from '@locusta/test-support';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createMockServer } from '@locusta/mock-openai';
+import { FIXTURES, ROOT, finalSummary, runLocusta } from './helpers.ts';
 
 /**
  * `--otel` with OpenTelemetry's SDK exporting to a receiver of OTLP over HTTP in the test: every
@@ -134,5 +135,59 @@ describe('--otel', () => {
     expect(plain.total()).toBeGreaterThan(0);
     expect(headers).not.toContain('traceparent');
     expect(receiver.posts).toEqual([]);
+  });
+
+  it('spans come from the workers of --processes 2, one per request', { timeout: 60_000 }, async () => {
+    const receiver = await otlpReceiver();
+    const server = await target();
+    const r = await run(server.url, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'none' }, ['--otel', '--processes', '2']);
+    expect([0, 1]).toContain(r.code);
+    const spans = receiver.posts
+      .filter((p) => p.path === '/v1/traces')
+      .flatMap((p) => (JSON.parse(p.body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> }).resourceSpans)
+      .flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
+    expect(server.total()).toBeGreaterThan(10);
+    expect(spans.length).toBe(server.total());
+    expect(receiver.posts.some((p) => p.path === '/v1/metrics')).toBe(false);
+  });
+
+  it('an exporter or protocol it does not support is a usage error naming the variable', async () => {
+    for (const [variable, value] of [['OTEL_TRACES_EXPORTER', 'otlp,zipkin'], ['OTEL_METRICS_EXPORTER', 'prometheus'], ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http'], ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'udp']] as const) {
+      const r = await run('http://127.0.0.1:1', { [variable]: value });
+      expect(r.code, variable).toBe(2);
+      expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('locusta: error:')), variable).toEqual([
+        `locusta: error: ${variable}: '${value.split(',').at(-1)}' is not supported with --otel (use ${variable.endsWith('EXPORTER') ? 'otlp, console, none' : 'http/protobuf, http/json, grpc'})`,
+      ]);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it('a collector that cannot be reached: the run ends with its own exit code and one warning', { timeout: 60_000 }, async () => {
+    const server = await target();
+    const r = await run(server.url, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_EXPORTER_OTLP_TIMEOUT: '2000' });
+    expect(r.code).toBe(1); // the fixture's /fail requests
+    expect(server.total()).toBeGreaterThan(10);
+    expect(r.stderr).toMatch(/WARNING\/locusta\.main: OpenTelemetry shutdown failed: .*ECONNREFUSED/);
+  });
+
+  it("one span per streamed chat completion, with its status", { timeout: 90_000 }, async () => {
+    const receiver = await otlpReceiver();
+    const server = await createMockServer({ port: 0, speed: 20, seed: 3 });
+    onTestFinished(() => server.close());
+    const r = await runLocusta(['-f', join(ROOT, 'examples/llm-streaming/locustfile.ts'), '-H', server.url, '--headless', '-u', '3', '-r', '10', '-t', '4s', '-s', '30', '--otel'], {
+      env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'none', OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_LOGS_EXPORTER: 'none' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const answered = Object.values(server.counters().byRoute['POST /v1/chat/completions'] ?? {}).reduce((a, b) => a + b, 0);
+    expect(answered).toBeGreaterThan(0);
+    const spans = receiver.posts
+      .filter((p) => p.path === '/v1/traces')
+      .flatMap((p) => (JSON.parse(p.body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> }).resourceSpans)
+      .flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
+    expect(spans.length).toBe(answered);
+    for (const s of spans) {
+      expect(s.name).toMatch(/^POST chat \S+$/);
+      expect(attrs(s.attributes)).toMatchObject({ 'http.request.method': 'POST', 'url.full': `${server.url}/v1/chat/completions`, 'http.response.status_code': 200 });
+    }
   });
 });

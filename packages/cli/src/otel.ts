@@ -2,6 +2,7 @@ import type { Environment, RequestSpan, RequestTracer } from '@locusta/core';
 import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Histogram, Tracer } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { usageError } from './errors.ts';
 
 /** The semantic conventions' advised buckets (seconds) for http.client.request.duration. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -67,6 +68,29 @@ class OtelRequestTracer implements RequestTracer {
   }
 }
 
+/** The values of the OTEL_* variables that choose exporters and protocols that --otel supports. */
+const SUPPORTED: ReadonlyArray<readonly [variable: string, values: readonly string[], list: boolean]> = [
+  ['OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], true],
+  ['OTEL_METRICS_EXPORTER', ['otlp', 'console', 'none'], true],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', ['http/protobuf', 'http/json', 'grpc'], false],
+  ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', ['http/protobuf', 'http/json', 'grpc'], false],
+  ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', ['http/protobuf', 'http/json', 'grpc'], false],
+];
+
+/**
+ * Refuses an exporter or protocol the SDK would only note in its own (silent by default) log
+ * and replace with its default: a run would then export nothing where its user looks.
+ */
+function checkOtelEnvironment(env: NodeJS.ProcessEnv): void {
+  for (const [variable, values, list] of SUPPORTED) {
+    const raw = env[variable];
+    if (raw === undefined || raw.trim() === '') continue;
+    for (const value of list ? raw.split(',').map((v) => v.trim()).filter(Boolean) : [raw.trim()]) {
+      if (!values.includes(value)) throw usageError(`${variable}: '${value}' is not supported with --otel (use ${values.join(', ')})`);
+    }
+  }
+}
+
 /**
  * `--otel`: OpenTelemetry's Node SDK, configured by the standard OTEL_* variables (exporters
  * `otlp`, `console` or `none` for traces and metrics, OTLP over http/protobuf, http/json or
@@ -75,6 +99,7 @@ class OtelRequestTracer implements RequestTracer {
  * Returns the shutdown that exports what is still buffered.
  */
 export function startOtel(environment: Environment, version: string): () => Promise<void> {
+  checkOtelEnvironment(process.env);
   const sdk = new NodeSDK({
     serviceName: process.env['OTEL_SERVICE_NAME'] ? undefined : 'locusta',
     instrumentations: [],
