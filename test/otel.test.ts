@@ -190,4 +190,31 @@ describe('--otel', () => {
       expect(attrs(s.attributes)).toMatchObject({ 'http.request.method': 'POST', 'url.full': `${server.url}/v1/chat/completions`, 'http.response.status_code': 200 });
     }
   });
+
+  it('a redirected request is one span, and every hop carries its traceparent', { timeout: 60_000 }, async () => {
+    const receiver = await otlpReceiver();
+    const seen = new Map<string, string[]>();
+    const server = await startServer((req, res) => {
+      const path = req.url ?? '';
+      seen.set(path, [...(seen.get(path) ?? []), String(req.headers['traceparent'] ?? '')]);
+      if (path === '/fast') {
+        res.statusCode = 302;
+        res.setHeader('location', '/landed');
+      } else if (path === '/fail') res.statusCode = 500;
+      res.end('ok');
+    });
+    const r = await run(server.url, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'none' });
+    expect([0, 1]).toContain(r.code);
+    const spans = receiver.posts
+      .filter((p) => p.path === '/v1/traces')
+      .flatMap((p) => (JSON.parse(p.body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> }).resourceSpans)
+      .flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
+    const landed = seen.get('/landed') ?? [];
+    expect(landed.length).toBeGreaterThan(0);
+    expect(landed).toEqual(seen.get('/fast'));
+    expect(spans.length).toBe(server.total() - landed.length);
+    const fast = spans.filter((s) => s.name === 'GET /fast');
+    expect(new Set(fast.map((s) => `00-${s.traceId}-${s.spanId}-01`))).toEqual(new Set(landed));
+    expect(attrs(fast[0]!.attributes)['http.response.status_code']).toBe(200);
+  });
 });

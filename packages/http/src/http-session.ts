@@ -213,14 +213,17 @@ export class HttpSession {
         bodyTimeout: undiciTimeout,
       };
 
+      // The caller's headers, and a traced request's context, which every redirect hop carries too.
+      let given = options.headers;
       const tracer = user.environment.requestTracer;
       if (tracer) {
         span = tracer.start({ method, url: requestUrl, name });
         dispatch.headers = { ...(dispatch.headers as RequestHeaders | undefined), ...span.headers };
+        given = { ...given, ...span.headers };
       }
 
       if (options.stream) {
-        return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions, span);
+        return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, (span ? { ...options, headers: given } : options) as StreamRequestOptions, span);
       }
 
       // Counted by the measurement window as it starts (a warm-up of N requests is by start order).
@@ -233,7 +236,7 @@ export class HttpSession {
       if (!reader.error) {
         this.#storeCookies(reader.headers, target);
         if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
+          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, given, (d) => this.#send(d, deadline, tls));
           if (user.killed) throw new UserKilled();
         }
       }
