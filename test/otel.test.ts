@@ -119,9 +119,9 @@ describe('--otel', () => {
     expect(receiver.posts.some((p) => p.path === '/v1/metrics' && p.type === 'application/x-protobuf')).toBe(true);
   });
 
-  it('prints spans with the console exporter, and sends nothing without --otel', { timeout: 60_000 }, async () => {
+  it("prints spans with the console exporter (turned on by Locust's variable), and sends nothing without --otel", { timeout: 60_000 }, async () => {
     const server = await target();
-    const console = await run(server.url, { OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none' });
+    const console = await run(server.url, { LOCUST_ENABLE_OPENTELEMETRY: 'true', OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none' }, []);
     expect(console.stdout).toContain("name: 'GET /fast'");
     expect(console.stdout).toContain("'http.request.method': 'GET'");
 
