@@ -40,14 +40,19 @@ async function target() {
  * what it read against Locusta's own statistics from the same web UI.
  */
 async function checkAgainstPrometheus(prom: Prometheus, web: string): Promise<void> {
-  const stats = (await (await fetch(`${web}/stats/requests`)).json()) as { stats: StatsRow[] };
+  const sum = async (expr: string) => Number((await prom.query(expr))[0]?.value[1] ?? NaN);
+  // A master's totals grow until its workers' last reports are in: read them again until
+  // Prometheus has scraped the same figures.
+  let stats: { state: string; stats: StatsRow[] } = { state: '', stats: [] };
+  const totalOf = () => stats.stats.find((r) => r.name === 'Aggregated')?.num_requests;
+  await waitUntil(async () => {
+    stats = (await (await fetch(`${web}/stats/requests`)).json()) as typeof stats;
+    return stats.state === 'stopped' && (await sum('sum(locusta_requests_total)')) === totalOf();
+  }, 20_000, 250);
   const rows = stats.stats.filter((r) => r.name !== 'Aggregated');
   const total = stats.stats.find((r) => r.name === 'Aggregated')!;
   expect(total.num_requests).toBeGreaterThan(50);
   expect(total.num_failures).toBeGreaterThan(0);
-
-  const sum = async (expr: string) => Number((await prom.query(expr))[0]?.value[1] ?? NaN);
-  await waitUntil(async () => (await sum('sum(locusta_requests_total)')) === total.num_requests, 20_000, 250);
   expect(await sum('sum(locusta_requests_total)')).toBe(total.num_requests);
   expect(await sum('sum(locusta_failures_total)')).toBe(total.num_failures);
 
