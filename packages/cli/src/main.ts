@@ -232,6 +232,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
   }
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
+  // Loaded only with --otel: the SDK is large, and a run without it does not pay for it.
+  const stopOtel = options.otel ? (await import('./otel.ts')).startOtel(environment, ctx.version) : undefined;
   try {
     if (isWorker && processes !== undefined) {
       // The parent only forks the workers and waits for them (Locust's --processes with --worker).
@@ -271,6 +273,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         '--master-host', forked.masterBindHost,
         '--master-port', String(setup.port),
         '-L', options.loglevel,
+        ...(options.otel ? ['--otel'] : []),
       ], mainLog, options.masterToken ? { ...process.env, LOCUSTA_MASTER_TOKEN: options.masterToken } : process.env);
     }
     const ShapeClass = loaded.shapeClasses[0];
@@ -327,6 +330,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
     return await testRun.run();
   } finally {
+    // Exports the spans and metrics still buffered before the process exits.
+    await stopOtel?.().catch((err: unknown) => mainLog.warn(`OpenTelemetry shutdown failed: ${describeError(err)}`));
     stopWatchingParent();
     watchdog?.stop();
     process.off('uncaughtException', onUncaught);

@@ -142,6 +142,7 @@ const OPTION_TABLE = [
   { name: 'sweep-drain', type: 'string', group: SLO, describe: 'Rate sweep: pause after each point for its last requests to end before it is judged (default 5s; on a master at least 4s, for the workers to report)' },
   { name: 'profile', type: 'string', group: STEP, describe: 'A name for the run, to group runs together (e.g. nightly-8b): shown in the HTML report and the web UI' },
   { name: 'equal-weights', type: 'boolean', default: false, group: STEP, describe: 'Give every User class the weight 1' },
+  { name: 'otel', type: 'boolean', default: false, env: 'LOCUST_ENABLE_OPENTELEMETRY', group: STEP, describe: 'OpenTelemetry traces and metrics of the requests, configured by the standard OTEL_* variables (exporters, OTLP protocol and endpoint, service name)' },
 ] as const satisfies readonly OptionSpec[];
 
 type TableRow = (typeof OPTION_TABLE)[number];

@@ -5,6 +5,7 @@ import { events as globalEvents } from './events.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import type { UserClass } from './user.ts';
+import type { RequestTracer } from './request-tracer.ts';
 
 /** Parsed command-line options, custom ones included (Locust's `parsed_options`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +52,8 @@ export class Environment {
   readonly unawaitedRequests = new UnawaitedRequests();
   /** Which requests count, by their start time (`--warmup`, `--cooldown`, resets). */
   readonly measurement = new MeasurementWindow();
+  /** Spans around requests (`--otel`); unset, requests are not traced. */
+  requestTracer: RequestTracer | undefined;
 
   constructor(options: EnvironmentOptions = {}) {
     this.events = options.events ?? globalEvents;

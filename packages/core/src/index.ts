@@ -5,6 +5,7 @@
 export { camelCase } from './camel-case.ts';
 export { Environment } from './environment.ts';
 export type { EnvironmentOptions, ParsedOptions } from './environment.ts';
+export type { RequestSpan, RequestTracer } from './request-tracer.ts';
 export {
   InterruptTaskSet,
   LocustaError,

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { User } from '@locusta/core';
+import type { RequestSpan, User } from '@locusta/core';
 import { describeError, isControlFlow, LocustaError, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
@@ -180,6 +180,7 @@ export class HttpSession {
     // One function with try/finally: a wrapper would cost a second promise per request.
     const task = user[TASK_SEQ];
     user[PENDING_REQUESTS]++;
+    let span: RequestSpan | undefined;
     try {
       if (user.killed) throw new UserKilled();
       method = method.toUpperCase();
@@ -212,8 +213,17 @@ export class HttpSession {
         bodyTimeout: undiciTimeout,
       };
 
+      // The caller's headers, and a traced request's context, which every redirect hop carries too.
+      let given = options.headers;
+      const tracer = user.environment.requestTracer;
+      if (tracer) {
+        span = tracer.start({ method, url: requestUrl, name });
+        dispatch.headers = { ...(dispatch.headers as RequestHeaders | undefined), ...span.headers };
+        given = { ...given, ...span.headers };
+      }
+
       if (options.stream) {
-        return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, options as StreamRequestOptions);
+        return await this.#stream(method, name, requestUrl, context, target, dispatch, timeout, tls, (span ? { ...options, headers: given } : options) as StreamRequestOptions, span);
       }
 
       // Counted by the measurement window as it starts (a warm-up of N requests is by start order).
@@ -226,7 +236,7 @@ export class HttpSession {
       if (!reader.error) {
         this.#storeCookies(reader.headers, target);
         if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
-          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, options.headers, (d) => this.#send(d, deadline, tls));
+          [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, given, (d) => this.#send(d, deadline, tls));
           if (user.killed) throw new UserKilled();
         }
       }
@@ -252,6 +262,7 @@ export class HttpSession {
       } else {
         exception = statusException(response, method, options.name);
       }
+      span?.end({ status: response.status, error: exception });
       user.environment.events.request.fire({
         requestType: method,
         name,
@@ -266,6 +277,10 @@ export class HttpSession {
       });
       if (signal !== undefined) throw signal;
       return response;
+    } catch (err) {
+      // Killed, or a URL that cannot be sent: the span ends (a streamed one ends with its body).
+      span?.end({ status: 0, error: err });
+      throw err;
     } finally {
       if (user[TASK_SEQ] === task) user[PENDING_REQUESTS]--;
     }
@@ -316,6 +331,7 @@ export class HttpSession {
     timeout: number | undefined,
     tls: TlsSettings | undefined,
     options: StreamRequestOptions,
+    span: RequestSpan | undefined,
   ): Promise<StreamedResponse> {
     const user = this.#user;
     // Read now: the event may fire after the task is over, when the user is in another task.
@@ -346,9 +362,13 @@ export class HttpSession {
     const streams = this.#streams;
     const record = (response: StreamedResponse, background: boolean): void => {
       streams.delete(response);
-      if (user.killed) return;
+      if (user.killed) {
+        span?.end({ status: response.status, error: new UserKilled() });
+        return;
+      }
       const verdict = response[kVerdict];
       const exception = verdict === undefined ? statusException(response, method, options.name) : verdict.ok ? undefined : verdict.error;
+      span?.end({ status: response.status, error: exception });
       const event = {
         requestType: method,
         name,
