@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { start } from './proc.mjs';
 
 /** The nginx binary, or undefined when it is not installed. */
-export function nginxBinary() {
+function nginxBinary() {
   for (const bin of ['/usr/sbin/nginx', 'nginx']) if (spawnSync(bin, ['-v']).status === 0) return bin;
   return undefined;
 }
