@@ -12,7 +12,8 @@
 // Writes the "## LLM streams" section of bench/RESULTS.md (the rest of the file is kept).
 //   node bench/llm-streams.mjs [--streams 10,100,500,1000,2000] [--processes 1,2] [--seconds 7] [--baseline] [--floor] [--no-pin] [--no-write]
 // --baseline also runs the old reading (locustfiles/llm-stream-events.ts); --floor a bare undici Pool
-// (clients/undici-streams.mjs, one process): their CPU per token, beside Locusta's, on the same machine.
+// (clients/undici-streams.mjs) and bare net sockets with no HTTP parser (clients/net-streams.mjs), one
+// process each: their CPU per token, beside Locusta's, on the same machine.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -78,14 +79,15 @@ function cpuOf(pids) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const get = async (port, path) => (await fetch(`http://127.0.0.1:${port}${path}`, { method: path === '/reset' ? 'POST' : 'GET' })).json().catch(() => undefined);
 
-/** client: 'locusta' (OpenAIUser), 'events' (the old reading, a user file) or 'undici' (the floor, one process). */
+/** client: 'locusta' (OpenAIUser), 'events' (the old reading, a user file), 'undici' (the floor, one process) or 'net' (bare sockets, no HTTP parser). */
 async function point(port, streams, processes, client = 'locusta') {
   const baseline = client !== 'locusta';
   await get(port, '/reset');
   const dir = join(os.tmpdir(), `llm-streams-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const prefix = join(dir, `run-${streams}-${processes}`);
-  const args = client === 'undici' ? [`${BENCH}clients/undici-streams.mjs`, `http://127.0.0.1:${port}/v1`, String(streams), String(seconds + 2)] : [
+  const floorScript = { undici: 'undici-streams.mjs', net: 'net-streams.mjs' }[client];
+  const args = floorScript ? [`${BENCH}clients/${floorScript}`, `http://127.0.0.1:${port}/v1`, String(streams), String(seconds + 2)] : [
     `${ROOT}packages/locusta/bin/locusta.js`, '-f', `${ROOT}bench/locustfiles/${client === 'events' ? 'llm-stream-events.ts' : 'llm-stream.ts'}`, '-H', `http://127.0.0.1:${port}/v1`,
     '--headless', '-u', String(streams), '-r', String(Math.max(streams, 1)), '-t', `${seconds + 2}s`, '--only-summary', '--json-file', prefix,
     '-L', 'WARNING', ...(processes > 1 ? ['--processes', String(processes)] : []),
@@ -155,6 +157,7 @@ for (const processes of layouts) {
     // The old reading and bare undici, right after, on the same machine: CPU per token only.
     if (values.baseline) r.baseline = await attempt('events');
     if (values.floor && processes === 1) r.floor = await attempt('undici');
+    if (values.floor && processes === 1) r.netFloor = await attempt('net');
     log(JSON.stringify(r));
     rows.push(r);
   }
@@ -180,11 +183,11 @@ const lines = [
   '- CPU/token: Locusta process tree utime+stime over the steady window / tokens the server wrote in it. Errors: Locusta\'s reported value vs the truth; read lag = E2E p50 - truth E2E p50.',
   `- Machine load: 1-minute load average ${load.toFixed(1)} on ${os.availableParallelism()} CPUs; the Locusta processes got at most ${gotCores.toFixed(2)} of a core.${busy ? ' A BUSY machine: other processes took the cores, so the errors and the client-limited verdicts measure the machine as much as Locusta; re-run on an idle one before comparing with the targets (<= 10 µs per token; at 1,000 streams in one process TTFT p50 within 5 % and p99 within 10 %).' : ''}`,
   '',
-  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | old reading µs/token (system) | bare undici µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| Processes | Streams | tokens/s | Locusta CPU (cores) | CPU µs/token (system) | old reading µs/token (system) | bare undici µs/token (system) | bare sockets µs/token (system) | TTFT p50 ours/truth (ms) | TTFT p50 err | TTFT p99 ours/truth (ms) | TTFT p99 err | ITL p99 ours/truth (ms) | ITL p99 err | read lag (ms) | client-limited (s of s; max CPU %, max lag ms) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) =>
-    r.failed ? `| ${r.processes} | ${r.streams} | failed: ${r.failed} ||||||||||||| ` :
-    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${cpuCell(r.baseline)} | ${cpuCell(r.floor)} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
+    r.failed ? `| ${r.processes} | ${r.streams} | failed: ${r.failed} |||||||||||||| ` :
+    `| ${r.processes} | ${r.streams} | ${f(r.tokensPerSecond, 0)} | ${f(r.cpuCores, 2)} | ${f(r.usPerToken)} (${f(r.sysUsPerToken)}) | ${cpuCell(r.baseline)} | ${cpuCell(r.floor)} | ${cpuCell(r.netFloor)} | ${f(r.ttft.ours[0])} / ${f(r.ttft.truth[0])} | ${pct(r.ttftP50Error)} | ${f(r.ttft.ours[1])} / ${f(r.ttft.truth[1])} | ${pct(r.ttftP99Error)} | ${f(r.itl.ours)} / ${f(r.itl.truth)} | ${pct(r.itlP99Error)} | ${f(r.readLagMs)} | ${r.clientLimited ? 'YES' : 'no'} ${r.limitedSeconds} of ${r.seconds}; ${f(r.maxCpu, 0)}, ${f(r.maxLag, 0)} |`,
   ),
 ];
 const section = `${lines.join('\n')}\n`;
