@@ -32,6 +32,22 @@ function answered(server: MockServer, route: string): number {
 
 const RUN = ['-f', USER, '--headless', '-u', '3', '-r', '30', '-t', '2', '-s', '10'];
 
+
+/**
+ * N answers, each of a 40-token prompt and 8 output tokens by the server's own count, and the
+ * LLM CSV's totals equal to those counts with no usage mismatch (the check ran: the summary says so).
+ */
+function expectExactTokens(server: MockServer, prefix: string, stderr: string, n: number): void {
+  const counters = server.counters();
+  expect(counters.promptTokens).toBe(40 * n);
+  expect(counters.completionTokens).toBe(8 * n);
+  const total = llmTotals(prefix);
+  expect(Number(total['Successes'])).toBe(n);
+  expect(Number(total['Input tokens'])).toBe(counters.promptTokens);
+  expect(Number(total['Output tokens'])).toBe(counters.completionTokens);
+  expect(total['Usage mismatches']).toBe('0');
+  expect(stderr).toContain('usage !=');
+}
 describe('exact prompt tokens against the mock counting with the same tokenizer', () => {
   it.each([['local'], ['distributed']])('sends prompts of exactly --prompt-tokens tokens and answers of exactly --output-tokens with --ignore-eos (%s)', async (mode) => {
     const words = loadTokenizer(WORD_TOKENIZER);
@@ -42,16 +58,8 @@ describe('exact prompt tokens against the mock counting with the same tokenizer'
     expect(r.code).toBe(0);
     const n = answered(server, 'POST /v1/chat/completions');
     expect(n).toBeGreaterThan(3);
-    const counters = server.counters();
     // Every prompt the server received was 40 tokens of the tokenizer, every answer 8.
-    expect(counters.promptTokens).toBe(40 * n);
-    expect(counters.completionTokens).toBe(8 * n);
-    const total = llmTotals(prefix);
-    expect(Number(total['Successes'])).toBe(n);
-    expect(Number(total['Input tokens'])).toBe(counters.promptTokens);
-    expect(Number(total['Output tokens'])).toBe(counters.completionTokens);
-    expect(total['Usage mismatches']).toBe('0');
-    expect(r.stderr).toContain('usage !=');
+    expectExactTokens(server, prefix, r.stderr, n);
     expect(r.stderr).not.toContain('checked answers had token counts');
   });
 
@@ -151,16 +159,8 @@ describe("OllamaUser's prompts and usage check (Ollama's native API of the mock)
     expect(chats).toBeGreaterThan(0);
     expect(generations).toBeGreaterThan(0);
     const n = chats + generations;
-    const counters = server.counters();
     // Every prompt was 40 tokens of the tokenizer; every answer stopped at num_predict.
-    expect(counters.promptTokens).toBe(40 * n);
-    expect(counters.completionTokens).toBe(8 * n);
-    const total = llmTotals(prefix);
-    expect(Number(total['Successes'])).toBe(n);
-    expect(Number(total['Input tokens'])).toBe(counters.promptTokens);
-    expect(Number(total['Output tokens'])).toBe(counters.completionTokens);
-    expect(total['Usage mismatches']).toBe('0');
-    expect(r.stderr).toContain('usage !=');
+    expectExactTokens(server, prefix, r.stderr, n);
   });
 
   it("counts prompt_eval_count of another vocabulary as mismatches, named in the summary", async () => {
