@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The master's capacity: how many workers one Locusta master keeps up with on one core.
-//   node bench/master-capacity.mjs [--workers 100,250,500,1000,1500] [--duration 20] [--warmup 5]
+//   node bench/master-capacity.mjs [--workers 100,250,500,1000,1500,2000,3000] [--duration 20] [--warmup 5]
 // For each worker count W: a real master (the CLI, `--master --headless`, bench/locustfiles/tight.ts)
 // pinned to core 0, and W simulated workers in one process pinned to core 1
 // (bench/clients/sim-workers.mjs: the real wire protocol, a heartbeat per worker per second and a
@@ -24,12 +24,12 @@ const BENCH = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
 const LOCUSTFILE = 'bench/locustfiles/master-probe.ts';
-const TARGET_WORKERS = 1000;
+const TARGET_WORKERS = 2000;
 const TARGET_CPU = 0.5;
 
 const { values } = parseArgs({
   options: {
-    workers: { type: 'string', default: '100,250,500,1000,1500' },
+    workers: { type: 'string', default: '100,250,500,1000,1500,2000,3000' },
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
     profile: { type: 'boolean', default: false },
@@ -40,7 +40,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write(`node bench/master-capacity.mjs [--workers 100,250,500,1000,1500] [--duration 20] [--warmup 5]
+  process.stdout.write(`node bench/master-capacity.mjs [--workers 100,250,500,1000,1500,2000,3000] [--duration 20] [--warmup 5]
   [--profile | --no-profile] [--profile-workers auto|N] [--no-write]
   --profile always profiles the master once more (by default only when ${TARGET_WORKERS} workers take >= half a core);
   auto profiles at the largest measured worker count the master still kept up with.
@@ -325,11 +325,36 @@ p();
 p('| Target | Measured | Result |');
 p('|---|---|---|');
 p(
-  `| 1,000 workers under half a core (master, one core) | ${
+  `| ${int(TARGET_WORKERS)} workers under half a core (master, one core) | ${
     atTarget
       ? `${pct(atTarget.masterCpu)} of one core, ${f1(atTarget.mergedPerSec)} of ${f1(atTarget.sentPerSec)} reports/s merged${atTarget.keptUp ? '' : ' (saturated)'}`
-      : `${pct(cpuAtTarget)} of one core extrapolated (1,000 was not run)`
-  }${Number.isFinite(slope) ? `; the fitted line needs ${pct(slope * TARGET_WORKERS + intercept)} of a core for 1,000` : ''} | ${pass ? 'PASS' : 'FAIL'} |`,
+      : `${pct(cpuAtTarget)} of one core extrapolated (${int(TARGET_WORKERS)} was not run)`
+  }${Number.isFinite(slope) ? `; the fitted line needs ${pct(slope * TARGET_WORKERS + intercept)} of a core for ${int(TARGET_WORKERS)}` : ''} | ${pass ? 'PASS' : 'FAIL'} |`,
+);
+p();
+p('### 1,000,000 concurrent users, on paper');
+p();
+// From the slopes above and the memory rows `npm run bench` wrote (bench/out/results.json), when present.
+const memoryRows = (() => {
+  try {
+    return JSON.parse(readFileSync(`${BENCH}out/results.json`, 'utf8')).memory ?? [];
+  } catch {
+    return [];
+  }
+})();
+const mem10k = memoryRows.find((m) => m.users === 10_000);
+const USERS_PER_WORKER = 10_000;
+const workersNeeded = 1_000_000 / USERS_PER_WORKER;
+const frameMedian = sizes.length ? sizes.map((s) => s.median).sort((a, b) => a - b)[sizes.length >> 1] : undefined;
+p(
+  `- Workers: at ${int(USERS_PER_WORKER)} users a worker process (the bench's waiting users; a busy user file needs more processes), **${int(workersNeeded)} worker processes**` +
+    (mem10k ? `, each about ${f1(mem10k.peakMb)} MB RSS (measured for 10,000 waiting users by \`npm run bench\`), so ${f1((workersNeeded * mem10k.peakMb) / 1024)} GB across the machines.` : ' (run `npm run bench` first for their memory).'),
+);
+p(
+  `- Master CPU: ${Number.isFinite(slope) ? `the fitted line gives ${pct(slope * workersNeeded + intercept)} of one core for ${int(workersNeeded)} workers` : 'no line was fitted'}; the stats reports do not grow with users, only with workers and entries.`,
+);
+p(
+  `- Network into the master: ${frameMedian ? `${int(workersNeeded)} workers x ${kb(frameMedian)} every 3 s = ${f1((workersNeeded * frameMedian) / 3 / 1024)} KB/s of stats reports, plus a heartbeat per worker per second` : 'no frame size was measured'}; the load itself never passes through the master.`,
 );
 if (profile?.error) {
   p();
