@@ -1,8 +1,10 @@
 /**
- * The container and Kubernetes files in docker/: no container engine runs here, so each file is
+ * The container and Kubernetes files in docker/, without a container engine: each file is
  * parsed and every container command is run through the real CLI with `-l` (user files mapped
  * from their mount to the repository or to a temp dir), and the files are checked to agree with
- * each other (ports, names, worker counts, the token Secret, the image's entrypoint).
+ * each other (ports, names, worker counts, the token Secret, the image's entrypoint). The image
+ * and the Compose run under a real engine are docker/test/containers.sh's (`npm run
+ * test:containers`); the manifests against Kubernetes' schemas are k8s-manifests.test.ts's.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

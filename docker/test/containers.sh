@@ -18,6 +18,10 @@
 # Exit code 0 when every step passed; else 1, and the last line names the step that failed
 # (the full log is in test-output/containers.log).
 set -Eeuo pipefail
+if [ "$(id -u)" != 0 ]; then
+  echo "containers: FAILED at step: starting (must run as root: apt-get, dockerd, debootstrap)" >&2
+  exit 1
+fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 START=$SECONDS
@@ -36,6 +40,7 @@ BASE_IMAGE=locusta-test/node:20
 COMPOSE=(docker compose -p "$PROJECT" -f "$ROOT/docker/compose.yaml")
 STEP=starting
 DOCKERD_PID=
+DEBOOTSTRAP_PID=
 
 say() { printf 'containers: [%3ds] %s\n' $((SECONDS - START)) "$*"; }
 step() {
@@ -65,6 +70,10 @@ IP_FORWARD=$(cat /proc/sys/net/ipv4/ip_forward)
 LINKS_BEFORE=$(docker_links)
 
 cleanup() {
+  if [ -n "$DEBOOTSTRAP_PID" ] && kill -0 "$DEBOOTSTRAP_PID" 2>/dev/null; then
+    kill "$DEBOOTSTRAP_PID" 2>/dev/null || true
+    wait "$DEBOOTSTRAP_PID" 2>/dev/null || true
+  fi
   if [ -n "$DOCKERD_PID" ] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
     "${COMPOSE[@]}" down --volumes --remove-orphans --timeout 5 >>"$LOG" 2>&1 || true
     docker ps -aq 2>/dev/null | xargs -r docker rm -f >>"$LOG" 2>&1 || true
@@ -98,7 +107,6 @@ trap 'exit 1' INT TERM
 # --- 1. Packages ------------------------------------------------------------------------------
 
 step "install docker.io and debootstrap"
-[ "$(id -u)" = 0 ] || fail "must run as root (dockerd, debootstrap)"
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
@@ -130,6 +138,11 @@ compose_plugin() {
   dpkg-deb -x "$apt"/docker-compose_*.deb "$apt/deb"
   cp "$apt/deb/usr/libexec/docker/cli-plugins/docker-compose" "$DOCKER_CONFIG/cli-plugins/"
 }
+# The base image's root filesystem, made while Compose is fetched and dockerd starts.
+ROOTFS=$WORK/rootfs
+debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 &
+DEBOOTSTRAP_PID=$!
+
 step "install Compose v2"
 mkdir -p "$DOCKER_CONFIG"
 if ! docker compose version >/dev/null 2>&1; then compose_plugin; fi
@@ -155,8 +168,9 @@ docker info >/dev/null 2>&1 || { cat "$WORK/dockerd.log" >>"$LOG"; fail "dockerd
 # --- 3. A Node 20 base image without a registry -----------------------------------------------
 
 step "base image (debootstrap $MIRROR, node $(node --version))"
-ROOTFS=$WORK/rootfs
-quiet debootstrap --variant=minbase bookworm "$ROOTFS" "$MIRROR"
+wait "$DEBOOTSTRAP_PID" || { cat "$WORK/debootstrap.log" >>"$LOG"; fail "debootstrap failed"; }
+DEBOOTSTRAP_PID=
+cat "$WORK/debootstrap.log" >>"$LOG"
 # Docs, manuals, translations and apt's lists: not needed to run Node.
 rm -rf "$ROOTFS"/usr/share/doc/* "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/* \
   "$ROOTFS"/usr/share/locale/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/lib/apt/lists/*
