@@ -1,8 +1,10 @@
 /**
- * The container and Kubernetes files in docker/: no container engine runs here, so each file is
+ * The container and Kubernetes files in docker/, without a container engine: each file is
  * parsed and every container command is run through the real CLI with `-l` (user files mapped
  * from their mount to the repository or to a temp dir), and the files are checked to agree with
- * each other (ports, names, worker counts, the token Secret, the image's entrypoint).
+ * each other (ports, names, worker counts, the token Secret, the image's entrypoint). The image
+ * and the Compose run under a real engine are docker/test/containers.sh's (`npm run
+ * test:containers`); the manifests against Kubernetes' schemas are k8s-manifests.test.ts's.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -21,10 +23,12 @@ const EXPECTED_LIST = 'Available Users:\n    InferenceUser\n';
 
 type Obj = Record<string, any>;
 
+/** The YAML files under dir; a Helm chart's templates are Go templates, not YAML, and are left out. */
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name === 'templates' && existsSync(join(dir, 'Chart.yaml'))) continue;
     if (entry.isDirectory()) out.push(...yamlFiles(path));
     else if (/\.ya?ml$/.test(entry.name)) out.push(path);
   }
@@ -229,6 +233,7 @@ describe('docker/ files', () => {
     expect(files).toEqual(expect.arrayContaining([
       'compose.yaml', 'k8s/configmap.yaml', 'k8s/kustomization.yaml', 'k8s/master-deployment.yaml',
       'k8s/master-service.yaml', 'k8s/secret.example.yaml', 'k8s/worker-deployment.yaml',
+      'k8s/hpa.example.yaml', 'helm/locusta/Chart.yaml', 'helm/locusta/values.yaml',
     ]));
     for (const file of yamlFiles(DOCKER)) {
       const docs = loadDocs(file);
@@ -319,11 +324,11 @@ describe('docker/compose.yaml', () => {
 });
 
 describe('docker/k8s', () => {
-  it('kustomization lists every manifest but the example Secret', () => {
+  it('kustomization lists every manifest but the examples (the Secret, the autoscaler)', () => {
     const kustomization = loadDocs(join(K8S, 'kustomization.yaml'))[0]!;
     const manifests = yamlFiles(K8S)
       .map((f) => relative(K8S, f))
-      .filter((f) => f !== 'kustomization.yaml' && f !== 'secret.example.yaml');
+      .filter((f) => f !== 'kustomization.yaml' && !f.endsWith('.example.yaml'));
     expect([...kustomization['resources']].sort()).toEqual(manifests);
     expect(kustomization['resources']).not.toContain('secret.example.yaml');
   });
