@@ -71,13 +71,13 @@ describe('config files as Locust reads them', () => {
 
   it('a key only Locust has is named in a warning and the run goes on', async () => {
     const server = await startServer();
-    const { cwd, env } = project({ 'locust.conf': `headful\notel = true\nprofile = nightly\nhost = ${server.url}\n` });
+    const { cwd, env } = project({ 'locust.conf': `headful\nlegacy-ui = true\nprofile = nightly\nhost = ${server.url}\n` });
     const r = await runLocusta(['-f', SIMPLE, '--headless', '-u', '1', '-t', '1s', '-s', '5', '--html', 'report.html'], { cwd, env });
     expect(r.code).toBe(0);
     // profile is an option here too: the report names the run.
     expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toContain('<dt>Profile</dt><dd>nightly</dd>');
     expect(r.stderr).toContain("locust.conf: 'headful' is a Locust option Locusta does not have; it is ignored");
-    expect(r.stderr).toContain("locust.conf: 'otel' is a Locust option Locusta does not have; it is ignored");
+    expect(r.stderr).toContain("locust.conf: 'legacy-ui' is a Locust option Locusta does not have; it is ignored");
     expect(server.total()).toBeGreaterThan(0);
   });
 

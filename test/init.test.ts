@@ -36,14 +36,14 @@ describe('locusta init', () => {
     expect(() => readFileSync(join(dir, 'locustfile.ts'))).toThrow(/ENOENT/);
   });
 
-  it('records the two unneeded install scripts in package.json, keeping a choice already made', async () => {
+  it('records the unneeded install scripts in package.json, keeping a choice already made', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'package.json'), '{\n    "name": "x",\n    "allowScripts": { "esbuild@0.28.2": true }\n}\n');
     const r = await runLocusta(['init'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('package.json: allowScripts denies esbuild and msgpackr-extract');
+    expect(r.stdout).toContain('package.json: allowScripts denies esbuild, msgpackr-extract and protobufjs');
     const text = readFileSync(join(dir, 'package.json'), 'utf8');
-    expect(JSON.parse(text)).toEqual({ name: 'x', allowScripts: { 'esbuild@0.28.2': true, 'msgpackr-extract': false } });
+    expect(JSON.parse(text)).toEqual({ name: 'x', allowScripts: { 'esbuild@0.28.2': true, 'msgpackr-extract': false, protobufjs: false } });
     // The file keeps its indentation.
     expect(text.startsWith('{\n    "name"')).toBe(true);
   });

@@ -52,14 +52,14 @@ describe('Locusta installed into a project of its own', () => {
     if (install.code !== 0 && NETWORK.test(install.stderr)) ctx.skip(`the npm registry cannot be reached: ${NETWORK.exec(install.stderr)?.[0]}`);
     expect(install.code, install.stderr).toBe(0);
     // npm 11 skips dependencies' install scripts and lists the ones a project has not decided on:
-    // only the two Locusta does not need (init records them below).
+    // only the three Locusta does not need (init records them below).
     const listed = [...install.stderr.matchAll(/install-scripts {3}(\S+)@/g)].map((m) => m[1]);
-    expect(listed.every((name) => name === 'esbuild' || name === 'msgpackr-extract'), install.stderr).toBe(true);
+    expect(listed.every((name) => ['esbuild', 'msgpackr-extract', 'protobufjs'].includes(name)), install.stderr).toBe(true);
 
     const init = await run('npx', ['locusta', 'init'], project);
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('Wrote locustfile.ts, tsconfig.json, locust.conf');
-    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).allowScripts).toEqual({ esbuild: false, 'msgpackr-extract': false });
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).allowScripts).toEqual({ esbuild: false, 'msgpackr-extract': false, protobufjs: false });
     // With that recorded, an install (as CI's `npm ci` is) lists nothing to act on.
     const again = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], project);
     expect(again.code, again.stderr).toBe(0);

@@ -11,11 +11,12 @@ const FILES: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * Install scripts in Locusta's dependency tree that it does not need: esbuild's postinstall
- * (its binary comes from its @esbuild/<platform> package) and msgpackr-extract's (its binary comes
- * prebuilt; msgpackr works without it). npm 11 skips them and lists them after every install
- * until the project records a choice; init records "not needed".
+ * (its binary comes from its @esbuild/<platform> package), msgpackr-extract's (its binary comes
+ * prebuilt; msgpackr works without it) and protobufjs's (a check of its dependents' version
+ * ranges, for the OpenTelemetry exporters of --otel). npm 11 skips them and lists them after
+ * every install until the project records a choice; init records "not needed".
  */
-const UNNEEDED_SCRIPTS = ['esbuild', 'msgpackr-extract'];
+const UNNEEDED_SCRIPTS = ['esbuild', 'msgpackr-extract', 'protobufjs'];
 
 /** `package.json`'s allowScripts with the unneeded scripts denied; undefined when nothing changes. */
 function withDeniedScripts(text: string): string | undefined {
@@ -60,7 +61,7 @@ export function runInit(args: readonly string[], cwd: string, print: (line: stri
     }
     if (updated !== undefined) {
       writeFileSync(pkgFile, updated);
-      print(`package.json: allowScripts denies ${UNNEEDED_SCRIPTS.join(' and ')} (Locusta needs neither install script; npm stops listing them)`);
+      print(`package.json: allowScripts denies ${UNNEEDED_SCRIPTS.slice(0, -1).join(', ')} and ${UNNEEDED_SCRIPTS.at(-1)} (Locusta needs none of their install scripts; npm stops listing them)`);
     }
   }
   print('Next: set host in locust.conf (or pass -H), then run `npx locusta` for the web UI, or `npx locusta --headless -t 1m`');

@@ -7,7 +7,6 @@ export const LOCUST_ONLY_OPTIONS: ReadonlySet<string> = new Set([
   'build-path',
   'headful',
   'legacy-ui',
-  'otel',
   'web-host-display-name',
   // removed from Locust, which refuses them with an error of its own
   'expect-slaves',

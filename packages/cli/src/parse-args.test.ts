@@ -80,11 +80,11 @@ describe('config keys and lists as Locust reads them', () => {
   });
 
   it('leaves out a key only Locust has, with a warning naming it and the file', () => {
-    const result = settingsFromFilesAndEnv(parseConfigText('users = 2\nheadful\notel = true', 'locust.conf'), {}, []);
+    const result = settingsFromFilesAndEnv(parseConfigText('users = 2\nheadful\nlegacy-ui = true', 'locust.conf'), {}, []);
     expect(result.settings).toEqual({ users: 2 });
     expect(result.warnings).toEqual([
       "locust.conf: 'headful' is a Locust option Locusta does not have; it is ignored",
-      "locust.conf: 'otel' is a Locust option Locusta does not have; it is ignored",
+      "locust.conf: 'legacy-ui' is a Locust option Locusta does not have; it is ignored",
     ]);
   });
 
