@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { User, constant, task } from '@locusta/core';
 import type { Browser } from 'playwright-core';
-import { STATS_CSV_HEADER } from '@locusta/stats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATS_CSV_HEADER, resetStatsSettings, statsSettings } from '@locusta/stats';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ApiUser, HOSTILE, HostileUser, startFixture } from '../packages/web/test-support/web-fixture.ts';
 import { CHROMIUM, countColour, launchChromium } from './browser.ts';
 import { ROOT } from './helpers.ts';
@@ -108,6 +108,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
     await expect.poll(() => countColour(page, '#chart-rps canvas', [21, 128, 61]), { timeout: 15_000 }).toBeGreaterThan(50);
     await expect.poll(() => countColour(page, '#chart-users canvas', [37, 99, 235]), { timeout: 15_000 }).toBeGreaterThan(50);
     await expect.poll(() => countColour(page, '#chart-response-times canvas', [217, 119, 6]), { timeout: 15_000 }).toBeGreaterThan(20);
+    // One line for each of PERCENTILES_TO_CHART (Locust's default here), named as Locust names them.
+    expect(await page.locator('#chart-response-times .u-legend .u-label').allTextContents()).toEqual(['Time', '50th percentile', '95th percentile']);
 
     // Edit the running test: fewer users.
     await page.click('#btn-edit');
@@ -148,6 +150,20 @@ describe.skipIf(!existsSync(CHROMIUM))('web UI in Chromium', () => {
 
     expect(pageErrors).toEqual([]);
     await context.close();
+  });
+
+  it('draws a response time line for each of PERCENTILES_TO_CHART a user file sets', async () => {
+    onTestFinished(() => resetStatsSettings());
+    statsSettings.PERCENTILES_TO_CHART = [0.5, 0.9, 0.99];
+    const f = await startFixture({ classes: [ApiUser as never], server: { pollMs: 300 } });
+    await f.runner.start(2, 100);
+    const page = await browser.newPage();
+    await page.goto(`${f.url}/#charts`);
+    await expect
+      .poll(() => page.locator('#chart-response-times .u-legend .u-label').allTextContents(), { timeout: 15_000 })
+      .toEqual(['Time', '50th percentile', '90th percentile', '99th percentile']);
+    expect(await page.locator('#chart-response-times .uplot').count()).toBe(1);
+    await page.close();
   });
 
   it('renders 500 entries plus Aggregated and stays responsive', async () => {

@@ -1,15 +1,15 @@
-import { formatUtcSeconds } from '@locusta/stats';
+import { formatUtcSeconds, statsSettings } from '@locusta/stats';
 import type { RunnerState } from '@locusta/runner';
 import { properRound } from './rounding.ts';
 import type { WebRunner } from './web-runner.ts';
 
-/** The response time lines of the UI's charts: the median and the 95th (Locust's default PERCENTILES_TO_CHART). */
-const CHARTED: readonly number[] = Object.freeze([0.5, 0.95]);
-
-/** One sample, in the layout of Locust's `stats.history` (what its HTML report charts). */
+/**
+ * One sample, in the layout of Locust's `stats.history` (what its HTML report charts): a
+ * `response_time_percentile_<p>` pair for each of PERCENTILES_TO_CHART (0.5 and 0.95 unless the
+ * user file changes it), as Locust keys them.
+ */
 export interface HistoryRow {
-  'response_time_percentile_0.5': [string, number];
-  'response_time_percentile_0.95': [string, number];
+  [percentile: `response_time_percentile_${number}`]: [string, number];
   current_rps: [string, number];
   current_fail_per_sec: [string, number];
   total_avg_response_time: [string, number];
@@ -92,10 +92,14 @@ export class StatsHistory {
   sample(): void {
     const total = this.#runner.stats.total;
     const time = formatUtcSeconds(this.#clock());
-    const [p50, p95] = total.currentResponseTimePercentiles(CHARTED) ?? [0, 0];
+    // Read at each sample: a user file may set the percentiles when it loads.
+    const charted = statsSettings.PERCENTILES_TO_CHART;
+    const values = total.currentResponseTimePercentiles(charted) ?? [];
+    const percentiles: Record<`response_time_percentile_${number}`, [string, number]> = {};
+    charted.forEach((p, i) => (percentiles[`response_time_percentile_${p}`] = [time, values[i] ?? 0]));
+    // Percentiles first, as Locust orders a history row.
     this.#rows.push({
-      'response_time_percentile_0.5': [time, p50 ?? 0],
-      'response_time_percentile_0.95': [time, p95 ?? 0],
+      ...percentiles,
       current_rps: [time, total.currentRps],
       current_fail_per_sec: [time, total.currentFailPerSec],
       total_avg_response_time: [time, properRound(total.avgResponseTime, 2)],

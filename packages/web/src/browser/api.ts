@@ -26,8 +26,8 @@ export interface HistoryRow {
   time: string;
   current_rps: [string, number];
   current_fail_per_sec: [string, number];
-  'response_time_percentile_0.5': [string, number];
-  'response_time_percentile_0.95': [string, number];
+  /** One for each of PERCENTILES_TO_CHART (0.5 and 0.95 by default). */
+  [percentile: `response_time_percentile_${number}`]: [string, number];
   user_count: [string, number];
 }
 

@@ -8,12 +8,34 @@ import { round } from './text.ts';
 /** uPlot's IIFE build defines the global; it is absent when its script did not load. */
 declare const uPlot: typeof UPlot | undefined;
 
-type SeriesKey = 't' | 'rps' | 'fails' | 'p50' | 'p95' | 'users';
+/** 't', 'rps', 'fails', 'users', or a history row's `response_time_percentile_<p>` key. */
+type SeriesKey = string;
 
 interface Line {
-  key: Exclude<SeriesKey, 't'>;
+  key: SeriesKey;
   label: string;
   color: string;
+}
+
+const PERCENTILE_PREFIX = 'response_time_percentile_';
+// One colour for each of the at most 6 PERCENTILES_TO_CHART (the first two as before).
+const PERCENTILE_COLOURS = ['#d97706', '#7c3aed', '#0891b2', '#be185d', '#4d7c0f', '#475569'];
+
+/** "50th percentile", "99.9th percentile", "1st percentile" for a fraction such as 0.5. */
+export function percentileLabel(p: number): string {
+  const n = Math.round(p * 100 * 1e6) / 1e6;
+  const whole = Number.isInteger(n) ? n : -1;
+  const suffix = whole % 100 >= 11 && whole % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[whole % 10] ?? 'th';
+  return `${n}${suffix} percentile`;
+}
+
+/** The response time lines of history rows: their percentile keys, in increasing order. */
+function percentileLines(row: HistoryRow): Line[] {
+  return Object.keys(row)
+    .filter((k) => k.startsWith(PERCENTILE_PREFIX))
+    .map((key) => ({ key, p: Number(key.slice(PERCENTILE_PREFIX.length)) }))
+    .sort((a, b) => a.p - b.p)
+    .map(({ key, p }, i) => ({ key, label: percentileLabel(p), color: PERCENTILE_COLOURS[i % PERCENTILE_COLOURS.length]! }));
 }
 
 interface Chart {
@@ -43,21 +65,23 @@ function chartWidth(el: HTMLElement): number {
 
 /** The three charts and the series they draw, kept for the whole span at most MAX_POINTS long. */
 export class LiveCharts {
-  private series: Record<SeriesKey, Array<number | null>> = { t: [], rps: [], fails: [], p50: [], p95: [], users: [] };
+  private series: Record<SeriesKey, Array<number | null>> = { t: [], rps: [], fails: [], users: [] };
   private readonly charts: Chart[] = [];
+  /** The response times' chart: Locust's default lines until rows bring the percentiles the server charts. */
+  private responseTimes: Chart | undefined;
 
   /** Makes the charts, or says in the first container that uPlot is missing. */
   constructor(byId: (id: string) => HTMLElement) {
     if (typeof uPlot === 'function') {
       this.make(byId('chart-rps'), 'Total Requests per Second', [{ key: 'rps', label: 'RPS', color: '#15803d' }, { key: 'fails', label: 'Failures/s', color: '#c62828' }], 'per second');
-      this.make(byId('chart-response-times'), 'Response Times (ms)', [{ key: 'p50', label: '50th percentile', color: '#d97706' }, { key: 'p95', label: '95th percentile', color: '#7c3aed' }], 'ms');
+      this.responseTimes = this.make(byId('chart-response-times'), 'Response Times (ms)', percentileLines({ 'response_time_percentile_0.5': ['', 0], 'response_time_percentile_0.95': ['', 0] } as never), 'ms');
       this.make(byId('chart-users'), 'Number of Users', [{ key: 'users', label: 'Users', color: '#2563eb' }], 'users');
     } else {
       byId('chart-rps').textContent = 'Charts are unavailable: the chart library did not load.';
     }
   }
 
-  private make(el: HTMLElement, title: string, lines: Line[], yLabel: string): void {
+  private make(el: HTMLElement, title: string, lines: Line[], yLabel: string): Chart {
     const opts: UPlot.Options = {
       title,
       width: chartWidth(el),
@@ -71,27 +95,40 @@ export class LiveCharts {
       ),
       axes: [{ space: 90, incrs: TIME_STEPS, values: timeLabels }, { label: yLabel, size: 60 }],
     };
-    this.charts.push({ plot: new uPlot!(opts, this.data(lines), el), lines });
+    const chart = { plot: new uPlot!(opts, this.data(lines), el), lines };
+    this.charts.push(chart);
+    return chart;
   }
 
   private data(lines: Line[]): UPlot.AlignedData {
-    return [this.series.t as number[], ...lines.map((l) => this.series[l.key])];
+    return [this.series['t'] as number[], ...lines.map((l) => (this.series[l.key] ??= this.series['t']!.map(() => null)))];
   }
 
   /** Appends samples of the server's history. */
   add(rows: readonly HistoryRow[]): void {
     const series = this.series;
-    for (const r of rows) {
-      series.t.push(Date.parse(r.time) / 1000);
-      series.rps.push(r.current_rps[1]);
-      series.fails.push(r.current_fail_per_sec[1]);
-      series.p50.push(r['response_time_percentile_0.5'][1]);
-      series.p95.push(r['response_time_percentile_0.95'][1]);
-      series.users.push(r.user_count[1]);
+    // The response time lines are the percentiles the server charts (PERCENTILES_TO_CHART): a
+    // user file that changes them gets its chart made again with its lines.
+    const old = this.responseTimes;
+    if (old && rows.length > 0) {
+      const lines = percentileLines(rows[0]!);
+      if (lines.map((l) => l.key).join() !== old.lines.map((l) => l.key).join()) {
+        const el = old.plot.root.parentNode as HTMLElement;
+        old.plot.destroy();
+        this.charts.splice(this.charts.indexOf(old), 1);
+        this.responseTimes = this.make(el, 'Response Times (ms)', lines, 'ms');
+      }
     }
-    if (series.t.length > MAX_POINTS) {
+    for (const r of rows) {
+      series['t']!.push(Date.parse(r.time) / 1000);
+      series['rps']!.push(r.current_rps[1]);
+      series['fails']!.push(r.current_fail_per_sec[1]);
+      series['users']!.push(r.user_count[1]);
+      for (const k of Object.keys(r)) if (k.startsWith(PERCENTILE_PREFIX)) (series[k] ??= []).push(r[k as `${typeof PERCENTILE_PREFIX}${number}`][1]);
+    }
+    if (series['t']!.length > MAX_POINTS) {
       // Keep the whole span at half the resolution, as the server does.
-      for (const k of Object.keys(series) as SeriesKey[]) {
+      for (const k of Object.keys(series)) {
         const a = series[k];
         series[k] = a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
       }
@@ -100,11 +137,11 @@ export class LiveCharts {
 
   /** Forgets every sample (drawn at the next redraw). */
   clear(): void {
-    for (const k of Object.keys(this.series) as SeriesKey[]) this.series[k] = [];
+    for (const k of Object.keys(this.series)) this.series[k] = [];
   }
 
   redraw(): void {
-    const last = this.series.t.length - 1;
+    const last = this.series['t']!.length - 1;
     for (const c of this.charts) {
       c.plot.setData(this.data(c.lines));
       // Between hovers the legend shows the latest values instead of dashes.
