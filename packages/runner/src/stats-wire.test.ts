@@ -94,6 +94,23 @@ describe('compact statistics on a worker connection', () => {
     expect(next * 2).toBeLessThan(old);
   });
 
+  it('past 10,000 strings sends the rest as text, and both ends stay in step', () => {
+    const encoder = new StatsWireEncoder();
+    const decoder = new StatsWireDecoder();
+    for (const from of [0, 6000, 12_000]) {
+      const stats = new RequestStats({ clock: () => 1_700_000_000 + from });
+      stats.reset();
+      for (let i = from; i < from + 6000; i++) stats.logRequest('GET', `/item/${i}`, 1 + (i % 50), 10);
+      const s = stats.serialize();
+      const wire = encoder.encode(s);
+      // The last report's names no longer fit the table: they travel as text.
+      if (from === 12_000) expect(wire.entries.every((e) => typeof e[0] === 'string')).toBe(true);
+      const frame = encode({ type: 'stats', nodeId: 'w_1', data: { stats: wire, exceptions: { exceptions: [] }, userCount: 1, userClassesCount: {}, custom: {} } });
+      const msg = decodeWorkerMessage(frame, decoder);
+      expect((msg.data as StatsReport).stats).toEqual(plain(s));
+    }
+  });
+
   it('refuses a reference to a string the connection never carried: a reconnect starts both tables anew', () => {
     const encoder = new StatsWireEncoder();
     frameOf(encoder, workerStats(8, 3).serialize());

@@ -39,9 +39,14 @@ export interface WireStats {
   corrected?: WireStats;
 }
 
-/** Strings the table takes: at most this many, each at most this long (the rest always travel as text). */
-const TABLE_SIZE = 100_000;
-const TABLE_STRING_LENGTH = 4_096;
+/**
+ * Strings the table takes: at most this many, each at most this long; the rest always travel as
+ * text. A master keeps one table per worker connection, so the bound is what a user file that
+ * makes a new request name per request (a common mistake) can cost it: 2,000 workers x 10,000
+ * strings. A report names at most 10,000 entries anyway.
+ */
+const TABLE_SIZE = 10_000;
+const TABLE_STRING_LENGTH = 1_024;
 
 const takes = (size: number, s: string): boolean => size < TABLE_SIZE && s.length <= TABLE_STRING_LENGTH;
 
