@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -36,7 +37,7 @@ import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
 import { Watchdog, blockedLimit } from './watchdog.ts';
-import { forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
+import { exitOf, forkWorkers, otelExportTimeoutMs, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
   /** file: URL of the `locusta` package entry that user files must import. */
@@ -266,9 +267,10 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
       ? await masterSetup(environment, stats, exceptions, { options: { ...options, ...forked }, fileHash: loaded.hash, logger: mainLog, files: loaded.files })
       : localSetup(environment, stats, exceptions);
     attachLlmStats(environment, { role: asMaster ? 'master' : 'local', goodput: options.goodput });
+    let children: ChildProcess[] | undefined;
     if (forked) {
       // Without --worker, this process is the master of its forked workers.
-      forkWorkers(forked.expectWorkers, [
+      children = forkWorkers(forked.expectWorkers, [
         '-f', loaded.files.join(','), '--worker',
         '--master-host', forked.masterBindHost,
         '--master-port', String(setup.port),
@@ -328,7 +330,11 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
         })
       : undefined;
     await environment.events.init.fireAsync({ environment, runner: environment.runner });
-    return await testRun.run();
+    const code = await testRun.run();
+    // With --otel the forked workers export their own spans as they quit; this process's exit
+    // kills the children still running, so it waits for them, for at most the exporter's timeout.
+    if (children && options.otel) await exitOf(children, otelExportTimeoutMs() + 2000);
+    return code;
   } finally {
     // Exports the spans and metrics still buffered before the process exits.
     await stopOtel?.().catch((err: unknown) => mainLog.warn(`OpenTelemetry shutdown failed: ${describeError(err)}`));

@@ -57,3 +57,24 @@ export function waitForChildren(children: ChildProcess[]): Promise<number> {
     ),
   ).then((codes) => Math.max(0, ...codes));
 }
+
+/** Resolves once every child has exited, or after `ms` (whichever is first). */
+export function exitOf(children: ChildProcess[], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void waitForChildren(children).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * How long an OTLP export may take (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT or OTEL_EXPORTER_OTLP_TIMEOUT,
+ * in ms; the SDK's 10 s by default): what a forked worker may need to export its spans as it quits.
+ */
+export function otelExportTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'] ?? env['OTEL_EXPORTER_OTLP_TIMEOUT'] ?? 10_000);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
+}
