@@ -37,7 +37,7 @@ import { parseNumberOption } from './number-option.ts';
 import { localSetup, masterSetup, masterTls, runWorker, workerTls } from './modes.ts';
 import { watchParent } from './parent-watch.ts';
 import { Watchdog, blockedLimit } from './watchdog.ts';
-import { exitOf, forkWorkers, otelExportTimeoutMs, processCount, waitForChildren, withoutProcesses } from './processes.ts';
+import { exitOf, forkWorkers, processCount, waitForChildren, withoutProcesses } from './processes.ts';
 
 export interface MainContext {
   /** file: URL of the `locusta` package entry that user files must import. */
@@ -234,7 +234,8 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
 
   mainLog.info(`Starting Locusta ${ctx.version}`);
   // Loaded only with --otel: the SDK is large, and a run without it does not pay for it.
-  const stopOtel = options.otel ? (await import('./otel.ts')).startOtel(environment, ctx.version) : undefined;
+  const otel = options.otel ? await import('./otel.ts') : undefined;
+  const stopOtel = otel?.startOtel(environment, ctx.version);
   try {
     if (isWorker && processes !== undefined) {
       // The parent only forks the workers and waits for them (Locust's --processes with --worker).
@@ -333,7 +334,7 @@ async function run(argv: string[], ctx: MainContext): Promise<number> {
     const code = await testRun.run();
     // With --otel the forked workers export their own spans as they quit; this process's exit
     // kills the children still running, so it waits for them, for at most the exporter's timeout.
-    if (children && options.otel) await exitOf(children, otelExportTimeoutMs() + 2000);
+    if (children && otel) await exitOf(children, otel.exportTimeoutMs() + 2000);
     return code;
   } finally {
     // Exports the spans and metrics still buffered before the process exits.

@@ -92,6 +92,15 @@ function checkOtelEnvironment(env: NodeJS.ProcessEnv): void {
 }
 
 /**
+ * How long an OTLP export may take (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT or OTEL_EXPORTER_OTLP_TIMEOUT,
+ * in ms; the SDK's 10 s by default): what a forked worker may need to export its spans as it quits.
+ */
+export function exportTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'] ?? env['OTEL_EXPORTER_OTLP_TIMEOUT'] ?? 10_000);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
+}
+
+/**
  * `--otel`: OpenTelemetry's Node SDK, configured by the standard OTEL_* variables (exporters
  * `otlp`, `console` or `none` for traces and metrics, OTLP over http/protobuf, http/json or
  * grpc, endpoints, headers, the service name: `locusta` unless OTEL_SERVICE_NAME is set), and no

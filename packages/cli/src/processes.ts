@@ -69,12 +69,3 @@ export function exitOf(children: ChildProcess[], ms: number): Promise<void> {
     });
   });
 }
-
-/**
- * How long an OTLP export may take (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT or OTEL_EXPORTER_OTLP_TIMEOUT,
- * in ms; the SDK's 10 s by default): what a forked worker may need to export its spans as it quits.
- */
-export function otelExportTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const ms = Number(env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'] ?? env['OTEL_EXPORTER_OTLP_TIMEOUT'] ?? 10_000);
-  return Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
-}

@@ -29,9 +29,9 @@ export function percentileLabel(p: number): string {
   return `${n}${suffix} percentile`;
 }
 
-/** The response time lines of history rows: their percentile keys, in increasing order. */
-function percentileLines(row: HistoryRow): Line[] {
-  return Object.keys(row)
+/** A line for each `response_time_percentile_<p>` key, lowest percentile first. */
+function percentileLines(keys: readonly string[]): Line[] {
+  return keys
     .filter((k) => k.startsWith(PERCENTILE_PREFIX))
     .map((key) => ({ key, p: Number(key.slice(PERCENTILE_PREFIX.length)) }))
     .sort((a, b) => a.p - b.p)
@@ -74,7 +74,7 @@ export class LiveCharts {
   constructor(byId: (id: string) => HTMLElement) {
     if (typeof uPlot === 'function') {
       this.make(byId('chart-rps'), 'Total Requests per Second', [{ key: 'rps', label: 'RPS', color: '#15803d' }, { key: 'fails', label: 'Failures/s', color: '#c62828' }], 'per second');
-      this.responseTimes = this.make(byId('chart-response-times'), 'Response Times (ms)', percentileLines({ 'response_time_percentile_0.5': ['', 0], 'response_time_percentile_0.95': ['', 0] } as never), 'ms');
+      this.responseTimes = this.make(byId('chart-response-times'), 'Response Times (ms)', percentileLines(['response_time_percentile_0.5', 'response_time_percentile_0.95']), 'ms');
       this.make(byId('chart-users'), 'Number of Users', [{ key: 'users', label: 'Users', color: '#2563eb' }], 'users');
     } else {
       byId('chart-rps').textContent = 'Charts are unavailable: the chart library did not load.';
@@ -111,7 +111,7 @@ export class LiveCharts {
     // user file that changes them gets its chart made again with its lines.
     const old = this.responseTimes;
     if (old && rows.length > 0) {
-      const lines = percentileLines(rows[0]!);
+      const lines = percentileLines(Object.keys(rows[0]!));
       if (lines.map((l) => l.key).join() !== old.lines.map((l) => l.key).join()) {
         const el = old.plot.root.parentNode as HTMLElement;
         old.plot.destroy();
