@@ -42,10 +42,10 @@ function hookCleanup() {
  * Spawns `cmd args` pinned to `core` (when `pin`), in its own process group so that cleanup can
  * kill it with everything it started. The pid is node's own: taskset execs its command.
  */
-export function start(cmd, args, { core, pin, cwd, stdin = 'ignore' }) {
+export function start(cmd, args, { core, pin, cwd, stdin = 'ignore', env = process.env }) {
   hookCleanup();
   const [file, argv] = pin ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
-  const child = spawn(file, argv, { cwd, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
+  const child = spawn(file, argv, { cwd, env, detached: true, stdio: [stdin, 'pipe', 'pipe'] });
   children.add(child);
   child.stdoutText = '';
   child.stderrText = '';
@@ -103,12 +103,15 @@ function cpuSeconds(pid) {
   }
 }
 
-/** { rssKb, hwmKb } from /proc/PID/status (VmRSS, VmHWM), or undefined once it is gone. */
+/**
+ * { rssKb, hwmKb, anonKb, fileKb } from /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile), or
+ * undefined once it is gone. RssFile is mostly the node binary's own code pages.
+ */
 export function memoryKb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM'), anonKb: kb('RssAnon'), fileKb: kb('RssFile') };
   } catch {
     return undefined;
   }

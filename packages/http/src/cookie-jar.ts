@@ -1,4 +1,23 @@
-import { parseCookie } from 'undici';
+import { createRequire } from 'node:module';
+
+// undici's Set-Cookie parser (the one behind its getSetCookies and parseCookie), loaded alone:
+// importing it from the undici index loaded all of undici (fetch, WebSocket, caches, mock
+// agents), about 9 MB of RSS in every process, for a parser. `parseCookie` only adds a string
+// conversion in front of it, and these values are strings already.
+const { parseSetCookie } = createRequire(import.meta.url)('undici/lib/web/cookies/parse.js') as {
+  parseSetCookie(header: string): ParsedCookie | null;
+};
+
+/** What parseSetCookie returns (undici's Cookie type, without the attributes not used here). */
+interface ParsedCookie {
+  name: string;
+  value: string;
+  expires?: Date;
+  maxAge?: number;
+  domain?: string;
+  path?: string;
+  secure?: boolean;
+}
 
 interface StoredCookie {
   name: string;
@@ -29,8 +48,8 @@ export class CookieJar {
   store(setCookie: string | string[], host: string, path: string, now = Date.now()): void {
     const values = typeof setCookie === 'string' ? [setCookie] : setCookie;
     for (const raw of values) {
-      // undici's parser (the one behind getSetCookies), used per value to skip building Headers.
-      const parsed = parseCookie(raw);
+      // Per value, to skip building Headers for getSetCookies.
+      const parsed = parseSetCookie(raw);
       if (!parsed) continue;
       const hostOnly = !parsed.domain;
       const domain = parsed.domain ?? host;

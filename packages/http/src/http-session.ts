@@ -14,7 +14,7 @@ import { ResponseReader } from './response-reader.ts';
 import { StreamReader } from './stream-reader.ts';
 import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
 import type { Base, Query, Target } from './url.ts';
-import { parseBase, resolveTarget } from './url.ts';
+import { resolveTarget, sharedBase } from './url.ts';
 import type { CaCertificates, TlsSettings } from './user-connections.ts';
 import { UserConnections } from './user-connections.ts';
 
@@ -83,17 +83,21 @@ const NO_OPTIONS: HttpRequestOptions = Object.freeze({});
  */
 export class HttpSession {
   readonly baseUrl: string;
-  readonly cookies = new CookieJar();
   readonly #base: Base;
+  /**
+   * Created on first use, as are the connections and the set of streams below: a waiting user
+   * that never got a cookie or streamed a body keeps none of them (about 0.2 KB per user).
+   */
+  #cookies: CookieJar | undefined;
   readonly #user: User;
   #connections: UserConnections | undefined;
   /** `insecure` and `ca` in one slot (undefined while both are defaults): one field per idle user. */
   #tls: TlsSettings | undefined;
   /** Streamed responses not recorded yet: closed (and recorded) when the session closes. */
-  readonly #streams = new Set<StreamedResponse>();
+  #streams: Set<StreamedResponse> | undefined;
 
   constructor(baseUrl: string, user: User) {
-    this.#base = parseBase(baseUrl);
+    this.#base = sharedBase(baseUrl);
     this.baseUrl = baseUrl;
     this.#user = user;
   }
@@ -291,8 +295,13 @@ export class HttpSession {
    * runner kills the user they are destroyed, aborting the request in flight. A later request
    * opens a new pool.
    */
+  /** The user's cookies (Locust's `client.cookies`). */
+  get cookies(): CookieJar {
+    return (this.#cookies ??= new CookieJar());
+  }
+
   close(killed = false): void {
-    if (this.#streams.size > 0) this.#closeStreams(killed);
+    if (this.#streams !== undefined && this.#streams.size > 0) this.#closeStreams(killed);
     const connections = this.#connections;
     this.#connections = undefined;
     if (!connections) return;
@@ -359,7 +368,7 @@ export class HttpSession {
     const noResponse = reader.error !== undefined && (reader.headersAt === 0 || reader.error instanceof TooManyRedirectsError);
     if (noResponse && !reader.ended) reader.fail(reader.error!);
 
-    const streams = this.#streams;
+    const streams = (this.#streams ??= new Set());
     const record = (response: StreamedResponse, background: boolean): void => {
       streams.delete(response);
       if (user.killed) {
@@ -422,8 +431,8 @@ export class HttpSession {
 
   /** Closes the streamed bodies still open: recorded as they are, unless the user was killed. */
   #closeStreams(killed: boolean): void {
-    const open = [...this.#streams];
-    this.#streams.clear();
+    const open = [...(this.#streams ?? [])];
+    this.#streams?.clear();
     // A killed user records nothing; destroying its connections ends the bodies.
     if (killed) return;
     for (const response of open) {
@@ -437,7 +446,8 @@ export class HttpSession {
 
   /** The request headers; the caller's object is passed through when nothing is added. */
   #headers(target: Target, given: RequestHeaders | undefined, contentType: string | undefined): RequestHeaders | undefined {
-    const cookie = this.cookies.size === 0 ? undefined : this.cookies.header(target.hostname, target.path, target.secure);
+    const jar = this.#cookies;
+    const cookie = jar === undefined || jar.size === 0 ? undefined : jar.header(target.hostname, target.path, target.secure);
     const auth = target.origin === this.#base.target.origin ? this.#base.authorization : undefined;
     if (cookie === undefined && contentType === undefined && auth === undefined) return given;
     const out: RequestHeaders = { ...given };

@@ -17,6 +17,15 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_PROBE_DELAY_MS = 60_000;
 const SOCKET_HIGH_WATER_MARK = 64 * 1024;
 
+/**
+ * How long an idle connection stays open when the server does not say (a `Keep-Alive: timeout=`
+ * header, which undici follows). undici's default of 4 s closed the connection of every user
+ * waiting longer against servers that announce nothing, such as nginx, so each task opened a new
+ * one; a requests.Session (Locust) keeps its connections until the server closes them. 24 h:
+ * Node's timers take at most 2^31 - 1 ms.
+ */
+const IDLE_KEEP_ALIVE_MS = 24 * 60 * 60 * 1000;
+
 /** Certificates to trust, as Node's `tls.connect({ ca })` takes them (PEM text). */
 export type CaCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
 
@@ -140,11 +149,11 @@ function openClient(origin: string, tls: TlsSettings | undefined): UndiciClient 
   }
   // TLS connections keep undici's own connector, built per Client with its TLS session cache,
   // so that a connection resumes only sessions of its own earlier connections.
-  if (url.protocol === 'http:') return new Client(url, { connect: connectTcp });
-  if (tls === undefined) return new Client(url);
+  if (url.protocol === 'http:') return new Client(url, { connect: connectTcp, keepAliveTimeout: IDLE_KEEP_ALIVE_MS });
+  if (tls === undefined) return new Client(url, { keepAliveTimeout: IDLE_KEEP_ALIVE_MS });
   // insecure wins over ca: with verification off there is nothing to trust.
   const connect = tls.insecure ? { rejectUnauthorized: false } : { ca: tls.ca as string | Buffer | Array<string | Buffer> };
-  return new Client(url, { connect });
+  return new Client(url, { connect, keepAliveTimeout: IDLE_KEEP_ALIVE_MS });
 }
 
 /**
