@@ -52,7 +52,7 @@ if (!existsSync(`${ROOT}packages/locusta/dist/index.js`)) {
   throw new Error('packages are not built: run `npx turbo run build` at the repository root first');
 }
 
-const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta } = await import('./lib/clients.mjs');
+const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta, profileUndiciPool } = await import('./lib/clients.mjs');
 const { peerVersions, peersInstalled, runLocust, runWrk } = await import('./lib/peers.mjs');
 const { startNginx } = await import('./lib/nginx.mjs');
 const { start, stop, tasksetUsable, waitForLine } = await import('./lib/proc.mjs');
@@ -117,13 +117,26 @@ const summary = memoryOnly
   ? undefined
   : summarise(Object.fromEntries(clientNames.map((c) => [c, runs[c]])));
 if (throughputOnly) {
-  await stop(server);
   const perRound = order.map((_, i) => {
     const get = (c) => runs.all.find((r) => r.round === i + 1 && r.client === c);
     return get('locusta').rps / get('undici').rps;
   });
   const ratio = summary.locusta.rps / summary.undici.rps;
-  process.stdout.write(`${JSON.stringify({ locustfile: opts.locustfile, ratio, perRound, summary }, null, 2)}\n`);
+  // With --profile, the self-time tops of Locusta and of the undici loop, side by side.
+  let profiles;
+  if (values.profile) {
+    profiles = {};
+    for (const [name, run] of [['locusta', profileLocusta], ['undici', profileUndiciPool]]) {
+      const dir = `${BENCH}out/cpu-prof-${name}`;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      log(`profiling one ${name} run with node --cpu-prof`);
+      await run(o, dir);
+      profiles[name] = topSelfTime(dir, ROOT, 25);
+    }
+  }
+  await stop(server);
+  process.stdout.write(`${JSON.stringify({ locustfile: opts.locustfile, ratio, perRound, summary, profiles }, null, 2)}\n`);
   process.exit(0);
 }
 
