@@ -250,7 +250,7 @@ export class HttpSession {
         reason: reader.reason,
         headers: reader.parsedHeaders,
         rawHeaders: reader.rawHeaders,
-        url: finalTarget.origin + finalTarget.path,
+        url: finalTarget === target ? requestUrl : finalTarget.origin + finalTarget.path,
         body: error ? undefined : reader.body,
         elapsed: reader.end - t0,
         error,

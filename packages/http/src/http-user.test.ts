@@ -84,7 +84,7 @@ describe('HttpUser lifecycle', () => {
     const seen: Array<[string, boolean]> = [];
     let ran = false;
     class Loop extends HttpUser {
-      override waitTime = constant(0);
+      waitTime = constant(0);
       n = 0;
       @task async step() {
         const n = ++this.n;
