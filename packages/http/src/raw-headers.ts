@@ -29,8 +29,11 @@ export function hasSetCookie(raw: RawHeaders | undefined): boolean {
   if (raw === undefined) return false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    // Only a name of the right length is decoded: most are not.
-    if (name.length === SET_COOKIE.length && name.toString('latin1').toLowerCase() === SET_COOKIE) return true;
+    // Length, first letter and hyphen first (Connection has the same length): most names are
+    // ruled out without decoding them.
+    if (name.length === SET_COOKIE.length && (name[0] | 0x20) === 0x73 /* s */ && name[3] === 0x2d /* - */ && name.toString('latin1').toLowerCase() === SET_COOKIE) {
+      return true;
+    }
   }
   return false;
 }
