@@ -185,7 +185,8 @@ export class HttpSession {
     let span: RequestSpan | undefined;
     try {
       if (user.killed) throw new UserKilled();
-      method = method.toUpperCase();
+      // get() and post() pass upper case already: no new string for them.
+      if (method !== 'GET' && method !== 'POST') method = method.toUpperCase();
       const timeout = checkTimeout(options.timeout);
       const tls =
         options.insecure === undefined && options.ca === undefined
