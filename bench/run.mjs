@@ -36,7 +36,8 @@ if (values.help) {
   --profile always runs Locusta once more under node --cpu-prof (by default only when it misses the target).
   --memory-only skips the throughput rounds, prints the memory rows and leaves bench/RESULTS.md as it is.
   --throughput-only runs only the undici Pool loop and Locusta rounds (no autocannon, no memory),
-    prints their summary and same-round ratios as JSON and leaves bench/RESULTS.md as it is.
+    prints their summary and same-round ratios as JSON and leaves bench/RESULTS.md as it is;
+    with --profile, also the top self time of one Locusta run and of one undici loop run (main threads).
   --locustfile picks the Locusta throughput locustfile in bench/locustfiles/ (tight-timeout.ts
     sets a request timeout, to measure its timer).
 `);
