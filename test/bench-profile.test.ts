@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@locusta/test-support';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain .mjs module of the benchmark, without types
 import { topSelfTime } from '../bench/lib/profile.mjs';
 
 /** A .cpuprofile whose only sampled function is `name`, for `ms` milliseconds. */
