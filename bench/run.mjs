@@ -36,7 +36,8 @@ if (values.help) {
   --profile always runs Locusta once more under node --cpu-prof (by default only when it misses the target).
   --memory-only skips the throughput rounds, prints the memory rows and leaves bench/RESULTS.md as it is.
   --throughput-only runs only the undici Pool loop and Locusta rounds (no autocannon, no memory),
-    prints their summary and same-round ratios as JSON and leaves bench/RESULTS.md as it is.
+    prints their summary and same-round ratios as JSON and leaves bench/RESULTS.md as it is;
+    with --profile, also the top self time of one Locusta run and of one undici loop run (main threads).
   --locustfile picks the Locusta throughput locustfile in bench/locustfiles/ (tight-timeout.ts
     sets a request timeout, to measure its timer).
 `);
@@ -52,7 +53,7 @@ if (!existsSync(`${ROOT}packages/locusta/dist/index.js`)) {
   throw new Error('packages are not built: run `npx turbo run build` at the repository root first');
 }
 
-const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta } = await import('./lib/clients.mjs');
+const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta, profileUndiciPool } = await import('./lib/clients.mjs');
 const { peerVersions, peersInstalled, runLocust, runWrk } = await import('./lib/peers.mjs');
 const { startNginx } = await import('./lib/nginx.mjs');
 const { start, stop, tasksetUsable, waitForLine } = await import('./lib/proc.mjs');
@@ -117,13 +118,26 @@ const summary = memoryOnly
   ? undefined
   : summarise(Object.fromEntries(clientNames.map((c) => [c, runs[c]])));
 if (throughputOnly) {
-  await stop(server);
   const perRound = order.map((_, i) => {
     const get = (c) => runs.all.find((r) => r.round === i + 1 && r.client === c);
     return get('locusta').rps / get('undici').rps;
   });
   const ratio = summary.locusta.rps / summary.undici.rps;
-  process.stdout.write(`${JSON.stringify({ locustfile: opts.locustfile, ratio, perRound, summary }, null, 2)}\n`);
+  // With --profile, the self-time tops of Locusta and of the undici loop, side by side.
+  let profiles;
+  if (values.profile) {
+    profiles = {};
+    for (const [name, run] of [['locusta', profileLocusta], ['undici', profileUndiciPool]]) {
+      const dir = `${BENCH}out/cpu-prof-${name}`;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      log(`profiling one ${name} run with node --cpu-prof`);
+      await run(o, dir);
+      profiles[name] = topSelfTime(dir, ROOT, 25);
+    }
+  }
+  await stop(server);
+  process.stdout.write(`${JSON.stringify({ locustfile: opts.locustfile, ratio, perRound, summary, profiles }, null, 2)}\n`);
   process.exit(0);
 }
 

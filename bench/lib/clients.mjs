@@ -10,8 +10,8 @@ const BENCH = fileURLToPath(new URL('../', import.meta.url));
 const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
 
 /** A client script that prints one JSON line and measures its own window after `warmup` s. */
-async function runScript(script, args, o) {
-  const child = start(process.execPath, [`${BENCH}${script}`, ...args], { core: 0, pin: o.pin, cwd: ROOT });
+async function runScript(script, args, o, nodeFlags = []) {
+  const child = start(process.execPath, [...nodeFlags, `${BENCH}${script}`, ...args], { core: 0, pin: o.pin, cwd: ROOT });
   const sampler = sampleCpu([o.server.pid], 200);
   const res = await child.done;
   sampler.stop();
@@ -23,12 +23,19 @@ async function runScript(script, args, o) {
   return out;
 }
 
-export function runUndiciPool(o) {
+export function runUndiciPool(o, nodeFlags = []) {
   return runScript(
     'clients/undici-pool.mjs',
     ['--url', o.url, '--connections', String(o.users), '--concurrency', String(o.users), '--duration', String(o.duration), '--warmup', String(o.warmup)],
     o,
+    nodeFlags,
   );
+}
+
+/** One undici Pool loop under `node --cpu-prof`, to compare with Locusta's profile. */
+export async function profileUndiciPool(o, dir) {
+  await runUndiciPool(o, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  return dir;
 }
 
 export function runAutocannon(o) {

@@ -2,9 +2,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+/**
+ * The main thread's profile in `dir`: node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile,
+ * and a worker thread's (thread 1 and up: mostly idle) sorts after the main thread's (thread 0).
+ */
+function mainThreadProfile(dir) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const main = files.filter((f) => f.split('.').at(-3) === '0');
+  return main.at(-1) ?? files.at(-1);
+}
+
 /** [{ name, where, ms, pct }] for the `top` functions by self time, summed over call sites. */
 export function topSelfTime(dir, root, top = 15) {
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+  const file = mainThreadProfile(dir);
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

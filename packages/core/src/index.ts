@@ -48,7 +48,7 @@ export { currentUser, runAsUser } from './user-context.ts';
 export { runningTaskBuffer, taskNames } from './running-task.ts';
 export { MeasurementWindow, requestStartTime } from './measurement-window.ts';
 export type { ExcludedCounts, WindowOffsets } from './measurement-window.ts';
-export { PENDING_REQUESTS, TASK_SEQ, UnawaitedRequests } from './unawaited-requests.ts';
+export { AWAITED_IO, PENDING_REQUESTS, TASK_SEQ, UnawaitedRequests } from './unawaited-requests.ts';
 export type { UnawaitedDelta } from './unawaited-requests.ts';
 export type { UserClass, UserState } from './user.ts';
 export { seededRandom } from './random.ts';

@@ -131,6 +131,8 @@ export function filterTasksByTags(classes: Iterable<AnyFn>, tags?: readonly stri
 
 /** Picks tasks at random in proportion to their weights. */
 export class TaskPicker {
+  /** The task lists' generation this picker was built for (see pickerFor). */
+  generation = -1;
   readonly #tasks: TaskDef[];
   readonly #cumulative: number[];
   readonly #total: number;
@@ -167,16 +169,16 @@ const pickers = new WeakMap<object, TaskPicker>();
 /** The picker of a class's active tasks, built once per class (reset by filterTasksByTags). */
 export function pickerFor(cls: AnyFn): TaskPicker {
   let picker = pickers.get(cls);
-  if (!picker || filteredGeneration.get(cls) !== generation) {
+  // The generation is kept on the picker: one map lookup per task, not two.
+  if (!picker || picker.generation !== generation) {
     picker = new TaskPicker(activeTasks(cls));
+    picker.generation = generation;
     pickers.set(cls, picker);
-    filteredGeneration.set(cls, generation);
   }
   return picker;
 }
 
 let generation = 0;
-const filteredGeneration = new WeakMap<object, number>();
 /** Invalidates cached pickers after the task lists change. */
 function bumpTaskGeneration(): void {
   generation++;

@@ -11,7 +11,7 @@ import {
 import type { TaskDef } from './task-list.ts';
 import { PACING_LAG } from './wait-time.ts';
 import { taskStarted } from './running-task.ts';
-import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
+import { AWAITED_IO, PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 import type { User } from './user.ts';
 
 /** What the loop needs of a User (its default task set) or of a TaskSet. */
@@ -27,8 +27,11 @@ export interface TaskHolder {
 /** Hooks the user class provides the loop; kept off the public surface. */
 export interface UserInternals {
   checkStopping(): void;
-  /** Waits `seconds`; `pacingLag` (ms) is set when the wait time keeps a schedule. */
-  wait(seconds: number, pacingLag: number | undefined): Promise<void>;
+  /**
+   * Waits `seconds`; `pacingLag` (ms) is set when the wait time keeps a schedule. Undefined when
+   * there is nothing to wait for (a zero wait after a task that awaited I/O: see AWAITED_IO).
+   */
+  wait(seconds: number, pacingLag: number | undefined): Promise<void> | undefined;
   reportError(err: unknown, where: TaskHolder): void;
 }
 
@@ -75,6 +78,7 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
       const user = holder.user;
       user[TASK_SEQ]++;
       user[PENDING_REQUESTS] = 0;
+      user[AWAITED_IO] = false;
       taskStarted(task.id ?? 0);
       try {
         // Run the task: call the function, or run a nested TaskSet until it is interrupted. Awaited
@@ -94,7 +98,9 @@ export async function runTaskLoop(holder: TaskHolder, internals: UserInternals, 
         user.environment.unawaitedRequests.note(`${holder.constructor.name}.${task.name}`, pending, user.environment.logger);
       }
       const seconds = waitTimeOf(holder);
-      await internals.wait(seconds, pacingLagOf(holder));
+      // Not awaited when there is no wait: an await of nothing still costs a microtask turn.
+      const waited = internals.wait(seconds, pacingLagOf(holder));
+      if (waited !== undefined) await waited;
     }
   } catch (err) {
     if (nested && err instanceof InterruptTaskSet) {

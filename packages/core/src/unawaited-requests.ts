@@ -13,6 +13,15 @@ export const PENDING_REQUESTS: unique symbol = Symbol('locusta.pendingRequests')
 export const TASK_SEQ: unique symbol = Symbol('locusta.taskSeq');
 
 /**
+ * Set by a client on the user when its current task got a response from the network. Such a
+ * task went back to the event loop while it waited, so a zero wait after it need not yield once
+ * more (a setImmediate, a promise and a closure per task, a share of a closed loop's CPU); a
+ * task that awaited no I/O still yields at every zero wait, so it cannot starve the event loop.
+ * The task loop clears it as each task starts.
+ */
+export const AWAITED_IO: unique symbol = Symbol('locusta.awaitedIo');
+
+/**
  * The requests found in flight when their task returned, for the whole run: one warning per
  * task, and a total for the final summary, since such a run's load is not what its users say.
  */

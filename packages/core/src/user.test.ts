@@ -129,6 +129,22 @@ describe('User task loop', () => {
     await rDone;
     expect(log).toEqual(['w', 'r-done']);
   });
+
+  it('yields to the event loop at a zero wait after a task that awaited no I/O', async () => {
+    let tasks = 0;
+    let timerFired = false;
+    class Busy extends User {
+      @task spin() {
+        tasks++;
+        if (timerFired) throw new StopUser();
+      }
+    }
+    setTimeout(() => (timerFired = true), 1);
+    // Without a yield between tasks the timer could never fire and the user would never stop.
+    await new Busy(env()).run();
+    expect(timerFired).toBe(true);
+    expect(tasks).toBeGreaterThan(1);
+  });
 });
 
 describe('wait times', () => {

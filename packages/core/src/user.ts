@@ -9,7 +9,7 @@ import { runTaskLoop } from './task-loop.ts';
 import { spawnTaskSet } from './task-set.ts';
 import type { TaskGate } from './task-gate.ts';
 import { TASK_GATE } from './task-gate.ts';
-import { PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
+import { AWAITED_IO, PENDING_REQUESTS, TASK_SEQ } from './unawaited-requests.ts';
 import { INTERNALS } from './user-internals.ts';
 
 export type UserState = 'idle' | 'running' | 'waiting' | 'stopping' | 'stopped';
@@ -65,6 +65,8 @@ export class User implements TaskHolder {
   /** Requests sent and not settled yet (kept by the HTTP client; see PENDING_REQUESTS). */
   [PENDING_REQUESTS] = 0;
   [TASK_SEQ] = 0;
+  /** The current task got a response from the network (see AWAITED_IO). */
+  [AWAITED_IO] = false;
 
   constructor(environment: Environment) {
     this.environment = environment;
@@ -265,12 +267,14 @@ export class User implements TaskHolder {
         if (user.#state === 'stopping') throw new StopUser();
       }
 
-      wait(seconds: number, pacingLag: number | undefined): Promise<void> {
+      wait(seconds: number, pacingLag: number | undefined): Promise<void> | undefined {
         const user = this.#user;
         if (user.#killed) return Promise.reject(new UserKilled());
         if (user.#state === 'stopping') return Promise.reject(new StopUser());
-        user.#state = 'waiting';
         const gate = user[TASK_GATE];
+        // No wait, no schedule, and the task already went back to the event loop for its I/O.
+        if (!(seconds > 0) && pacingLag === undefined && gate === undefined && user[AWAITED_IO]) return undefined;
+        user.#state = 'waiting';
         return gate ? user.#park(gate) : user.#sleep(seconds, true, pacingLag);
       }
 

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { LocustaError } from '@locusta/core';
 import { CatchResponseError } from './errors.ts';
+import type { RawHeaders } from './raw-headers.ts';
+import { parseRawHeaders } from './raw-headers.ts';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -14,7 +16,9 @@ export const kCatching = Symbol('locusta.http.catching');
 export interface HttpResponseInit {
   status: number;
   reason: string;
-  headers: IncomingHttpHeaders;
+  /** The headers, if parsed already; else they are parsed from `rawHeaders` when first read. */
+  headers: IncomingHttpHeaders | undefined;
+  rawHeaders?: RawHeaders;
   url: string;
   body: Buffer | undefined;
   elapsed: number;
@@ -32,8 +36,6 @@ export class HttpResponse {
   readonly status: number;
   /** The status line's reason phrase, as the server sent it. */
   readonly reason: string;
-  /** Response headers, keys in lower case; repeated headers are arrays. */
-  readonly headers: IncomingHttpHeaders;
   /** The URL of the response, after redirects. */
   readonly url: string;
   readonly body: Buffer;
@@ -44,6 +46,8 @@ export class HttpResponse {
 
   [kVerdict]: Verdict = undefined;
   [kCatching] = false;
+  #headers: IncomingHttpHeaders | undefined;
+  #rawHeaders: RawHeaders | undefined;
   #text: string | undefined;
   #json: unknown;
   #parsed = false;
@@ -51,11 +55,21 @@ export class HttpResponse {
   constructor(init: HttpResponseInit) {
     this.status = init.status;
     this.reason = init.reason;
-    this.headers = init.headers;
+    this.#headers = init.headers;
+    this.#rawHeaders = init.rawHeaders;
     this.url = init.url;
     this.body = init.body ?? EMPTY;
     this.elapsed = init.elapsed;
     this.error = init.error;
+  }
+
+  /** Response headers, keys in lower case; repeated headers are arrays. Built on first read. */
+  get headers(): IncomingHttpHeaders {
+    if (this.#headers === undefined) {
+      this.#headers = parseRawHeaders(this.#rawHeaders);
+      this.#rawHeaders = undefined;
+    }
+    return this.#headers;
   }
 
   /** Bytes of body read. */

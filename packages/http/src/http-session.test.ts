@@ -63,6 +63,25 @@ describe('HttpSession requests', () => {
     expect(buffer).toMatchObject({ method: 'DELETE', body: 'yo' });
   });
 
+  it('gives the response headers as undici parses them, and stores cookies from headers never read', async () => {
+    const origin = await serve((req, res) => {
+      if (req.url === '/set') {
+        res.setHeader('Set-Cookie', ['a=1; Path=/', 'b=2; Path=/']);
+        res.setHeader('X-Multi', ['one', 'two']);
+      }
+      res.end(req.headers.cookie ?? '');
+    });
+    const { client } = userFor(origin);
+    await client.get('/set');
+    // The first response's headers were never read: its cookies are stored all the same.
+    expect((await client.get('/echo')).text()).toBe('a=1; b=2');
+    const response = await client.get('/set');
+    expect(response.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    expect(response.headers['x-multi']).toEqual(['one', 'two']);
+    expect(response.headers['content-length']).toBe('8');
+    expect(response.headers).toBe(response.headers);
+  });
+
   it('appends query options and names the request by path and query', async () => {
     const origin = await serve(echo);
     const { client, requests } = userFor(origin);

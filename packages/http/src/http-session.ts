@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestSpan, User } from '@locusta/core';
-import { describeError, isControlFlow, LocustaError, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
+import { AWAITED_IO, describeError, isControlFlow, LocustaError, PENDING_REQUESTS, TASK_SEQ, UserKilled } from '@locusta/core';
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './cookie-jar.ts';
 import { CatchResponseError, HTTPError, toRequestError, TooManyRedirectsError } from './errors.ts';
@@ -15,7 +15,7 @@ import { StreamReader } from './stream-reader.ts';
 import { kHold, kRecord, kSettle, StreamedResponse } from './streamed-response.ts';
 import type { Base, Query, Target } from './url.ts';
 import { resolveTarget, sharedBase } from './url.ts';
-import type { CaCertificates, TlsSettings } from './user-connections.ts';
+import type { CaCertificates, Connection, TlsSettings } from './user-connections.ts';
 import { UserConnections } from './user-connections.ts';
 
 /** Judges a response: call `response.success()` or `response.failure(...)`, or throw. */
@@ -70,7 +70,9 @@ export interface StreamRequestOptions extends Omit<HttpRequestOptions, 'stream' 
 /** A response's status line and headers, and whether it failed: what redirects look at. */
 interface RedirectHop {
   status: number;
-  headers: IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
+  /** False when the response surely sets no cookie (known without parsing its headers). */
+  readonly setsCookies?: boolean;
   error: Error | undefined;
 }
 
@@ -187,7 +189,8 @@ export class HttpSession {
     let span: RequestSpan | undefined;
     try {
       if (user.killed) throw new UserKilled();
-      method = method.toUpperCase();
+      // get() and post() pass upper case already: no new string for them.
+      if (method !== 'GET' && method !== 'POST') method = method.toUpperCase();
       const timeout = checkTimeout(options.timeout);
       const tls =
         options.insecure === undefined && options.ca === undefined
@@ -236,9 +239,11 @@ export class HttpSession {
       const deadline = deadlineAfter(t0, timeout);
       let reader = await this.#send(dispatch, deadline, tls);
       if (user.killed) throw new UserKilled();
+      // A response came over the network: the task went back to the event loop meanwhile.
+      if (reader.status > 0 && user[TASK_SEQ] === task) user[AWAITED_IO] = true;
       let finalTarget = target;
       if (!reader.error) {
-        this.#storeCookies(reader.headers, target);
+        this.#storeCookies(reader, target);
         if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
           [reader, finalTarget] = await this.#followRedirects(reader, target, dispatch, given, (d) => this.#send(d, deadline, tls));
           if (user.killed) throw new UserKilled();
@@ -248,8 +253,9 @@ export class HttpSession {
       const response = new HttpResponse({
         status: error ? 0 : reader.status,
         reason: reader.reason,
-        headers: reader.headers,
-        url: finalTarget.origin + finalTarget.path,
+        headers: reader.parsedHeaders,
+        rawHeaders: reader.rawHeaders,
+        url: finalTarget === target ? requestUrl : finalTarget.origin + finalTarget.path,
         body: error ? undefined : reader.body,
         elapsed: reader.end - t0,
         error,
@@ -312,7 +318,14 @@ export class HttpSession {
 
   #send(dispatch: Dispatcher.DispatchOptions, deadline: Deadline | undefined, tls: TlsSettings | undefined): Promise<ResponseReader> {
     const connections = (this.#connections ??= new UserConnections());
-    return connections.dispatch(dispatch, (client) => ResponseReader.read(client, dispatch, deadline), tls);
+    let conn: Connection;
+    try {
+      conn = connections.acquire(String(dispatch.origin), tls);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // The reader frees the connection as the response ends: no promise or closure per request for it.
+    return ResponseReader.read(conn.client, dispatch, deadline, conn);
   }
 
   /**
@@ -351,7 +364,7 @@ export class HttpSession {
     let reader = await this.#open(dispatch, deadline, tls);
     let finalTarget = target;
     if (!reader.error && !user.killed) {
-      this.#storeCookies(reader.headers, target);
+      this.#storeCookies(reader, target);
       if (isRedirect(reader.status) && (options.allowRedirects ?? method !== 'HEAD')) {
         const next = (d: Dispatcher.DispatchOptions, previous: StreamReader) => {
           previous.discard();
@@ -457,8 +470,9 @@ export class HttpSession {
     return out;
   }
 
-  #storeCookies(headers: IncomingHttpHeaders, target: Target): void {
-    const setCookie = headers['set-cookie'];
+  #storeCookies(reader: RedirectHop, target: Target): void {
+    if (reader.setsCookies === false) return;
+    const setCookie = reader.headers['set-cookie'];
     if (setCookie !== undefined) this.cookies.store(setCookie, target.hostname, target.path);
   }
 
@@ -485,7 +499,7 @@ export class HttpSession {
       dispatch = next.dispatch;
       reader = await send(dispatch, reader);
       if (reader.error) return [reader, target];
-      this.#storeCookies(reader.headers, target);
+      this.#storeCookies(reader, target);
       if (!isRedirect(reader.status)) return [reader, target];
     }
   }

@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import { between, Environment, Events, LocustaError, task, UserKilled } from '@locusta/core';
+import { between, constant, Environment, Events, LocustaError, StopUser, task, UserKilled } from '@locusta/core';
 import { bodyOf, echo, recordRequests, serve, testEnvironment } from '@locusta/test-support';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { HttpUser } from './http-user.ts';
@@ -78,6 +78,33 @@ describe('HttpUser host', () => {
 });
 
 describe('HttpUser lifecycle', () => {
+  it('starts the next task without another event-loop turn at a zero wait after a response, and yields after a task without one', async () => {
+    const origin = await serve(echo);
+    // Per task: whether an immediate queued at the end of the task before it had run by its start.
+    const seen: Array<[string, boolean]> = [];
+    let ran = false;
+    class Loop extends HttpUser {
+      waitTime = constant(0);
+      n = 0;
+      @task async step() {
+        const n = ++this.n;
+        if (n > 1) seen.push([n % 2 === 0 ? 'after a response' : 'after no I/O', ran]);
+        if (n > 5) throw new StopUser();
+        if (n % 2 === 1) await this.client.get('/');
+        ran = false;
+        setImmediate(() => (ran = true));
+      }
+    }
+    await new Loop(testEnvironment({ host: origin })).run();
+    expect(seen).toEqual([
+      ['after a response', false],
+      ['after no I/O', true],
+      ['after a response', false],
+      ['after no I/O', true],
+      ['after a response', false],
+    ]);
+  });
+
   it('fires no event for a request the runner killed mid-flight, nor after', async () => {
     const arrived = new EventEmitter();
     const origin = await serve(() => void arrived.emit('request'));

@@ -76,8 +76,10 @@ function parseBase(host: string): Base {
  */
 export function resolveTarget(base: Base, url: string, query: Query | undefined): Target {
   let target: Target;
+  const b = base.target;
   if (url.charCodeAt(0) === 47 /* / */) {
-    target = { ...base.target, path: base.prefix + url };
+    // Built field by field: a spread copy cost more on the path of every request.
+    target = { origin: b.origin, path: base.prefix + url, hostname: b.hostname, secure: b.secure };
   } else if (HTTP_URL.test(url)) {
     let parsed: URL;
     try {
@@ -89,7 +91,7 @@ export function resolveTarget(base: Base, url: string, query: Query | undefined)
   } else if (SCHEME.test(url)) {
     throw new LocustaError('LOCUSTA_ERR_USAGE', `Invalid URL '${url}': only http:// and https:// URLs are supported`);
   } else {
-    target = { ...base.target, path: `${base.prefix}/${url}` };
+    target = { origin: b.origin, path: `${base.prefix}/${url}`, hostname: b.hostname, secure: b.secure };
   }
   if (query) target.path = withQuery(target.path, query);
   return target;

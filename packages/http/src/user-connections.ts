@@ -40,7 +40,7 @@ export interface TlsSettings {
   readonly ca: CaCertificates | undefined;
 }
 
-interface Connection {
+export interface Connection {
   readonly origin: string;
   readonly client: UndiciClient;
   /** Only HTTPS connections opened with other settings than Node's defaults have them. */
@@ -76,16 +76,25 @@ export class UserConnections {
   dispatch<T>(options: Dispatcher.DispatchOptions, send: (client: Dispatcher) => Promise<T>, tls?: TlsSettings): Promise<T> {
     let conn: Connection | undefined;
     try {
-      const origin = String(options.origin);
-      // Plain HTTP has no certificate to check: one set of connections whatever the settings.
-      if (tls !== undefined && !origin.startsWith('https:')) tls = undefined;
-      conn = this.#pick(origin, tls);
-      conn.inFlight++;
+      conn = this.acquire(String(options.origin), tls);
       return whileBusy(conn, send(conn.client));
     } catch (err) {
       if (conn) conn.inFlight--;
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * An idle connection to `origin` (or a new one, or the least busy), counted busy: the caller
+   * decrements `inFlight` once its request is over. What `dispatch` does without its promise
+   * and closures, for the buffered requests, whose reader settles exactly once.
+   */
+  acquire(origin: string, tls: TlsSettings | undefined): Connection {
+    // Plain HTTP has no certificate to check: one set of connections whatever the settings.
+    if (tls !== undefined && !origin.startsWith('https:')) tls = undefined;
+    const conn = this.#pick(origin, tls);
+    conn.inFlight++;
+    return conn;
   }
 
   #pick(origin: string, tls: TlsSettings | undefined): Connection {
