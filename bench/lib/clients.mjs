@@ -84,6 +84,7 @@ export async function runLocusta(o) {
     users: o.users,
     rate: o.users,
     runTime: o.warmup + o.duration,
+    nodeFlags: o.nodeFlags,
   });
   const perSecond = new Map();
   for (const e of entries) {

@@ -29,16 +29,10 @@ const HEAP_GROWING_PERCENT = 20;
  */
 const YOUNG_GENERATION_MAX_BYTES = 16 * 1024 * 1024;
 
-/**
- * WebAssembly stays on V8's baseline compiler (Liftoff). undici parses HTTP/1 with llhttp in
- * WebAssembly, and V8 soon recompiles its hot parser function with its optimising compiler:
- * that compilation took about 34 MB of RSS for a few hundred ms after the first request and
- * left 9 MB behind, in every process, whatever its number of users (VmHWM of one request with
- * undici alone: 88 MB, 54 MB with this). The baseline code costs about 1.7 % more instructions
- * per request in a bare undici request loop (callgrind), and saves the 0.5 G instructions of
- * the recompilation at start.
- */
-const WASM_FLAG = '--liftoff-only';
+// WebAssembly is left to V8's tiering. Keeping undici's llhttp parser on the baseline compiler
+// (--liftoff-only) spared the optimising compile's 34 MB peak after the first request and 9 MB
+// kept, but cost the closed loop 5-8 % of its requests per CPU-second (tight.ts on nginx, 4
+// alternating rounds): requests per core matter more than 9 MB.
 
 /** Applies the heap settings not overridden by node flags in `execArgv` or `nodeOptions`. */
 export function tuneHeap(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '') {
@@ -46,8 +40,6 @@ export function tuneHeap(execArgv = process.execArgv, nodeOptions = process.env.
   const has = (flag) => given.some((arg) => arg === flag || arg.startsWith(`${flag}=`));
   if (!has('--heap-growing-percent')) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   if (!['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'].some(has)) capYoungGeneration();
-  // Any WebAssembly tiering flag given to node leaves the choice to it.
-  if (!given.some((arg) => /^--(no-)?(liftoff|wasm-tier|wasm-dynamic-tiering)/.test(arg))) v8.setFlagsFromString(WASM_FLAG);
 }
 
 /**
