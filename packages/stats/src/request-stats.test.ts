@@ -1,5 +1,6 @@
 import { createHistogram } from './histogram.ts';
 import { createHash } from 'node:crypto';
+import type { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { packBuckets } from './histogram-codec.ts';
 import { PERCENTILES_TO_REPORT } from './percentiles.ts';
@@ -177,7 +178,7 @@ describe('serialize -> merge (the distributed invariant)', () => {
       expect(q.histogramBuckets()).toEqual(p.histogramBuckets());
       expect(q.responseTimePercentiles(PERCENTILES_TO_REPORT)).toEqual(p.responseTimePercentiles(PERCENTILES_TO_REPORT));
       expect(q.currentResponseTimePercentiles(PERCENTILES_TO_REPORT)).toEqual(p.currentResponseTimePercentiles(PERCENTILES_TO_REPORT));
-      for (const key of ['totalCount', 'maxValue', 'minNonZeroValue', 'countsArrayLength'] as const) expect(q.histogram()[key]).toBe(p.histogram()[key]);
+      for (const key of ['totalCount', 'maxValue', 'minNonZeroValue', 'countsArrayLength'] as const) expect((q.histogram() as JsHistogram)[key]).toBe((p.histogram() as JsHistogram)[key]);
     }
     expect(plain.total.histogram().totalCount).toBeGreaterThan(256);
   });
