@@ -1,6 +1,6 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { statsSettings } from './stats-settings.ts';
-import { createHistogram, indexOfMicros, recordMicros, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
+import { createHistogram, recordMicros, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
 
 // The window is [now-W, now), W = CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW (10 s by default), read
 // when the window is made; one more slot for the second being recorded, and no more: each slot
@@ -60,15 +60,29 @@ export class ResponseTimeWindow {
     const i = this.#slot(second);
     if (i < 0) return;
     const target = this.#histograms[i] as JsHistogram;
+    // valueAtIndex and indexOfMicros, with the layouts' constants read once.
+    const fromMagnitude = layout.subBucketHalfCountMagnitude;
+    const fromHalf = layout.subBucketHalfCount;
+    const magnitude = target.subBucketHalfCountMagnitude;
+    const half = target.subBucketHalfCount;
+    let length = target.countsArrayLength;
     let total = 0;
     let low = Infinity;
     let high = -1;
     for (let k = 0; k < buckets.length; k += 2) {
-      const us = valueAtIndex(layout, buckets[k]!);
+      const from = buckets[k]!;
       const count = buckets[k + 1]!;
-      if (us < 0x80000000) {
-        const index = indexOfMicros(target, us);
-        if (index < target.countsArrayLength) {
+      let bucket = (from >> fromMagnitude) - 1;
+      let sub = (from & (fromHalf - 1)) + fromHalf;
+      if (bucket < 0) {
+        sub -= fromHalf;
+        bucket = 0;
+      }
+      if (bucket < 31 - fromMagnitude) {
+        const us = sub << bucket;
+        const b = Math.max(31 - Math.clz32(us) - magnitude, 0);
+        const index = ((b + 1) << magnitude) + ((us >>> b) - half);
+        if (index < length) {
           target.addToCountAtIndex(index, count);
           total += count;
           if (us > high) high = us;
@@ -76,8 +90,9 @@ export class ResponseTimeWindow {
           continue;
         }
       }
-      // Beyond the counts array: the library records it and grows the array.
-      target.recordValueWithCount(us, count);
+      // Past 2^31 µs or beyond the counts array: the library records it and grows the array.
+      target.recordValueWithCount(valueAtIndex(layout, from), count);
+      length = target.countsArrayLength;
     }
     target.addToTotalCount(total);
     if (high >= 0) target.updateMinAndMax(high);
