@@ -32,7 +32,10 @@ function workerStats(seed: number, entries = 50): RequestStats {
   return stats;
 }
 
-/** What the master's checks and merge see of a worker's snapshot: the total's histogram left out (null), the merge adds up the entries'. */
+/**
+ * What the master's checks and merge see of a worker's snapshot: histograms packed, which they
+ * read as they go, and the total's left out (null): the merge adds up the entries'.
+ */
 function decoded(s: StatsSnapshot): StatsSnapshot {
   const compact = (snap: StatsSnapshot): StatsSnapshot => ({
     ...snap,
@@ -45,12 +48,12 @@ function decoded(s: StatsSnapshot): StatsSnapshot {
   return out;
 }
 
-/** Buckets, packed or unpacked into typed arrays, as [index, count, ...] lists to compare (a Buffer's toJSON would hide it from a replacer's value). */
+/** Packed buckets as [index, count, ...] lists, to compare (a Buffer's toJSON would hide them from a replacer's value). */
 const lists = (s: StatsSnapshot): unknown =>
   JSON.parse(
     JSON.stringify(s, function (this: Record<string, unknown>, key: string, v: unknown) {
       const raw = this[key];
-      return raw instanceof Uint8Array ? unpackBuckets(raw) : raw instanceof Int32Array ? Array.from(raw) : v;
+      return raw instanceof Uint8Array ? unpackBuckets(raw) : v;
     }),
   );
 

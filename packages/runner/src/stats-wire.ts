@@ -8,7 +8,7 @@
  * out (the master's merge adds the entries' buckets up: RequestStats.merge), and histograms are
  * packBuckets' bytes. The master turns a compact report back into the plain StatsSnapshot before
  * validating it, so every check and the merge see what the worker serialized (the total's
- * histogram null: the sum of the entries').
+ * histogram null: the sum of the entries'; buckets packed, which the checks and the merge read).
  *
  * The tables live as long as one WebSocket connection: a worker makes a new encoder for every
  * connection and the master a new decoder for every connection it accepts, so a reconnect

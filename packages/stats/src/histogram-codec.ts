@@ -85,18 +85,22 @@ function putVarint(out: Uint8Array, at: number, v: number): number {
 
 /** The flat `[index, count, ...]` list of packed buckets; throws on a broken encoding. */
 export function unpackBuckets(bytes: Uint8Array): number[] {
-  return Array.from(bucketList(bytes));
+  const n = unpackChecked(bytes);
+  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
+  return Array.from(unpacked.subarray(0, 2 * n));
 }
 
 /**
- * The flat `[index, count, ...]` list of a snapshot's buckets: a list as it is, packed bytes
- * unpacked (into an Int32Array). Throws on a broken encoding.
+ * The flat `[index, count, ...]` list of a snapshot's buckets, to add somewhere at once: a list is
+ * returned as it is; packed bytes are unpacked into a buffer this module reuses, so the view is
+ * valid only until the next call. A master merges thousands of histograms a second: a list
+ * allocated for each was most of its garbage. Throws on a broken encoding.
  */
 export function bucketList(v: ArrayLike<number>): ArrayLike<number> {
   if (!(v instanceof Uint8Array)) return v;
-  const read = unpackChecked(v);
-  if (typeof read === 'string') throw new RangeError(`invalid packed buckets: ${read}`);
-  return read;
+  const n = unpackChecked(v);
+  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
+  return unpacked.subarray(0, 2 * n);
 }
 
 /** Adds a flat `[index, count, ...]` list (toBuckets, unpackBuckets) into a histogram of the same layout. */
@@ -149,9 +153,8 @@ export const MAX_BUCKET_INDEX = bucketIndexOf(Number.MAX_SAFE_INTEGER);
 /** A bucket count fits a 32-bit histogram counter. */
 const MAX_BUCKET_COUNT = 0x7fffffff;
 
-/** Valid buckets as checkBuckets read them: the flat list, the sum of the counts, the first and last index (-1 when empty). */
-export interface CheckedBuckets {
-  buckets: ArrayLike<number>;
+/** What checkBuckets found in valid buckets: the sum of their counts, their first and last index (-1 when empty). */
+export interface BucketsSummary {
   total: number;
   first: number;
   last: number;
@@ -164,27 +167,27 @@ export interface CheckedBuckets {
  * list and the sum of the counts, or the reason the buckets are invalid.
  */
 export function readBuckets(v: unknown): { buckets: number[]; total: number } | string {
-  const read = checkBuckets(v);
-  if (typeof read === 'string') return read;
-  return { buckets: read.buckets instanceof Int32Array ? Array.from(read.buckets) : (read.buckets as number[]), total: read.total };
+  if (v instanceof Uint8Array) {
+    const n = unpackChecked(v);
+    return typeof n === 'string' ? n : { buckets: Array.from(unpacked.subarray(0, 2 * n)), total: unpackedTotal };
+  }
+  const checked = checkList(v);
+  return typeof checked === 'string' ? checked : { buckets: v as number[], total: checked.total };
 }
 
 /**
- * readBuckets' checks, with the first and last index, and packed bytes unpacked into an
- * Int32Array (not a list of numbers: a master checks and merges hundreds of thousands of buckets
- * a second, and lists of numbers were most of its garbage). Returns the reason the buckets are
- * invalid, or what was read, which the caller keeps to add the buckets up without reading the
- * bytes again.
+ * The checks of readBuckets without a list made: what a master needs to judge a report, whose
+ * buckets it then adds from the packed bytes (bucketList). Returns the buckets' summary or the
+ * reason they are invalid.
  */
-export function checkBuckets(v: unknown): CheckedBuckets | string {
+export function checkBuckets(v: unknown): BucketsSummary | string {
   if (!(v instanceof Uint8Array)) return checkList(v);
-  const buckets = unpackChecked(v);
-  if (typeof buckets === 'string') return buckets;
-  const n = buckets.length;
-  return { buckets, total: unpackedTotal, first: n > 0 ? buckets[0]! : -1, last: n > 0 ? buckets[n - 2]! : -1 };
+  const n = unpackChecked(v);
+  if (typeof n === 'string') return n;
+  return { total: unpackedTotal, first: n > 0 ? unpacked[0]! : -1, last: n > 0 ? unpacked[2 * n - 2]! : -1 };
 }
 
-function checkList(v: unknown): CheckedBuckets | string {
+function checkList(v: unknown): BucketsSummary | string {
   if (!Array.isArray(v)) return 'expected packed bytes or an [index, count, ...] array';
   if (v.length % 2 !== 0) return `an odd number (${v.length}) of bucket numbers`;
   let total = 0;
@@ -197,7 +200,7 @@ function checkList(v: unknown): CheckedBuckets | string {
     previous = index;
     total += count;
   }
-  return { buckets: v as number[], total, first: v.length > 0 ? (v[0] as number) : -1, last: v.length > 0 ? (v[v.length - 2] as number) : -1 };
+  return { total, first: v.length > 0 ? (v[0] as number) : -1, last: v.length > 0 ? (v[v.length - 2] as number) : -1 };
 }
 
 /** Where a varint read by readVarint ended (module state: no object per varint on a master's hot path). */
@@ -222,26 +225,30 @@ function readVarint(bytes: Uint8Array, at: number): number {
 
 const varintProblem = (code: number) => (code === -1 ? 'packed buckets end inside a varint' : 'a bucket varint longer than 5 bytes');
 
-/** The sum of the counts unpackChecked last read (module state: no object per call). */
+/**
+ * Where unpackChecked writes `[index, count, ...]` (both fit 31 bits), grown as needed up to
+ * 2 x (MAX_BUCKET_INDEX + 1) numbers, and the sum of the counts.
+ */
+let unpacked = new Int32Array(1024);
 let unpackedTotal = 0;
 
-/** The buckets of packed bytes as `[index, count, ...]`, or why the bytes are broken. */
-function unpackChecked(bytes: Uint8Array): Int32Array | string {
+/** Unpacks into `unpacked`; returns the number of buckets, or why the bytes are broken. */
+function unpackChecked(bytes: Uint8Array): number | string {
   unpackedTotal = 0;
   const length = bytes.length;
-  if (length === 0) return new Int32Array(0);
+  if (length === 0) return 0;
   const n = readVarint(bytes, 0);
   if (n < 0) return varintProblem(n);
   const codesAt = varintEnd;
   let at = codesAt + Math.ceil(n / 2);
   if (at > length) return `${n} buckets need ${Math.ceil(n / 2)} bytes of codes; ${length - codesAt} are left`;
-  // Indices increase strictly: more buckets than indices is a lie, refused before memory is taken for it.
+  // Indices increase strictly: more buckets than indices is a lie, refused before the buffer grows for it.
   if (n > MAX_BUCKET_INDEX + 1) return `${n} buckets, more than the ${MAX_BUCKET_INDEX + 1} indices`;
-  // Indices and counts fit 31 bits.
-  const out = new Int32Array(2 * n);
-  // A master reads hundreds of thousands of buckets a second: a one-byte varint is read without
-  // a call, and the index range checked once at the end (indices only grow, and stay exact
-  // doubles whatever the gaps).
+  if (2 * n > unpacked.length) unpacked = new Int32Array(Math.max(2 * n, 2 * unpacked.length));
+  const out = unpacked;
+  // A master reads hundreds of thousands of buckets a second: the code byte is read once for
+  // its two buckets, a one-byte varint without a call, and the index range checked once at the
+  // end (indices only grow, and stay exact doubles whatever the gaps).
   let k = 0;
   let index = 0;
   let total = 0;
@@ -294,5 +301,5 @@ function unpackChecked(bytes: Uint8Array): Int32Array | string {
   if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
   if (at !== length) return `${length - at} bytes after the last bucket`;
   unpackedTotal = total;
-  return out;
+  return n;
 }

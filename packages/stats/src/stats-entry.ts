@@ -289,6 +289,7 @@ export class StatsEntry {
       if (sum === undefined) throw new TypeError(`${this.name}: a snapshot without its histogram, and no entries to add it up from`);
       buckets = sum.take();
     } else {
+      // Packed bytes are read into a reused buffer (no list made per entry): used right here.
       buckets = bucketList(s.histogram);
       sum?.add(buckets);
     }
