@@ -29,7 +29,7 @@ function report(seed = 1): StatsReport {
   const { stats, exceptions } = workerStats(seed);
   const s = stats.serialize();
   const pack = (snap: StatsSnapshot) => {
-    for (const e of [...snap.entries, snap.total]) e.histogram = packBuckets(e.histogram);
+    for (const e of [...snap.entries, snap.total]) e.histogram = packBuckets(e.histogram!);
   };
   pack(s);
   if (s.corrected) pack(s.corrected);

@@ -9,7 +9,7 @@ import { LocustaError, messageOf } from '@locusta/core';
 import type { ExceptionsSnapshot, StatsSnapshot } from '@locusta/stats';
 import { Packr } from 'msgpackr';
 import type { ArrivalShare } from './arrival-executor.ts';
-import { REPORT_LIMITS, classCounts, statsReport } from './report-schema.ts';
+import { REPORT_LIMITS, classCounts, decodedStatsReport, statsReport } from './report-schema.ts';
 import type { RunnerState } from './runner.ts';
 import type { StatsWireDecoder, WireStats } from './stats-wire.ts';
 import { RUNNER_STATES } from './runner.ts';
@@ -186,9 +186,10 @@ function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>, wire?: Sta
   }
   if (!isPlainObject(msg) || typeof msg['type'] !== 'string' || typeof msg['nodeId'] !== 'string') throw new ProtocolError('malformed message: no type or nodeId');
   if (msg['nodeId'].length === 0 || msg['nodeId'].length > ID_LENGTH) throw new ProtocolError(`malformed message: a node id of ${msg['nodeId'].length} characters`);
-  const check = Object.hasOwn(schemas, msg['type']) ? schemas[msg['type']] : undefined;
+  let check = Object.hasOwn(schemas, msg['type']) ? schemas[msg['type']] : undefined;
   if (!check) throw new ProtocolError(`unknown message type '${msg['type'].slice(0, 40)}'`);
-  if (msg['type'] === 'stats') expandStats(msg['data'], wire);
+  // Statistics decoded from the compact form carry the failure keys the decoder computed itself.
+  if (msg['type'] === 'stats' && expandStats(msg['data'], wire)) check = decodedStatsReport;
   const why = check(msg['data']);
   if (why !== undefined) throw new ProtocolError(`malformed '${msg['type']}' message: ${reason(why)}`);
   return msg as Envelope<T>;
@@ -196,14 +197,16 @@ function decodeWith<T>(frame: Buffer, schemas: Record<string, Check>, wire?: Sta
 
 /**
  * A compact report's statistics (StatsWireEncoder's) made plain in place, with the string table
- * of the connection it came on, so the plain form's checks judge them. Plain ones pass as they are.
+ * of the connection it came on, so the plain form's checks judge them; true if they were compact.
+ * Plain ones pass as they are.
  */
-function expandStats(data: unknown, wire: StatsWireDecoder | undefined): void {
-  if (!isPlainObject(data) || !isPlainObject(data['stats']) || !Array.isArray(data['stats']['total'])) return;
+function expandStats(data: unknown, wire: StatsWireDecoder | undefined): boolean {
+  if (!isPlainObject(data) || !isPlainObject(data['stats']) || !Array.isArray(data['stats']['total'])) return false;
   if (!wire) throw new ProtocolError("malformed 'stats' message: compact statistics outside a worker connection");
   const plain = wire.decode(data['stats']);
   if (typeof plain === 'string') throw new ProtocolError(`malformed 'stats' message: ${plain}`);
   data['stats'] = plain;
+  return true;
 }
 
 /**

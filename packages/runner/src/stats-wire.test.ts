@@ -1,4 +1,4 @@
-import { ExceptionStats, RequestStats } from '@locusta/stats';
+import { ExceptionStats, RequestStats, packBuckets, unpackBuckets } from '@locusta/stats';
 import type { StatsSnapshot } from '@locusta/stats';
 import { describe, expect, it } from 'vitest';
 import type { StatsReport } from './protocol.ts';
@@ -32,18 +32,30 @@ function workerStats(seed: number, entries = 50): RequestStats {
   return stats;
 }
 
-/** What the master's checks and merge see of a plain snapshot: histograms as [index, count, ...] lists. */
-function plain(s: StatsSnapshot): StatsSnapshot {
-  const lists = (snap: StatsSnapshot): StatsSnapshot => ({
+/**
+ * What the master's checks and merge see of a worker's snapshot: histograms packed, which they
+ * read as they go, and the total's left out (null): the merge adds up the entries'.
+ */
+function decoded(s: StatsSnapshot): StatsSnapshot {
+  const compact = (snap: StatsSnapshot): StatsSnapshot => ({
     ...snap,
-    entries: snap.entries.map((e) => ({ ...e, histogram: Array.from(e.histogram) })),
-    total: { ...snap.total, histogram: Array.from(snap.total.histogram) },
+    entries: snap.entries.map((e) => ({ ...e, histogram: packBuckets(e.histogram!) })),
+    total: { ...snap.total, histogram: null },
   });
-  const out = lists(s);
-  if (s.corrected) out.corrected = lists(s.corrected);
-  if (s.schedule) out.schedule = { ...s.schedule, lag: Array.from(s.schedule.lag) };
+  const out = compact(s);
+  if (s.corrected) out.corrected = compact(s.corrected);
+  if (s.schedule) out.schedule = { ...s.schedule, lag: packBuckets(s.schedule.lag) };
   return out;
 }
+
+/** Packed buckets as [index, count, ...] lists, to compare (a Buffer's toJSON would hide them from a replacer's value). */
+const lists = (s: StatsSnapshot): unknown =>
+  JSON.parse(
+    JSON.stringify(s, function (this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = this[key];
+      return raw instanceof Uint8Array ? unpackBuckets(raw) : v;
+    }),
+  );
 
 const frameOf = (encoder: StatsWireEncoder, s: StatsSnapshot) =>
   encode({ type: 'stats', nodeId: 'w_1', data: { stats: encoder.encode(s), exceptions: new ExceptionStats().serialize(), userCount: 1, userClassesCount: { A: 1 }, custom: {} } });
@@ -58,7 +70,7 @@ const reasonOf = (f: Buffer, wire: StatsWireDecoder | undefined) => {
 };
 
 describe('compact statistics on a worker connection', () => {
-  it('reach the master as exactly the snapshot the worker serialized, frame after frame, the total histogram added up again', () => {
+  it('reach the master as exactly the snapshot the worker serialized, frame after frame, the total histogram left to the merge', () => {
     const encoder = new StatsWireEncoder();
     const decoder = new StatsWireDecoder();
     for (const seed of [1, 2, 3]) {
@@ -66,7 +78,7 @@ describe('compact statistics on a worker connection', () => {
       expect(s.schedule?.iterations).toBeGreaterThan(0);
       expect(s.errors.length).toBeGreaterThan(0);
       const msg = decodeWorkerMessage(frameOf(encoder, s), decoder);
-      expect((msg.data as StatsReport).stats).toEqual(plain(s));
+      expect(lists((msg.data as StatsReport).stats)).toEqual(lists(decoded(s)));
     }
   });
 
@@ -107,7 +119,7 @@ describe('compact statistics on a worker connection', () => {
       if (from === 12_000) expect(wire.entries.every((e) => typeof e[0] === 'string')).toBe(true);
       const frame = encode({ type: 'stats', nodeId: 'w_1', data: { stats: wire, exceptions: { exceptions: [] }, userCount: 1, userClassesCount: {}, custom: {} } });
       const msg = decodeWorkerMessage(frame, decoder);
-      expect((msg.data as StatsReport).stats).toEqual(plain(s));
+      expect(lists((msg.data as StatsReport).stats)).toEqual(lists(decoded(s)));
     }
   });
 
@@ -128,7 +140,11 @@ describe('compact statistics on a worker connection', () => {
       ['errors not a list', (w) => (w.errors = {} as never), /stats\.errors: expected an array/],
       ['a count the plain checks refuse', (w) => (w.entries[0]![2] = -1), /stats\.entries\[0\]\.numRequests: expected an integer/],
       ['seconds out of order', (w) => (w.entries[0]![11][2] = -1), /numReqsPerSec: seconds out of order/],
-      ['a total that is not the sum of the entries', (w) => ((w.total[2] += 1), (w.total[11][1]! += 1)), /stats\.total: histogram holds \d+ samples, not numRequests/],
+      ['a total that is not the sum of the entries', (w) => ((w.total[2] += 1), (w.total[11][1]! += 1)), /stats: entries add up to \d+ requests/],
+      // The total's histogram is the entries' sum: its first and last buckets are those of their smallest min and largest max.
+      ['a total min below the entries\' smallest', (w) => (w.total[6] = w.total[6]! / 2), /stats: total: the first histogram bucket \d+ is not that of minResponseTime [\d.]+ \(the entries' sum\)/],
+      ['a total max above the entries\' largest', (w) => (w.total[7] *= 2), /stats: total: the last histogram bucket \d+ is not that of maxResponseTime/],
+      ['an entry without its histogram', (w) => (w.entries[1]![13] = null), /stats\.entries\[1\]: histogram: expected packed bytes or an \[index, count, \.\.\.\] array, got null/],
     ];
     for (const [what, mutate, want] of cases) {
       const wire = new StatsWireEncoder().encode(s);

@@ -5,9 +5,10 @@
  * field names, request names, error texts, and the Aggregated histogram, which is only the sum
  * of the entries' ones. Here an entry is a tuple, every string is sent once per connection and
  * then by its number in a table both ends build the same way, the total's histogram is left
- * out and added up again by the master, and histograms are packBuckets' bytes. The master turns
- * a compact report back into the plain StatsSnapshot before validating it, so every check and
- * the merge see exactly what the worker serialized.
+ * out (the master's merge adds the entries' buckets up: RequestStats.merge), and histograms are
+ * packBuckets' bytes. The master turns a compact report back into the plain StatsSnapshot before
+ * validating it, so every check and the merge see what the worker serialized (the total's
+ * histogram null: the sum of the entries'; buckets packed, which the checks and the merge read).
  *
  * The tables live as long as one WebSocket connection: a worker makes a new encoder for every
  * connection and the master a new decoder for every connection it accepts, so a reconnect
@@ -15,7 +16,7 @@
  * `structures` on a reconnect).
  */
 import type { StatsEntrySnapshot, StatsErrorSnapshot, StatsSnapshot } from '@locusta/stats';
-import { errorKey, packBuckets, readBuckets } from '@locusta/stats';
+import { errorKey, packBuckets } from '@locusta/stats';
 
 /** A string: its number in the connection's table, or the text itself (added to the table if it fits). */
 type Ref = number | string;
@@ -84,7 +85,8 @@ export class StatsWireEncoder {
       e.lastRequestTimestamp,
       flatSeconds(e.numReqsPerSec, base),
       flatSeconds(e.numFailPerSec, base),
-      withHistogram ? packBuckets(e.histogram) : null,
+      // serialize() always gives an entry its histogram.
+      withHistogram ? packBuckets(e.histogram ?? []) : null,
     ];
   }
 
@@ -99,6 +101,11 @@ export class StatsWireEncoder {
 /** A master connection's side: turns a compact report back into a plain StatsSnapshot. */
 export class StatsWireDecoder {
   readonly #table: string[] = [];
+  /**
+   * Failure keys (a SHA-256 each) of the groups named by table numbers, computed once per
+   * connection: a worker sends the same groups in every report. At most TABLE_SIZE of them.
+   */
+  readonly #keys = new Map<number, string>();
 
   /** The plain snapshot, or why the compact form is broken (the plain one is validated after). */
   decode(w: unknown): StatsSnapshot | string {
@@ -117,7 +124,6 @@ export class StatsWireDecoder {
     const start = total.startTime;
     if (typeof start !== 'number') throw new CompactFormError(`${at}.total.startTime: expected a number`);
     const entries = list(v['entries'], `${at}.entries`).map((e, i) => this.#entry(e, `${at}.entries[${i}]`, start));
-    total.histogram = sumOf(entries);
     const errors = list(v['errors'], `${at}.errors`).map((e, i) => this.#error(e, `${at}.errors[${i}]`));
     const out: StatsSnapshot = { entries, total, errors };
     if (v['schedule'] !== undefined) out.schedule = v['schedule'] as StatsSnapshot['schedule'];
@@ -149,7 +155,7 @@ export class StatsWireDecoder {
       lastRequestTimestamp: a[10] as number | null,
       numReqsPerSec: pairedSeconds(a[11], `${at}.numReqsPerSec`, base),
       numFailPerSec: pairedSeconds(a[12], `${at}.numFailPerSec`, base),
-      histogram: histogram ?? [],
+      histogram,
     };
   }
 
@@ -159,7 +165,20 @@ export class StatsWireDecoder {
     const method = this.#string(a[0], `${at}.method`);
     const name = this.#string(a[1], `${at}.name`);
     const error = this.#string(a[2], `${at}.error`);
-    return { method, name, error, key: errorKey(method, name, error), occurrences: a[3] as number, firstSeen: a[4] as number, lastSeen: a[5] as number };
+    return { method, name, error, key: this.#key(a[0], a[1], a[2], method, name, error), occurrences: a[3] as number, firstSeen: a[4] as number, lastSeen: a[5] as number };
+  }
+
+  /** errorKey(method, name, error); `refs` as sent, valid (the strings were read from them). */
+  #key(m: unknown, n: unknown, e: unknown, method: string, name: string, error: string): string {
+    if (typeof m !== 'number' || typeof n !== 'number' || typeof e !== 'number') return errorKey(method, name, error);
+    // Table numbers are below TABLE_SIZE: one exact integer (< 10^12) names the three.
+    const id = (m * TABLE_SIZE + n) * TABLE_SIZE + e;
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      key = errorKey(method, name, error);
+      if (this.#keys.size < TABLE_SIZE) this.#keys.set(id, key);
+    }
+    return key;
   }
 
   #string(ref: unknown, at: string): string {
@@ -200,46 +219,6 @@ function pairedSeconds(v: unknown, at: string, base: number): Array<[number, num
     if (typeof d !== 'number') throw new CompactFormError(`${at}[${i}]: expected a number`);
     second += d;
     out.push([second, flat[i + 1] as number]);
-  }
-  return out;
-}
-
-/** Counts by bucket index while the total's buckets are added up (kept zeroed between uses). */
-let scratch = new Float64Array(0);
-
-/**
- * The total's buckets: the sum of the entries' (every request is logged in its entry and in the
- * total alike), added in a dense array by index and read back in order. An entry whose buckets
- * do not read is left for its own check to refuse.
- */
-function sumOf(entries: ReadonlyArray<{ histogram: ArrayLike<number> }>): number[] {
-  let low = Infinity;
-  let high = -1;
-  for (const e of entries) {
-    const read = readBuckets(e.histogram);
-    if (typeof read === 'string') {
-      scratch.fill(0);
-      return [];
-    }
-    const b = (e.histogram = read.buckets);
-    if (b.length === 0) continue;
-    const last = b[b.length - 2]!;
-    if (last >= scratch.length) {
-      const grown = new Float64Array(Math.max(last + 1, scratch.length * 2));
-      grown.set(scratch);
-      scratch = grown;
-    }
-    for (let i = 0; i < b.length; i += 2) scratch[b[i]!] += b[i + 1]!;
-    if (b[0]! < low) low = b[0]!;
-    if (last > high) high = last;
-  }
-  const out: number[] = [];
-  for (let i = low; i <= high; i++) {
-    const c = scratch[i]!;
-    if (c !== 0) {
-      out.push(i, c);
-      scratch[i] = 0;
-    }
   }
   return out;
 }

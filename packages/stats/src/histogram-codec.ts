@@ -1,5 +1,5 @@
 import type { JsHistogram } from 'hdr-histogram-js';
-import { requireHdr } from './histogram.ts';
+import { requireHdr, valueAtIndex } from './histogram.ts';
 
 // The JS codec alone (see histogram.ts for why not the main entry): loading it installs
 // JsHistogram.prototype.encodeIntoCompressedBase64.
@@ -85,25 +85,41 @@ function putVarint(out: Uint8Array, at: number, v: number): number {
 
 /** The flat `[index, count, ...]` list of packed buckets; throws on a broken encoding. */
 export function unpackBuckets(bytes: Uint8Array): number[] {
-  const read = unpackChecked(bytes);
-  if (typeof read === 'string') throw new RangeError(`invalid packed buckets: ${read}`);
-  return read.buckets;
+  const n = unpackChecked(bytes);
+  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
+  return Array.from(unpacked.subarray(0, 2 * n));
+}
+
+/**
+ * The flat `[index, count, ...]` list of a snapshot's buckets, to add somewhere at once: a list is
+ * returned as it is; packed bytes are unpacked into a buffer this module reuses, so the view is
+ * valid only until the next call. A master merges thousands of histograms a second: a list
+ * allocated for each was most of its garbage. Throws on a broken encoding.
+ */
+export function bucketList(v: ArrayLike<number>): ArrayLike<number> {
+  if (!(v instanceof Uint8Array)) return v;
+  const n = unpackChecked(v);
+  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
+  return unpacked.subarray(0, 2 * n);
 }
 
 /** Adds a flat `[index, count, ...]` list (toBuckets, unpackBuckets) into a histogram of the same layout. */
 export function addBuckets(h: JsHistogram, buckets: ArrayLike<number>): void {
   if (buckets.length === 0) return;
-  const lastIndex = buckets[buckets.length - 2] ?? 0;
-  if (lastIndex >= h.countsArrayLength) h.resize(h.highestEquivalentValue(h.valueFromIndex(lastIndex)));
+  const n = buckets.length;
+  const lastIndex = buckets[n - 2]!;
+  // valueAtIndex, not the library's valueFromIndex: the same value by shifts, without a pow.
+  const lastValue = valueAtIndex(h, lastIndex);
+  if (lastIndex >= h.countsArrayLength) h.resize(h.highestEquivalentValue(lastValue));
   let total = 0;
-  for (let i = 0; i < buckets.length; i += 2) {
-    const c = buckets[i + 1] ?? 0;
-    h.addToCountAtIndex(buckets[i] ?? 0, c);
+  for (let i = 0; i < n; i += 2) {
+    const c = buckets[i + 1]!;
+    h.addToCountAtIndex(buckets[i]!, c);
     total += c;
   }
   h.addToTotalCount(total);
-  h.updateMinAndMax(h.valueFromIndex(buckets[0] ?? 0));
-  h.updateMinAndMax(h.valueFromIndex(lastIndex));
+  h.updateMinAndMax(valueAtIndex(h, buckets[0]!));
+  h.updateMinAndMax(lastValue);
 }
 
 // The layout of createHistogram() (3 significant digits, lowest discernible value 1): bucket
@@ -114,6 +130,12 @@ const HALF_COUNT = 1 << HALF_COUNT_MAGNITUDE;
 
 /** The bucket index of `us` (integer µs >= 0) in a createHistogram() histogram. */
 export function bucketIndexOf(us: number): number {
+  // Below 2^31 by shifts: a master checks two of these per entry of every report, and ** is a
+  // software pow.
+  if (us < 0x80000000) {
+    const bucket = Math.max(31 - Math.clz32(us) - HALF_COUNT_MAGNITUDE, 0);
+    return ((bucket + 1) << HALF_COUNT_MAGNITUDE) + (us >>> bucket) - HALF_COUNT;
+  }
   let log2 = 0;
   if (us >= 1) {
     log2 = Math.floor(Math.log2(us));
@@ -131,6 +153,13 @@ export const MAX_BUCKET_INDEX = bucketIndexOf(Number.MAX_SAFE_INTEGER);
 /** A bucket count fits a 32-bit histogram counter. */
 const MAX_BUCKET_COUNT = 0x7fffffff;
 
+/** What checkBuckets found in valid buckets: the sum of their counts, their first and last index (-1 when empty). */
+export interface BucketsSummary {
+  total: number;
+  first: number;
+  last: number;
+}
+
 /**
  * Buckets from the wire, checked: packed bytes (packBuckets) or a flat `[index, count, ...]`
  * list. Indices must increase strictly and stay within MAX_BUCKET_INDEX, counts must be
@@ -138,11 +167,27 @@ const MAX_BUCKET_COUNT = 0x7fffffff;
  * list and the sum of the counts, or the reason the buckets are invalid.
  */
 export function readBuckets(v: unknown): { buckets: number[]; total: number } | string {
-  if (v instanceof Uint8Array) return unpackChecked(v);
-  // A list this module unpacked and checked itself (a master reads each report's buckets twice:
-  // to add up the total, then in the entry's checks) is not walked again.
-  const unpacked = Array.isArray(v) ? checked.get(v) : undefined;
-  if (unpacked !== undefined) return { buckets: v as number[], total: unpacked };
+  if (v instanceof Uint8Array) {
+    const n = unpackChecked(v);
+    return typeof n === 'string' ? n : { buckets: Array.from(unpacked.subarray(0, 2 * n)), total: unpackedTotal };
+  }
+  const checked = checkList(v);
+  return typeof checked === 'string' ? checked : { buckets: v as number[], total: checked.total };
+}
+
+/**
+ * The checks of readBuckets without a list made: what a master needs to judge a report, whose
+ * buckets it then adds from the packed bytes (bucketList). Returns the buckets' summary or the
+ * reason they are invalid.
+ */
+export function checkBuckets(v: unknown): BucketsSummary | string {
+  if (!(v instanceof Uint8Array)) return checkList(v);
+  const n = unpackChecked(v);
+  if (typeof n === 'string') return n;
+  return { total: unpackedTotal, first: n > 0 ? unpacked[0]! : -1, last: n > 0 ? unpacked[2 * n - 2]! : -1 };
+}
+
+function checkList(v: unknown): BucketsSummary | string {
   if (!Array.isArray(v)) return 'expected packed bytes or an [index, count, ...] array';
   if (v.length % 2 !== 0) return `an odd number (${v.length}) of bucket numbers`;
   let total = 0;
@@ -155,7 +200,7 @@ export function readBuckets(v: unknown): { buckets: number[]; total: number } | 
     previous = index;
     total += count;
   }
-  return { buckets: v as number[], total };
+  return { total, first: v.length > 0 ? (v[0] as number) : -1, last: v.length > 0 ? (v[v.length - 2] as number) : -1 };
 }
 
 /** Where a varint read by readVarint ended (module state: no object per varint on a master's hot path). */
@@ -180,51 +225,81 @@ function readVarint(bytes: Uint8Array, at: number): number {
 
 const varintProblem = (code: number) => (code === -1 ? 'packed buckets end inside a varint' : 'a bucket varint longer than 5 bytes');
 
-/** Lists unpackChecked made, with their sample totals. */
-const checked = new WeakMap<number[], number>();
+/**
+ * Where unpackChecked writes `[index, count, ...]` (both fit 31 bits), grown as needed up to
+ * 2 x (MAX_BUCKET_INDEX + 1) numbers, and the sum of the counts.
+ */
+let unpacked = new Int32Array(1024);
+let unpackedTotal = 0;
 
-function unpackChecked(bytes: Uint8Array): { buckets: number[]; total: number } | string {
-  if (bytes.length === 0) return { buckets: [], total: 0 };
+/** Unpacks into `unpacked`; returns the number of buckets, or why the bytes are broken. */
+function unpackChecked(bytes: Uint8Array): number | string {
+  unpackedTotal = 0;
+  const length = bytes.length;
+  if (length === 0) return 0;
   const n = readVarint(bytes, 0);
   if (n < 0) return varintProblem(n);
   const codesAt = varintEnd;
   let at = codesAt + Math.ceil(n / 2);
-  if (at > bytes.length) return `${n} buckets need ${Math.ceil(n / 2)} bytes of codes; ${bytes.length - codesAt} are left`;
-  // Sized once from the count (no growth as buckets are pushed); a bad count fails before filling it.
-  const out: number[] = new Array<number>(2 * n);
+  if (at > length) return `${n} buckets need ${Math.ceil(n / 2)} bytes of codes; ${length - codesAt} are left`;
+  // Indices increase strictly: more buckets than indices is a lie, refused before the buffer grows for it.
+  if (n > MAX_BUCKET_INDEX + 1) return `${n} buckets, more than the ${MAX_BUCKET_INDEX + 1} indices`;
+  if (2 * n > unpacked.length) unpacked = new Int32Array(Math.max(2 * n, 2 * unpacked.length));
+  const out = unpacked;
+  // A master reads hundreds of thousands of buckets a second: the code byte is read once for
+  // its two buckets, a one-byte varint without a call, and the index range checked once at the
+  // end (indices only grow, and stay exact doubles whatever the gaps).
   let k = 0;
   let index = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const code = (bytes[codesAt + (i >> 1)]! >> (i % 2 === 0 ? 0 : 4)) & 15;
+    const byte = bytes[codesAt + (i >> 1)]!;
+    // Most bytes hold two gaps of count 1: both buckets at once.
+    if ((i & 1) === 0 && i + 1 < n && (byte & 15) !== 0 && byte >> 4 !== 0) {
+      index += byte & 15;
+      out[k++] = index;
+      out[k++] = 1;
+      index += byte >> 4;
+      out[k++] = index;
+      out[k++] = 1;
+      total += 2;
+      i++;
+      continue;
+    }
+    const code = (i & 1) === 0 ? byte & 15 : byte >> 4;
     if (code !== 0) {
       index += code;
-      if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
       out[k++] = index;
       out[k++] = 1;
       total += 1;
       continue;
     }
-    const head = readVarint(bytes, at);
-    if (head < 0) return varintProblem(head);
-    at = varintEnd;
+    let head: number;
+    if (at < length && bytes[at]! < 0x80) {
+      head = bytes[at++]!;
+    } else {
+      head = readVarint(bytes, at);
+      if (head < 0) return varintProblem(head);
+      at = varintEnd;
+    }
     let count = 1;
-    if (head % 2 === 1) {
+    if ((head & 1) === 1) {
       const more = readVarint(bytes, at);
       if (more < 0) return varintProblem(more);
       at = varintEnd;
       count = more + 2;
+      if (count > MAX_BUCKET_COUNT) return `bucket count ${count} is not in [1, ${MAX_BUCKET_COUNT}]`;
     }
     const gap = (head - (head % 2)) / 2;
     if (gap === 0 && i > 0) return `bucket index ${index} repeated`;
     index += gap;
     if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
-    if (count > MAX_BUCKET_COUNT) return `bucket count ${count} is not in [1, ${MAX_BUCKET_COUNT}]`;
     out[k++] = index;
     out[k++] = count;
     total += count;
   }
-  if (at !== bytes.length) return `${bytes.length - at} bytes after the last bucket`;
-  checked.set(out, total);
-  return { buckets: out, total };
+  if (index > MAX_BUCKET_INDEX) return `bucket index ${index} over ${MAX_BUCKET_INDEX}`;
+  if (at !== length) return `${length - at} bytes after the last bucket`;
+  unpackedTotal = total;
+  return n;
 }

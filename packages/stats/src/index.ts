@@ -19,7 +19,8 @@ export {
 export type { CsvColumn, HistoryRowsOptions } from './csv-report.ts';
 export { ExceptionStats } from './exception-stats.ts';
 export type { ExceptionEntry, ExceptionsSnapshot } from './exception-stats.ts';
-export { MAX_BUCKET_INDEX, addBuckets, bucketIndexOf, encodeHistogram, packBuckets, readBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
+export { MAX_BUCKET_INDEX, addBuckets, bucketIndexOf, bucketList, checkBuckets, encodeHistogram, packBuckets, readBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
+export type { BucketsSummary } from './histogram-codec.ts';
 export { formatStatsJson, statsJson } from './json-report.ts';
 export type { StatsEntryJson } from './json-report.ts';
 export { bucketResponseTime, percentileLabel, reportedPercentiles } from './percentiles.ts';

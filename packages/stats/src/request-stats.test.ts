@@ -1,6 +1,8 @@
 import { createHistogram } from './histogram.ts';
 import { createHash } from 'node:crypto';
+import type { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
+import { packBuckets } from './histogram-codec.ts';
 import { PERCENTILES_TO_REPORT } from './percentiles.ts';
 import { RequestStats } from './request-stats.ts';
 import type { StatsSnapshot } from './snapshot.ts';
@@ -152,6 +154,35 @@ describe('serialize -> merge (the distributed invariant)', () => {
     expect(w1.serialize().entries).toEqual([]); // reset workers send nothing
   });
 
+  it('a total without its histogram (a compact report\'s) merges as the sum of the entries, bucket for bucket as the worker\'s own', () => {
+    const c = clockAt(T + 0.5);
+    const plain = new RequestStats({ clock: c.clock, windowedEntries: true });
+    const compact = new RequestStats({ clock: c.clock, windowedEntries: true });
+    const rnd = lcg(11);
+    // Small reports first (the total keeps its first samples as values), then large ones; times
+    // from 0 µs (bucket 0) to over 35 minutes (past 2^31 µs, where the window histogram grows).
+    for (const [round, size] of [[0, 40], [1, 200], [2, 3000], [3, 5000]] as const) {
+      c.set(T + 0.5 + round);
+      const w = new RequestStats({ clock: c.clock });
+      for (let i = 0; i < size; i++) {
+        const rt = i % 97 === 0 ? null : i % 101 === 0 ? 0 : i % 499 === 0 ? 2_400_000 + i : 0.2 * Math.exp(rnd() * 12.6);
+        w.logRequest(i % 4 === 0 ? 'POST' : 'GET', `/e${i % 7}`, rt, 1);
+      }
+      const s = w.serialize();
+      plain.merge(JSON.parse(JSON.stringify(s)) as StatsSnapshot);
+      compact.merge({ ...s, entries: s.entries.map((e) => ({ ...e, histogram: packBuckets(e.histogram!) })), total: { ...s.total, histogram: null } });
+    }
+    c.set(T + 5.5);
+    const pairs = [[plain.total, compact.total], ...plain.entries().map((e) => [e, compact.get(e.name, e.method)!])] as const;
+    for (const [p, q] of pairs) {
+      expect(q.histogramBuckets()).toEqual(p.histogramBuckets());
+      expect(q.responseTimePercentiles(PERCENTILES_TO_REPORT)).toEqual(p.responseTimePercentiles(PERCENTILES_TO_REPORT));
+      expect(q.currentResponseTimePercentiles(PERCENTILES_TO_REPORT)).toEqual(p.currentResponseTimePercentiles(PERCENTILES_TO_REPORT));
+      for (const key of ['totalCount', 'maxValue', 'minNonZeroValue', 'countsArrayLength'] as const) expect((q.histogram() as JsHistogram)[key]).toBe((p.histogram() as JsHistogram)[key]);
+    }
+    expect(plain.total.histogram().totalCount).toBeGreaterThan(256);
+  });
+
   it('merged samples count in the master\'s current second window (test_master_current_response_times)', () => {
     const c = clockAt(T + 0.5);
     const report = (values: number[]): StatsSnapshot => {
@@ -186,8 +217,8 @@ describe('serialize -> merge (the distributed invariant)', () => {
     const entry = snap.entries.find((e) => e.name === '/')!;
     // One sample of 12,500 µs: one bucket, whose index maps back to that value within 0.1 %.
     expect(entry.histogram).toHaveLength(2);
-    expect(entry.histogram[1]).toBe(1);
-    const value = createHistogram().valueFromIndex(entry.histogram[0]!);
+    expect(entry.histogram![1]).toBe(1);
+    const value = createHistogram().valueFromIndex(entry.histogram![0]!);
     expect(Math.abs(value - 12_500) / 12_500).toBeLessThan(0.001);
     expect(entry.numReqsPerSec).toEqual([[T, 1]]);
     expect(snap.entries.find((e) => e.name === '/only-none')!.histogram).toEqual([]);

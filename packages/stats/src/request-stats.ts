@@ -1,3 +1,4 @@
+import { BucketSum } from './bucket-sum.ts';
 import { toMicros } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { ScheduleStats } from './schedule-stats.ts';
@@ -37,6 +38,8 @@ export class RequestStats {
   readonly schedule = new ScheduleStats();
   #corrected: RequestStats | undefined;
   readonly #options: RequestStatsOptions;
+  /** The total's buckets of a compact report, added up from its entries as they merge. */
+  #sum: BucketSum | undefined;
 
   constructor(options: RequestStatsOptions = {}) {
     this.#options = options;
@@ -190,8 +193,11 @@ export class RequestStats {
     const second = Math.floor(this.#clock());
     if (snapshot.schedule) this.schedule.merge(snapshot.schedule);
     if (snapshot.corrected) (this.#corrected ??= new RequestStats({ ...this.#options })).merge(snapshot.corrected);
-    for (const s of snapshot.entries) this.#getOrCreate(s.name, s.method)[kMerge](s, second);
-    this.total[kMerge](snapshot.total, second);
+    // A total without its histogram (a compact report's) takes the sum of the entries' buckets.
+    const sum = snapshot.total.histogram === null ? (this.#sum ??= new BucketSum()) : undefined;
+    sum?.clear();
+    for (const s of snapshot.entries) this.#getOrCreate(s.name, s.method)[kMerge](s, second, sum);
+    this.total[kMerge](snapshot.total, second, sum);
     for (const e of snapshot.errors) {
       const existing = this.#errors.get(e.key);
       if (existing === undefined) {

@@ -1,6 +1,6 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { statsSettings } from './stats-settings.ts';
-import { createHistogram, recordMicros, recordMicrosCount, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
+import { createHistogram, recordMicros, valueAtIndex, valuesAtPercentiles } from './histogram.ts';
 
 // The window is [now-W, now), W = CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW (10 s by default), read
 // when the window is made; one more slot for the second being recorded, and no more: each slot
@@ -50,18 +50,53 @@ export class ResponseTimeWindow {
     if (second < this.#combinedFor) this.#combinedFor = -1;
   }
 
-  /** Adds a whole histogram (a worker's report) to `second`, with its exact min and max in ms. */
   /**
    * Adds a report's buckets (see toBuckets; `layout` is a histogram of their layout, used to turn
-   * an index back into a value) to the window's histogram for `second`.
+   * an index back into a value) to the window's histogram for `second`, with the report's exact
+   * min and max in ms. The same as recordMicrosCount for each bucket, with the total count and the
+   * histogram's min and max updated once (a master adds thousands of buckets a second here).
    */
   addBuckets(second: number, buckets: ArrayLike<number>, layout: JsHistogram, minMs: number, maxMs: number): void {
     const i = this.#slot(second);
     if (i < 0) return;
     const target = this.#histograms[i] as JsHistogram;
+    // valueAtIndex and indexOfMicros, with the layouts' constants read once.
+    const fromMagnitude = layout.subBucketHalfCountMagnitude;
+    const fromHalf = layout.subBucketHalfCount;
+    const magnitude = target.subBucketHalfCountMagnitude;
+    const half = target.subBucketHalfCount;
+    let length = target.countsArrayLength;
+    let total = 0;
+    let low = Infinity;
+    let high = -1;
     for (let k = 0; k < buckets.length; k += 2) {
-      recordMicrosCount(target, valueAtIndex(layout, buckets[k] ?? 0), buckets[k + 1] ?? 0);
+      const from = buckets[k]!;
+      const count = buckets[k + 1]!;
+      let bucket = (from >> fromMagnitude) - 1;
+      let sub = (from & (fromHalf - 1)) + fromHalf;
+      if (bucket < 0) {
+        sub -= fromHalf;
+        bucket = 0;
+      }
+      if (bucket < 31 - fromMagnitude) {
+        const us = sub << bucket;
+        const b = Math.max(31 - Math.clz32(us) - magnitude, 0);
+        const index = ((b + 1) << magnitude) + ((us >>> b) - half);
+        if (index < length) {
+          target.addToCountAtIndex(index, count);
+          total += count;
+          if (us > high) high = us;
+          if (us < low && us !== 0) low = us;
+          continue;
+        }
+      }
+      // Past 2^31 µs or beyond the counts array: the library records it and grows the array.
+      target.recordValueWithCount(valueAtIndex(layout, from), count);
+      length = target.countsArrayLength;
     }
+    target.addToTotalCount(total);
+    if (high >= 0) target.updateMinAndMax(high);
+    if (low !== Infinity) target.updateMinAndMax(low);
     if (minMs < (this.#min[i] ?? 0)) this.#min[i] = minMs;
     if (maxMs > (this.#max[i] ?? 0)) this.#max[i] = maxMs;
     if (second < this.#combinedFor) this.#combinedFor = -1;

@@ -1,5 +1,5 @@
 import type { JsHistogram } from 'hdr-histogram-js';
-import { addBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
+import { addBuckets, bucketList, toBuckets } from './histogram-codec.ts';
 import { createHistogram, recordMicros, toMicros, valuesAtPercentiles } from './histogram.ts';
 
 /** What a worker sends of its schedule each report: counts since its last reset, lag buckets. */
@@ -68,7 +68,7 @@ export class ScheduleStats {
     this.iterations += s.iterations;
     this.dropped += s.dropped;
     if (s.maxLag > this.maxLag) this.maxLag = s.maxLag;
-    addBuckets(this.#lag, s.lag instanceof Uint8Array ? unpackBuckets(s.lag) : s.lag);
+    addBuckets(this.#lag, bucketList(s.lag));
   }
 
   /** One line for the final summary. */

@@ -25,8 +25,10 @@ export interface StatsEntrySnapshot {
   /**
    * Response times in integer µs: the histogram's non-zero buckets, `[index, count, ...]`
    * (toBuckets). serialize() gives a plain array; a sender may swap in packBuckets' Uint8Array.
+   * null only for a snapshot's total: the sum of its entries' histograms, which a compact report
+   * leaves out and RequestStats.merge adds up.
    */
-  histogram: ArrayLike<number>;
+  histogram: ArrayLike<number> | null;
 }
 
 /** A failure group in a StatsSnapshot: the same fields as StatsError. */

@@ -1,5 +1,6 @@
 import type { Histogram, JsHistogram } from 'hdr-histogram-js';
-import { addBuckets, toBuckets, unpackBuckets } from './histogram-codec.ts';
+import type { BucketSum } from './bucket-sum.ts';
+import { addBuckets, bucketList, toBuckets } from './histogram-codec.ts';
 import { LAYOUT, createHistogram, forEachRecorded, recordMicros, valuesAtPercentiles } from './histogram.ts';
 import { kLog, kLogError, kMerge, kReset, kSerialize } from './internal.ts';
 import { PerSecondCounts } from './per-second-counts.ts';
@@ -261,8 +262,12 @@ export class StatsEntry {
     };
   }
 
-  /** Locust's StatsEntry.extend, exact: the histogram is added, not re-bucketed. */
-  [kMerge](s: StatsEntrySnapshot, second: number): void {
+  /**
+   * Locust's StatsEntry.extend, exact: the histogram is added, not re-bucketed. `sum` adds up
+   * the entries of a report whose total's histogram is left out (null): each entry adds its
+   * buckets to it, and the total then takes the sum.
+   */
+  [kMerge](s: StatsEntrySnapshot, second: number, sum?: BucketSum): void {
     if (s.lastRequestTimestamp !== null) {
       this.lastRequestTimestamp =
         this.lastRequestTimestamp === null ? s.lastRequestTimestamp : Math.max(this.lastRequestTimestamp, s.lastRequestTimestamp);
@@ -279,7 +284,15 @@ export class StatsEntry {
     this.totalContentLength += s.totalContentLength;
     for (const [t, n] of s.numReqsPerSec) this.#perSecond.addRequests(t, n);
     for (const [t, n] of s.numFailPerSec) this.#perSecond.addFailures(t, n);
-    const buckets = s.histogram instanceof Uint8Array ? unpackBuckets(s.histogram) : s.histogram;
+    let buckets: ArrayLike<number>;
+    if (s.histogram === null) {
+      if (sum === undefined) throw new TypeError(`${this.name}: a snapshot without its histogram, and no entries to add it up from`);
+      buckets = sum.take();
+    } else {
+      // Packed bytes are read into a reused buffer (no list made per entry): used right here.
+      buckets = bucketList(s.histogram);
+      sum?.add(buckets);
+    }
     if (buckets.length > 0) {
       if (this.#histogram !== null || !this.#samples.addBuckets(buckets)) addBuckets(this.#promote(), buckets);
       // A master has no per-request timing, so a report counts in the second it arrives.
