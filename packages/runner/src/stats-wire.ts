@@ -63,7 +63,7 @@ export class StatsWireEncoder {
       entries: s.entries.map((e) => this.#entry(e, s.total.startTime, true)),
       errors: s.errors.map((e) => [this.#ref(e.method), this.#ref(e.name), this.#ref(e.error), e.occurrences, e.firstSeen, e.lastSeen]),
     };
-    if (s.schedule) out.schedule = { ...s.schedule, lag: packBuckets(s.schedule.lag) };
+    if (s.schedule) out.schedule = { ...s.schedule, lag: packed(s.schedule.lag) };
     if (s.corrected) out.corrected = this.encode(s.corrected);
     return out;
   }
@@ -86,7 +86,7 @@ export class StatsWireEncoder {
       flatSeconds(e.numReqsPerSec, base),
       flatSeconds(e.numFailPerSec, base),
       // serialize() always gives an entry its histogram.
-      withHistogram ? packBuckets(e.histogram ?? []) : null,
+      withHistogram ? packed(e.histogram ?? []) : null,
     ];
   }
 
@@ -192,6 +192,15 @@ export class StatsWireDecoder {
 }
 
 class CompactFormError extends Error {}
+
+/**
+ * Buckets as packBuckets' bytes. A snapshot the master decoded keeps its buckets packed, so one
+ * encoded again (a report relayed or recorded) passes them on as they are: packing bytes as if
+ * they were an [index, count] list would make other buckets of them.
+ */
+function packed(buckets: ArrayLike<number>): Uint8Array {
+  return buckets instanceof Uint8Array ? buckets : packBuckets(buckets);
+}
 
 function list(v: unknown, at: string): unknown[] {
   if (!Array.isArray(v)) throw new CompactFormError(`${at}: expected an array`);
