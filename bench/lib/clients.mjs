@@ -135,6 +135,7 @@ export async function runMemory(o, users, rate, settle = 4) {
     users,
     rate,
     runTime: spawnSeconds + settle + 3,
+    nodeFlags: o.nodeFlags,
     watch,
   });
   const mb = (kb) => kb / 1024;
