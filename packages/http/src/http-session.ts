@@ -296,16 +296,16 @@ export class HttpSession {
     }
   }
 
-  /**
-   * Releases the connections: after onStop (`killed` false) they close once idle; when the
-   * runner kills the user they are destroyed, aborting the request in flight. A later request
-   * opens a new pool.
-   */
   /** The user's cookies (Locust's `client.cookies`). */
   get cookies(): CookieJar {
     return (this.#cookies ??= new CookieJar());
   }
 
+  /**
+   * Releases the connections: after onStop (`killed` false) they close once idle; when the
+   * runner kills the user they are destroyed, aborting the request in flight. A later request
+   * opens a new pool.
+   */
   close(killed = false): void {
     if (this.#streams !== undefined && this.#streams.size > 0) this.#closeStreams(killed);
     const connections = this.#connections;

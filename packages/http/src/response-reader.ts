@@ -80,15 +80,8 @@ export class ResponseReader implements Dispatcher.DispatchHandler, DeadlineTarge
   }
 
   onComplete(): void {
-    const resolve = this.resolve;
+    const resolve = this.#settle();
     if (resolve === undefined) return;
-    this.resolve = undefined;
-    this.end = performance.now();
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.connection !== undefined) {
-      this.connection.inFlight--;
-      this.connection = undefined;
-    }
     if (this.chunks) this.body = Buffer.concat(this.chunks);
     this.chunks = undefined;
     resolve(this);
@@ -96,8 +89,21 @@ export class ResponseReader implements Dispatcher.DispatchHandler, DeadlineTarge
 
   onError(error: Error): void {
     // After a timeout, undici reports the abort too: the timeout stays the error.
-    const resolve = this.resolve;
+    const resolve = this.#settle();
     if (resolve === undefined) return;
+    this.error = error;
+    this.body = undefined;
+    this.chunks = undefined;
+    resolve(this);
+  }
+
+  /**
+   * The response is over (read or failed), once: its end time, its timer cleared, its connection
+   * free again. The promise's resolve, or undefined if it was over already.
+   */
+  #settle(): ((reader: ResponseReader) => void) | undefined {
+    const resolve = this.resolve;
+    if (resolve === undefined) return undefined;
     this.resolve = undefined;
     this.end = performance.now();
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -105,10 +111,7 @@ export class ResponseReader implements Dispatcher.DispatchHandler, DeadlineTarge
       this.connection.inFlight--;
       this.connection = undefined;
     }
-    this.error = error;
-    this.body = undefined;
-    this.chunks = undefined;
-    resolve(this);
+    return resolve;
   }
 
   /** The timeout passed: the request fails now, and its connection is closed. */
