@@ -40,7 +40,9 @@ describe('a launcher that dies', () => {
       const server = await startServer();
       const dir = tempDir();
       const [cmd, ...pre] = launcher;
-      const run = startGroup(cmd!, [...pre, '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '--csv', join(dir, 'o')]);
+      // -s lets the request in flight at the stop finish: without it the user is killed with its
+      // request unrecorded (as Locust's), which the server would still have counted.
+      const run = startGroup(cmd!, [...pre, '-f', join(FIXTURES, 'simple.ts'), '-H', server.url, '--headless', '-u', '2', '-r', '2', '-t', '60s', '-s', '10', '--csv', join(dir, 'o')]);
       await run.spawned;
       await new Promise((resolve) => setTimeout(resolve, 500));
       run.child.kill('SIGTERM');

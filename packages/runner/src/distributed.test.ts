@@ -82,7 +82,9 @@ describe('arrival-rate mode over workers', () => {
     });
     const done = workers.map((w) => w.run());
     expect(await master.waitForWorkers(3, 10_000)).toBe(true);
-    await master.startArrivals({ rate: 300, stages: [], spacing: 'poisson', seed: 3 }, 30);
+    // Users enough for a second of arrivals at once: a worker whose event loop stalls (a loaded
+    // machine) takes the arrivals it missed together, and with too few users it would drop them.
+    await master.startArrivals({ rate: 300, stages: [], spacing: 'poisson', seed: 3 }, 300);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await master.quit();
     expect(await Promise.all(done)).toEqual([0, 0, 0]);
