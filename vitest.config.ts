@@ -12,6 +12,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // stop), or stand network namespaces in for hosts.
 const SERIAL = [
   'test/client-health.test.ts',
+  'test/open-workload.test.ts',
   'test/sweep.test.ts',
   'test/master-fuzz.test.ts',
   'test/llm-tokens.test.ts',

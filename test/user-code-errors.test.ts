@@ -62,7 +62,9 @@ describe('a request a task did not await', () => {
     const m = /(\d+) requests were still in flight when their task returned/.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(0);
-    expect(Number(m![1])).toBeLessThanOrEqual(server.counts.get('GET /forgotten') ?? 0);
+    // A request started just before the stop may still be connecting when the users are killed,
+    // and never reach the server: one for each of the two users at most.
+    expect(Number(m![1])).toBeLessThanOrEqual((server.counts.get('GET /forgotten') ?? 0) + 2);
     expect(r.stderr).not.toContain('careful: ');
   });
 
@@ -74,7 +76,7 @@ describe('a request a task did not await', () => {
     const m = /(\d+) requests were still in flight when their task returned \(a missing await in ForgetfulUser\.browse\)/.exec(summary);
     expect(m, r.stderr).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(0);
-    expect(Number(m![1])).toBeLessThanOrEqual(server.counts.get('GET /forgotten') ?? 0);
+    expect(Number(m![1])).toBeLessThanOrEqual((server.counts.get('GET /forgotten') ?? 0) + 2);
   });
 });
 

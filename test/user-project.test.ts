@@ -77,7 +77,8 @@ describe('Locusta installed into a project of its own', () => {
     const aggregated = rows.find((row) => row[1] === 'Aggregated')!;
     expect(Number(aggregated[2])).toBeGreaterThan(0);
     expect(Number(aggregated[2])).toBe(server.total());
-    expect(rows.slice(1, -1).map((row) => `${row[0]} ${row[1]}`).sort()).toEqual(expect.arrayContaining(['GET /']));
+    // Two users waiting 1 to 3 s make a few requests in 2 s: which of the two tasks ran is chance.
+    for (const row of rows.slice(1, -1)) expect(['GET /', 'GET /health']).toContain(`${row[0]} ${row[1]}`);
 
     // The editor's view: the user file type-checks against the installed declarations; a typo does not.
     const tsc = await run('npx', ['tsc', '-p', 'tsconfig.json'], project);
