@@ -53,7 +53,7 @@ if (!existsSync(`${ROOT}packages/locusta/dist/index.js`)) {
   throw new Error('packages are not built: run `npx turbo run build` at the repository root first');
 }
 
-const { runAutocannon, runLocusta, runMemory, runUndiciPool, profileLocusta, profileUndiciPool } = await import('./lib/clients.mjs');
+const { runAutocannon, runLocusta, runMemory, runMemoryFloor, runUndiciPool, profileLocusta, profileUndiciPool } = await import('./lib/clients.mjs');
 const { peerVersions, peersInstalled, runLocust, runWrk } = await import('./lib/peers.mjs');
 const { startNginx } = await import('./lib/nginx.mjs');
 const { start, stop, tasksetUsable, waitForLine } = await import('./lib/proc.mjs');
@@ -144,8 +144,12 @@ if (throughputOnly) {
 const memory = [];
 for (const users of memoryUsers) {
   const m = await runMemory(o, users, spawnRate);
+  // The same connections held by bare undici Clients, right after: the floor under Locusta's figure.
+  const floor = await runMemoryFloor(o, users, spawnRate);
+  m.floorMb = floor.peakMb;
+  m.floorAnswered = floor.answered;
   memory.push(m);
-  log(`memory ${users} users: ${m.atSpawnedMb.toFixed(1)} MB at spawned, peak ${m.peakMb.toFixed(1)} MB, VmHWM ${m.hwmMb.toFixed(1)} MB, ${m.failures} failures`);
+  log(`memory ${users} users: ${m.atSpawnedMb.toFixed(1)} MB at spawned, peak ${m.peakMb.toFixed(1)} MB, VmHWM ${m.hwmMb.toFixed(1)} MB, ${m.failures} failures; bare undici Clients ${floor.peakMb.toFixed(1)} MB (${floor.answered} answered)`);
 }
 if (memoryOnly) {
   await stop(server);

@@ -3,7 +3,7 @@
 // cpuSeconds is the client's CPU (user + system) inside that window and serverCpu the target's
 // CPU utilisation (0..1 of its core) over the same window.
 import { fileURLToPath } from 'node:url';
-import { cpuRate, memoryKb, sampleCpu, start, waitForLine } from './proc.mjs';
+import { cpuRate, memoryKb, sampleCpu, start, stop, waitForLine } from './proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH = fileURLToPath(new URL('../', import.meta.url));
@@ -161,4 +161,26 @@ export async function profileLocusta(o, dir) {
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   return dir;
+}
+
+/**
+ * The floor under runMemory's figure: `users` bare undici Clients (clients/undici-idle.mjs), one
+ * keep-alive connection each, opened at the same rate, sampled the same way once all have their
+ * response; then killed. What the same connections cost without Locusta around them.
+ */
+export async function runMemoryFloor(o, users, rate, settle = 4) {
+  const child = start(process.execPath, [`${BENCH}clients/undici-idle.mjs`, '--url', o.url, '--clients', String(users), '--rate', String(rate)], { core: 0, pin: o.pin, cwd: ROOT });
+  try {
+    const [, answered] = await waitForLine(child, 'stderr', /READY (\d+) answered/, (Math.ceil(users / rate) + 60) * 1000);
+    const samples = [];
+    for (const t0 = Date.now(); Date.now() - t0 < settle * 1000; ) {
+      const m = memoryKb(child.pid);
+      if (!m) break;
+      samples.push(m);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return { users, answered: Number(answered), peakMb: Math.max(...samples.map((m) => m.rssKb)) / 1024 };
+  } finally {
+    await stop(child, 'SIGKILL');
+  }
 }

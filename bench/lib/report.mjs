@@ -95,10 +95,13 @@ export function renderResults({ machine, opts, command, pinned, summary, runs, m
   p();
   p('The process runs with the V8 heap settings the `locusta` command applies to itself on every run (packages/locusta/bin/heap.js): the old generation grows by 20 % of the live heap between full collections, and the young generation stops growing at 16 MB. No node flag is passed.');
   p();
-  p('| Users | RSS at all spawned | RSS a few s later | peak sampled RSS | VmHWM (lifetime peak) | requests / failures |');
-  p('|---|---|---|---|---|---|');
+  p('The last column is the floor under it: as many bare undici Clients (bench/clients/undici-idle.mjs, the module Locusta\'s sessions use), each holding one keep-alive connection that answered one GET, opened at the same rate right after and sampled the same way, in a process with nothing else.');
+  p();
+  p('| Users | RSS at all spawned | RSS a few s later | peak sampled RSS | VmHWM (lifetime peak) | requests / failures | bare undici Clients, peak RSS |');
+  p('|---|---|---|---|---|---|---|');
   for (const m of memory) {
-    p(`| ${int(m.users)} | ${f2(m.atSpawnedMb)} MB | ${f2(m.afterMb)} MB (+${m.afterSeconds.toFixed(1)} s) | ${f2(m.peakMb)} MB | ${f2(m.hwmMb)} MB | ${int(m.requests)} / ${int(m.failures)} |`);
+    const floor = m.floorMb === undefined ? 'not measured' : `${f2(m.floorMb)} MB`;
+    p(`| ${int(m.users)} | ${f2(m.atSpawnedMb)} MB | ${f2(m.afterMb)} MB (+${m.afterSeconds.toFixed(1)} s) | ${f2(m.peakMb)} MB | ${f2(m.hwmMb)} MB | ${int(m.requests)} / ${int(m.failures)} | ${floor} |`);
   }
   const mem1 = memory.find((m) => m.users === 1);
   if (mem1) {
