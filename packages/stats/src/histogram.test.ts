@@ -74,3 +74,30 @@ describe('buckets from the wire', () => {
     expect(readBuckets('abc')).toMatch(/expected packed bytes/);
   });
 });
+
+describe('buckets checked, then merged (a master)', () => {
+  it('gives the merge what the checks unpacked, whatever the order, for reports merged or refused', async () => {
+    const { bucketList, checkBuckets, packBuckets, readBuckets } = await import('./histogram-codec.ts');
+    // Lists of different lengths, so that a view of the wrong one shows.
+    const lists = Array.from({ length: 6 }, (_, r) => Array.from({ length: 3 + r * 40 }, (_, i) => [5 + i * (r + 2), 1 + ((i * 7 + r) % 4)]).flat());
+    const packed = lists.map((l) => packBuckets(l));
+    const expectMerge = (i: number) => expect(Array.from(bucketList(packed[i]!))).toEqual(lists[i]);
+
+    // A report: every histogram checked, then merged in order.
+    for (const p of packed.slice(0, 3)) expect(typeof checkBuckets(p)).toBe('object');
+    for (const i of [0, 1, 2]) expectMerge(i);
+    // A report refused after its checks is never merged; the next one is.
+    for (const p of packed.slice(3, 5)) checkBuckets(p);
+    for (const p of packed.slice(0, 2)) checkBuckets(p);
+    expectMerge(0);
+    expectMerge(1);
+    // Merged out of order, with other unpacking between, and a histogram never checked.
+    for (const p of packed.slice(0, 4)) checkBuckets(p);
+    expectMerge(2);
+    expect(readBuckets(packed[5]!)).toEqual({ buckets: lists[5], total: lists[5]!.filter((_, k) => k % 2 === 1).reduce((a, b) => a + b, 0) });
+    expectMerge(0);
+    expectMerge(5);
+    expectMerge(3);
+    expectMerge(1);
+  });
+});
