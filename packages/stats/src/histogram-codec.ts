@@ -195,9 +195,10 @@ export function checkBuckets(v: unknown): BucketsSummary | string {
 }
 
 // A master checks every histogram of a report (checkBuckets) before it merges any, then merges
-// them in the same order (bucketList): the checks' unpacked buckets are kept at the start of
-// `unpacked` for the merge, which would otherwise unpack each histogram a second time (about a
-// tenth of a master's CPU). Kept in order of checking, found by the identity of their bytes.
+// them (bucketList): the checks' unpacked buckets are kept at the start of `unpacked` for the
+// merge, which would otherwise unpack each histogram a second time (about a tenth of a master's
+// CPU). Kept in order of checking, found by the identity of their bytes. The merge takes the
+// entries in that order; a schedule's lag or corrected statistics may be taken before them.
 
 /** Most numbers kept: a report checked and never merged (refused) is forgotten past this. */
 const MAX_KEPT_NUMBERS = 1 << 20;
@@ -206,8 +207,10 @@ const keptStart: number[] = [];
 let keptCount = 0;
 /** Where the kept buckets end in `unpacked`: other unpacking goes past it. */
 let keptEnd = 0;
-/** Kept histograms the merge has taken (they are taken in order, any skipped are passed over). */
+/** Kept histograms the merge has taken (their bytes are cleared from keptBytes). */
 let keptTaken = 0;
+/** The first kept histogram not taken yet: where the search starts. */
+let keptFirst = 0;
 
 function keep(bytes: Uint8Array, start: number, length: number): void {
   keptBytes[keptCount] = bytes;
@@ -218,13 +221,14 @@ function keep(bytes: Uint8Array, start: number, length: number): void {
 
 /** The kept buckets of `bytes` (valid until the next call of this module), or undefined. */
 function takeKept(bytes: Uint8Array): Int32Array | undefined {
-  for (let i = keptTaken; i < keptCount; i++) {
+  for (let i = keptFirst; i < keptCount; i++) {
     if (keptBytes[i] !== bytes) continue;
     const start = keptStart[i]!;
     const end = i + 1 < keptCount ? keptStart[i + 1]! : keptEnd;
-    keptTaken = i + 1;
+    keptBytes[i] = undefined;
     // The whole report is merged: the next check starts the buffer over.
-    if (keptTaken === keptCount) forgetKept();
+    if (++keptTaken === keptCount) forgetKept();
+    else while (keptFirst < keptCount && keptBytes[keptFirst] === undefined) keptFirst++;
     return unpacked.subarray(start, end);
   }
   return undefined;
@@ -235,6 +239,7 @@ function forgetKept(): void {
   keptCount = 0;
   keptEnd = 0;
   keptTaken = 0;
+  keptFirst = 0;
 }
 
 function checkList(v: unknown): BucketsSummary | string {

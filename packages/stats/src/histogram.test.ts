@@ -99,5 +99,9 @@ describe('buckets checked, then merged (a master)', () => {
     expectMerge(5);
     expectMerge(3);
     expectMerge(1);
+    // A schedule's lag, checked after the entries, merged before them.
+    for (const p of packed.slice(0, 5)) checkBuckets(p);
+    for (const i of [4, 0, 1, 2, 3]) expectMerge(i);
+    expectMerge(4);
   });
 });
