@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fileLimits, startNginx } from './lib/nginx.mjs';
-import { memoryKb, start, stop, tasksetUsable, waitForLine } from './lib/proc.mjs';
+import { memoryKb, sampleMemory, start, stop, tasksetUsable, waitForLine } from './lib/proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const LOCUSTA_BIN = 'packages/locusta/bin/locusta.js';
@@ -125,14 +125,7 @@ async function measureAgainst(nginx, users) {
   const atSpawned = memoryKb(child.pid);
   await waitForLine(child, 'stderr', /BENCH: all \d+ users have their response/, (users / rate) * 10_000 + 120_000);
   const answeredSeconds = (Date.now() - t0) / 1000;
-  const samples = [];
-  const from = Date.now();
-  while (Date.now() - from < settle * 1000) {
-    const m = memoryKb(child.pid);
-    if (!m) break;
-    samples.push(m);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const samples = await sampleMemory(child.pid, settle);
   const sockets = socketCount(child.pid);
   // SIGTERM ends the run as its run time would: the summary and the JSON stats are written.
   const res = await stop(child, 'SIGTERM');

@@ -3,7 +3,7 @@
 // cpuSeconds is the client's CPU (user + system) inside that window and serverCpu the target's
 // CPU utilisation (0..1 of its core) over the same window.
 import { fileURLToPath } from 'node:url';
-import { cpuRate, memoryKb, sampleCpu, start, stop, waitForLine } from './proc.mjs';
+import { cpuRate, sampleCpu, sampleMemory, start, stop, waitForLine } from './proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH = fileURLToPath(new URL('../', import.meta.url));
@@ -120,16 +120,7 @@ export async function runMemory(o, users, rate, settle = 4) {
   const spawnSeconds = Math.ceil(users / rate);
   const watch = async (child) => {
     await waitForLine(child, 'stderr', /All users spawned/, (spawnSeconds + 60) * 1000);
-    const samples = [];
-    const t0 = Date.now();
-    for (;;) {
-      const m = memoryKb(child.pid);
-      if (!m) break;
-      samples.push({ t: (Date.now() - t0) / 1000, ...m });
-      if (Date.now() - t0 >= settle * 1000) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return samples;
+    return sampleMemory(child.pid, settle);
   };
   const { entries, watched } = await locusta('waiting.ts', o, {
     users,
@@ -172,13 +163,7 @@ export async function runMemoryFloor(o, users, rate, settle = 4) {
   const child = start(process.execPath, [`${BENCH}clients/undici-idle.mjs`, '--url', o.url, '--clients', String(users), '--rate', String(rate)], { core: 0, pin: o.pin, cwd: ROOT });
   try {
     const [, answered] = await waitForLine(child, 'stderr', /READY (\d+) answered/, (Math.ceil(users / rate) + 60) * 1000);
-    const samples = [];
-    for (const t0 = Date.now(); Date.now() - t0 < settle * 1000; ) {
-      const m = memoryKb(child.pid);
-      if (!m) break;
-      samples.push(m);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const samples = await sampleMemory(child.pid, settle);
     return { users, answered: Number(answered), peakMb: Math.max(...samples.map((m) => m.rssKb)) / 1024 };
   } finally {
     await stop(child, 'SIGKILL');

@@ -117,6 +117,23 @@ export function memoryKb(pid) {
   }
 }
 
+/**
+ * memoryKb of `pid` every 250 ms for `seconds` (from now), each with `t` in seconds since the
+ * first; stops early when the process is gone.
+ */
+export async function sampleMemory(pid, seconds) {
+  const samples = [];
+  const t0 = Date.now();
+  for (;;) {
+    const m = memoryKb(pid);
+    if (!m) break;
+    samples.push({ t: (Date.now() - t0) / 1000, ...m });
+    if (Date.now() - t0 >= seconds * 1000) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return samples;
+}
+
 /** Samples CPU seconds of each pid every `everyMs`: { samples: [{ t, cpu: {pid: s} }], stop() }. */
 export function sampleCpu(pids, everyMs = 100) {
   const samples = [];

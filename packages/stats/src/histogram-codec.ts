@@ -85,9 +85,9 @@ function putVarint(out: Uint8Array, at: number, v: number): number {
 
 /** The flat `[index, count, ...]` list of packed buckets; throws on a broken encoding. */
 export function unpackBuckets(bytes: Uint8Array): number[] {
-  const n = unpackChecked(bytes, keptEnd);
-  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
-  return Array.from(unpacked.subarray(keptEnd, keptEnd + 2 * n));
+  const read = unpackPastKept(bytes);
+  if (typeof read === 'string') throw new RangeError(`invalid packed buckets: ${read}`);
+  return Array.from(read);
 }
 
 /**
@@ -100,10 +100,9 @@ export function bucketList(v: ArrayLike<number>): ArrayLike<number> {
   if (!(v instanceof Uint8Array)) return v;
   const kept = takeKept(v);
   if (kept !== undefined) return kept;
-  // Unpacked past the kept buckets, which the rest of the report still needs.
-  const n = unpackChecked(v, keptEnd);
-  if (typeof n === 'string') throw new RangeError(`invalid packed buckets: ${n}`);
-  return unpacked.subarray(keptEnd, keptEnd + 2 * n);
+  const read = unpackPastKept(v);
+  if (typeof read === 'string') throw new RangeError(`invalid packed buckets: ${read}`);
+  return read;
 }
 
 /** Adds a flat `[index, count, ...]` list (toBuckets, unpackBuckets) into a histogram of the same layout. */
@@ -171,8 +170,8 @@ export interface BucketsSummary {
  */
 export function readBuckets(v: unknown): { buckets: number[]; total: number } | string {
   if (v instanceof Uint8Array) {
-    const n = unpackChecked(v, keptEnd);
-    return typeof n === 'string' ? n : { buckets: Array.from(unpacked.subarray(keptEnd, keptEnd + 2 * n)), total: unpackedTotal };
+    const read = unpackPastKept(v);
+    return typeof read === 'string' ? read : { buckets: Array.from(read), total: unpackedTotal };
   }
   const checked = checkList(v);
   return typeof checked === 'string' ? checked : { buckets: v as number[], total: checked.total };
@@ -232,6 +231,15 @@ function takeKept(bytes: Uint8Array): Int32Array | undefined {
     return unpacked.subarray(start, end);
   }
   return undefined;
+}
+
+/**
+ * Unpacks past the kept buckets, which the rest of a report still needs: a view valid until the
+ * next call of this module, or why the bytes are broken.
+ */
+function unpackPastKept(bytes: Uint8Array): Int32Array | string {
+  const n = unpackChecked(bytes, keptEnd);
+  return typeof n === 'string' ? n : unpacked.subarray(keptEnd, keptEnd + 2 * n);
 }
 
 function forgetKept(): void {
